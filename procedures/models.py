@@ -1,0 +1,430 @@
+"""The catalog: administrative units, agencies, fields, procedures and the working calendar.
+
+A procedure is data: its ordered steps name the handling agency *relative to the receiving
+unit* (an agency kind, N levels up the unit tree), so one definition serves every commune.
+"""
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ValidityQuerySet(models.QuerySet):
+    def in_force(self, on: dt.date | None = None):
+        """Rows valid on a date (today by default): valid_from <= day < valid_to."""
+        day = on or timezone.localdate()
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day),
+        )
+
+
+class UnitLevel(models.Model):
+    """A level of the administrative tree (cấp hành chính): data, not code.
+
+    Today: province / commune (two tiers since 1/7/2025); before: province / district /
+    commune. `rank` orders levels from the top (0 = province).
+    """
+
+    code = models.SlugField(_("mã cấp"), max_length=20, unique=True)
+    name = models.CharField(_("tên cấp"), max_length=100)
+    rank = models.PositiveSmallIntegerField(_("thứ bậc"), help_text=_("0 là cấp cao nhất"))
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("cấp hành chính")
+        verbose_name_plural = _("cấp hành chính")
+
+    def __str__(self):
+        return self.name
+
+
+class AdministrativeUnit(models.Model):
+    """An administrative unit (đơn vị hành chính) in a tree, with validity dates.
+
+    `path` is a materialised path of ids ("/1/5/42/") kept on save so a subtree is one
+    indexed prefix filter (see PERFORMANCE.md: recursive CTEs mislead the planner).
+    """
+
+    code = models.CharField(_("mã đơn vị hành chính"), max_length=20)
+    name = models.CharField(_("tên"), max_length=200)
+    level = models.ForeignKey(UnitLevel, on_delete=models.PROTECT, verbose_name=_("cấp"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children", verbose_name=_("đơn vị cấp trên"),
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(
+        _("hết hiệu lực từ"), null=True, blank=True,
+        help_text=_("Ngày đơn vị không còn tồn tại (ví dụ 01/07/2025 với cấp huyện)."),
+    )
+    successors = models.ManyToManyField(
+        "self", blank=True, symmetrical=False, related_name="predecessors",
+        verbose_name=_("đơn vị kế thừa"),
+    )
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "level"], name="unit_code_level_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id and self.parent.level.rank >= self.level.rank:
+            raise ValidationError({"parent": _("Đơn vị cấp trên phải thuộc cấp cao hơn.")})
+        if self.pk and self.parent_id:
+            ancestor = self.parent
+            while ancestor is not None:
+                if ancestor.pk == self.pk:
+                    raise ValidationError({"parent": _("Cây đơn vị không được có vòng lặp.")})
+                ancestor = ancestor.parent
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        super().save(*args, **kwargs)
+        new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if new_path != old_path:
+            type(self).objects.filter(pk=self.pk).update(path=new_path)
+            self.path = new_path
+            if old_path:
+                # Re-root the subtree: descendants keep their suffix under the new prefix.
+                for child in type(self).objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                    child.path = new_path + child.path[len(old_path):]
+                    type(self).objects.filter(pk=child.pk).update(path=child.path)
+
+    def ancestor(self, levels_up: int) -> "AdministrativeUnit | None":
+        """The unit `levels_up` steps above this one (0 = itself)."""
+        unit = self
+        for _i in range(levels_up):
+            if unit.parent_id is None:
+                return None
+            unit = unit.parent
+        return unit
+
+    def subtree(self):
+        return type(self).objects.filter(path__startswith=self.path)
+
+    def subtree_ids(self) -> list[int]:
+        return list(self.subtree().values_list("pk", flat=True))
+
+
+class AgencyKind(models.Model):
+    """The kind of an agency (loại cơ quan): one-stop counter, People's Committee, …
+
+    Procedure steps name kinds, not agencies, so one procedure serves every unit.
+    """
+
+    ONE_STOP = "one_stop"
+
+    code = models.SlugField(_("mã loại"), max_length=40, unique=True)
+    name = models.CharField(_("tên loại"), max_length=200)
+    is_one_stop_counter = models.BooleanField(
+        _("là Bộ phận Một cửa"), default=False,
+        help_text=_("Bộ phận tiếp nhận và trả kết quả."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("loại cơ quan")
+        verbose_name_plural = _("loại cơ quan")
+
+    def __str__(self):
+        return self.name
+
+
+class Agency(models.Model):
+    """An agency or office (cơ quan, đơn vị) within an administrative unit."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="agencies",
+        verbose_name=_("đơn vị hành chính"),
+    )
+    kind = models.ForeignKey(AgencyKind, on_delete=models.PROTECT, verbose_name=_("loại"))
+    name = models.CharField(_("tên cơ quan"), max_length=255)
+    identifier = models.CharField(
+        _("mã định danh"), max_length=40, unique=True,
+        help_text=_("Mã định danh theo TT 10/2016/TT-BTTTT, ví dụ 000.00.06.H56."),
+    )
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hết hiệu lực từ"), null=True, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit__path", "name"]
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
+        indexes = [models.Index(fields=["unit", "kind"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Field(models.Model):
+    """A field of administration (lĩnh vực), e.g. Hộ tịch, Đất đai."""
+
+    code = models.CharField(_("mã lĩnh vực"), max_length=40, unique=True)
+    name = models.CharField(_("tên lĩnh vực"), max_length=255, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+
+    def __str__(self):
+        return self.name
+
+
+class TimeLimitUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("ngày làm việc")
+    CALENDAR_DAYS = "calendar_days", _("ngày")
+    WORKING_HOURS = "working_hours", _("giờ làm việc")
+    SAME_DAY = "same_day", _("trong ngày")
+    UNSPECIFIED = "unspecified", _("chưa xác định")
+
+
+class OnlineLevel(models.TextChoices):
+    NONE = "none", _("không trực tuyến")
+    PARTIAL = "partial", _("một phần")
+    FULL = "full", _("toàn trình")
+
+
+class SupplementClockRule(models.TextChoices):
+    RESTART = "restart", _("tính lại từ đầu khi nhận đủ hồ sơ")
+    PAUSE = "pause", _("tạm dừng trong thời gian chờ bổ sung")
+
+
+class Procedure(models.Model):
+    """An administrative procedure (thủ tục hành chính) as published in the national catalog."""
+
+    code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    field = models.ForeignKey(Field, on_delete=models.PROTECT, verbose_name=_("lĩnh vực"))
+    level = models.ForeignKey(
+        UnitLevel, on_delete=models.PROTECT, verbose_name=_("cấp thực hiện"),
+        help_text=_("Cấp của đơn vị tiếp nhận hồ sơ."),
+    )
+    competent_agency_kind = models.ForeignKey(
+        AgencyKind, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("loại cơ quan có thẩm quyền"),
+    )
+    time_limit_value = models.DecimalField(
+        _("thời hạn giải quyết"), max_digits=6, decimal_places=1, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    time_limit_unit = models.CharField(
+        _("đơn vị thời hạn"), max_length=20, choices=TimeLimitUnit.choices,
+        default=TimeLimitUnit.WORKING_DAYS,
+    )
+    fee_amount = models.PositiveIntegerField(
+        _("phí, lệ phí (đồng)"), null=True, blank=True,
+        help_text=_("Để trống nếu không xác định được một mức cố định."),
+    )
+    fee_note = models.TextField(_("ghi chú phí, lệ phí"), blank=True)
+    legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+    result_document = models.TextField(_("kết quả thực hiện"), blank=True)
+    online_level = models.CharField(
+        _("mức dịch vụ công trực tuyến"), max_length=10, choices=OnlineLevel.choices,
+        default=OnlineLevel.NONE,
+    )
+    is_one_stop = models.BooleanField(
+        _("tiếp nhận, trả kết quả qua Bộ phận Một cửa"), default=True,
+    )
+    is_interlinked = models.BooleanField(_("liên thông"), default=False)
+    supplement_clock_rule = models.CharField(
+        _("thời hạn khi bổ sung hồ sơ"), max_length=10, choices=SupplementClockRule.choices,
+        default=SupplementClockRule.RESTART,
+        help_text=_("Mặc định theo khoản 4 Điều 19 NĐ 61/2018: tính lại từ đầu."),
+    )
+    publishing_decision = models.CharField(_("quyết định công bố"), max_length=200, blank=True)
+    source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hết hiệu lực từ"), null=True, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        indexes = [models.Index(fields=["level", "field"])]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    @property
+    def time_limit_display(self) -> str:
+        if self.time_limit_unit in (TimeLimitUnit.SAME_DAY, TimeLimitUnit.UNSPECIFIED):
+            return str(self.get_time_limit_unit_display())
+        value = self.time_limit_value.normalize()
+        return f"{value:f} {self.get_time_limit_unit_display()}"
+
+
+class DocumentForm(models.TextChoices):
+    ORIGINAL = "original", _("bản chính")
+    CERTIFIED_COPY = "certified_copy", _("bản sao chứng thực")
+    COPY = "copy", _("bản sao")
+    ORIGINAL_FOR_CHECK = "original_for_check", _("bản chính để đối chiếu")
+
+
+class RequiredDocument(models.Model):
+    """A component of the dossier (thành phần hồ sơ) the counter checks at reception."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="documents",
+        verbose_name=_("thủ tục"),
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
+    name = models.TextField(_("tên giấy tờ"))
+    copies = models.PositiveSmallIntegerField(_("số lượng"), default=1)
+    form = models.CharField(
+        _("hình thức"), max_length=20, choices=DocumentForm.choices, default=DocumentForm.ORIGINAL,
+    )
+    is_mandatory = models.BooleanField(_("bắt buộc"), default=True)
+
+    class Meta:
+        ordering = ["procedure", "order", "pk"]
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+
+    def __str__(self):
+        return self.name
+
+
+class StepRole(models.TextChoices):
+    CLERK = "clerk", _("cán bộ một cửa")
+    SPECIALIST = "specialist", _("chuyên viên xử lý")
+    LEADER = "leader", _("lãnh đạo ký duyệt")
+
+
+class ProcedureStep(models.Model):
+    """One ordered processing step (bước xử lý) of a procedure.
+
+    The handling agency is resolved per dossier: the agency of `agency_kind` in the unit
+    `unit_offset` levels above the receiving unit (0 = the receiving unit itself). This
+    is how one commune procedure hands over to the district or province (liên thông).
+    """
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="steps", verbose_name=_("thủ tục"),
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    name = models.CharField(_("tên bước"), max_length=255)
+    unit_offset = models.PositiveSmallIntegerField(
+        _("cấp so với nơi tiếp nhận"), default=0,
+        help_text=_("0: đơn vị tiếp nhận; 1: đơn vị cấp trên trực tiếp; …"),
+    )
+    agency_kind = models.ForeignKey(
+        AgencyKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("loại cơ quan xử lý"),
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=StepRole.choices)
+    share_percent = models.DecimalField(
+        _("tỷ lệ thời hạn (%)"), max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        ordering = ["procedure", "order"]
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = _("bước xử lý")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "order"], name="step_order_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.name}"
+
+
+class OnestopTarget(models.Model):
+    """The target one-stop share (tỷ lệ TTHC qua Bộ phận Một cửa) for a unit and year."""
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, verbose_name=_("đơn vị"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    share_percent = models.DecimalField(
+        _("chỉ tiêu (%)"), max_digits=5, decimal_places=2, default=Decimal("68"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        verbose_name = _("chỉ tiêu tỷ lệ một cửa")
+        verbose_name_plural = _("chỉ tiêu tỷ lệ một cửa")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="target_unit_year")]
+
+    def __str__(self):
+        return f"{self.unit} {self.year}: {self.share_percent}%"
+
+
+# --- The working calendar (lịch làm việc) ---------------------------------------------
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("ngày lễ, Tết")
+    DAY_OFF = "day_off", _("ngày nghỉ bù / hoán đổi")
+    MAKEUP_WORKDAY = "makeup_workday", _("ngày làm bù")
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday week: a day off, or a make-up working day."""
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=DayKind.choices)
+    name = models.CharField(_("tên"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("ngày đặc biệt")
+        verbose_name_plural = _("lịch nghỉ, làm bù")
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+    @property
+    def is_working_day(self) -> bool:
+        return self.kind == DayKind.MAKEUP_WORKDAY
+
+
+class OfficeHours(models.Model):
+    """Office hours of a unit (giờ làm việc); the row without a unit is the province default."""
+
+    unit = models.OneToOneField(
+        AdministrativeUnit, null=True, blank=True, on_delete=models.CASCADE,
+        verbose_name=_("đơn vị"), help_text=_("Để trống: mặc định của tỉnh."),
+    )
+    morning_start = models.TimeField(_("sáng từ"), default=dt.time(7, 0))
+    morning_end = models.TimeField(_("sáng đến"), default=dt.time(11, 30))
+    afternoon_start = models.TimeField(_("chiều từ"), default=dt.time(13, 30))
+    afternoon_end = models.TimeField(_("chiều đến"), default=dt.time(17, 0))
+    same_day_cutoff = models.TimeField(
+        _("giờ chốt tiếp nhận trong ngày"), default=dt.time(15, 0),
+        help_text=_("Hồ sơ nhận sau giờ này được tính từ ngày làm việc tiếp theo (Điều 18 NĐ 61/2018)."),
+    )
+
+    class Meta:
+        verbose_name = _("giờ làm việc")
+        verbose_name_plural = _("giờ làm việc")
+
+    def __str__(self):
+        return str(self.unit or _("Mặc định của tỉnh"))
+
+    def clean(self):
+        if self.unit_id is None:
+            others = OfficeHours.objects.filter(unit__isnull=True).exclude(pk=self.pk)
+            if others.exists():
+                raise ValidationError(_("Chỉ có một giờ làm việc mặc định của tỉnh."))
+        if not (self.morning_start < self.morning_end <= self.afternoon_start < self.afternoon_end):
+            raise ValidationError(_("Các khung giờ phải tăng dần: sáng từ < sáng đến ≤ chiều từ < chiều đến."))

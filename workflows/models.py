@@ -1,0 +1,556 @@
+"""The engine's models: the dossier (hồ sơ) with its state machine, its work items
+(viewflow tasks), its audit trail, and staff membership.
+
+State changes happen only in `workflows.services`; the transition methods here declare
+what is legal (source, target, conditions) and are called by the services.
+"""
+import datetime as dt
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from viewflow.workflow.models import AbstractTask, Process
+
+from procedures.models import AdministrativeUnit, Agency, Procedure
+
+from . import clock
+from .statuses import OPEN_STATUSES, Status
+
+
+class StaffMembership(models.Model):
+    """A staff member's membership of an agency (công tác tại cơ quan).
+
+    Clerks, specialists and leaders act on dossiers of their agencies; a supervisor's
+    reach is the subtree of `supervised_unit`.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("người dùng"),
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("cơ quan"),
+    )
+    supervised_unit = models.ForeignKey(
+        AdministrativeUnit, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("đơn vị giám sát"),
+        help_text=_("Với vai trò giám sát: đơn vị (kèm các đơn vị trực thuộc) được xem."),
+    )
+
+    class Meta:
+        verbose_name = _("thành viên cơ quan")
+        verbose_name_plural = _("thành viên cơ quan")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency"], name="membership_user_agency"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.agency}"
+
+
+class ServiceClockMixin:
+    """Stamp viewflow's timestamps with the service call's instant (see workflows.clock).
+
+    viewflow sets created/started/finished from the wall clock; inside a service call we
+    replace any of them that this save is setting for the first time.
+    """
+
+    clock_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stamped = {f for f in cls.clock_fields if getattr(instance, f, None) is not None}
+        return instance
+
+    def save(self, *args, **kwargs):
+        instant = clock.active()
+        if instant is not None:
+            stamped = getattr(self, "_stamped", set())
+            for name in self.clock_fields:
+                if name not in stamped and getattr(self, name) is not None:
+                    setattr(self, name, instant)
+        super().save(*args, **kwargs)
+        self._stamped = {f for f in self.clock_fields if getattr(self, f) is not None}
+
+
+class DossierProcess(ServiceClockMixin, Process):
+    """viewflow's process row for a dossier; a proxy, so no extra table or join."""
+
+    clock_fields = ("created", "finished")
+
+    class Meta:
+        proxy = True
+        verbose_name = _("quy trình hồ sơ")
+        verbose_name_plural = _("quy trình hồ sơ")
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", _("trực tiếp tại Bộ phận Một cửa")
+    ONLINE = "online", _("trực tuyến")
+    POSTAL = "postal", _("qua bưu chính")
+    OUTSIDE = "outside", _("ngoài Bộ phận Một cửa")
+
+
+class Outcome(models.TextChoices):
+    GRANTED = "granted", _("giải quyết")
+    DENIED = "denied", _("từ chối giải quyết")
+
+
+class DossierQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        """Dossiers past their due time: still running, or resolved after it."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(resolved_at__isnull=True, due_at__lt=now, status__in=OPEN_STATUSES)
+        )
+
+    def at_risk(self, now=None):
+        """Running dossiers within the at-risk window (little working time left)."""
+        now = now or timezone.now()
+        return self.filter(
+            resolved_at__isnull=True, status__in=OPEN_STATUSES,
+            at_risk_at__lte=now, due_at__gte=now,
+        )
+
+
+class Dossier(ConcurrentTransitionMixin, models.Model):
+    """A dossier (hồ sơ thủ tục hành chính) received for one procedure.
+
+    `status` is the legal, citizen-visible status (django-fsm-2); who must act next is
+    viewflow's work items on `process`. Both change together in one service call.
+    """
+
+    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, verbose_name=_("thủ tục"))
+    receiving_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="received_dossiers",
+        verbose_name=_("nơi tiếp nhận"),
+    )
+    receiving_unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="dossiers",
+        verbose_name=_("đơn vị tiếp nhận"),
+    )
+    # Denormalised from receiving_unit.path so subtree scoping is one indexed prefix filter.
+    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
+
+    applicant_name = models.CharField(_("họ tên người nộp"), max_length=200)
+    applicant_id_number = models.CharField(_("số định danh cá nhân"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    # [{"id": RequiredDocument id, "name": ..., "form": ..., "copies": n}] as checked at reception
+    documents = models.JSONField(_("giấy tờ đã nhận"), default=list, blank=True)
+
+    status = FSMField(
+        _("trạng thái"), max_length=24, choices=Status.choices, default=Status.SUBMITTED,
+        protected=True, db_index=True,
+    )
+    process = models.OneToOneField(
+        DossierProcess, null=True, blank=True, on_delete=models.PROTECT, related_name="dossier",
+    )
+    # The processing plan resolved at receipt: the procedure's steps with their agencies,
+    # pinned so a later catalog edit never changes a running dossier.
+    plan = models.JSONField(default=list, editable=False)
+    current_step = models.PositiveSmallIntegerField(_("bước hiện tại"), default=0)
+
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(_("hẹn trả"), null=True, blank=True)
+    original_due_at = models.DateTimeField(
+        _("hạn giải quyết theo quy định"), null=True, blank=True,
+        help_text=_("Hạn trước khi gia hạn; dùng để tính đúng hạn."),
+    )
+    at_risk_at = models.DateTimeField(null=True, blank=True, editable=False)
+    clock_paused_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolved_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, blank=True)
+    outcome_reasons = models.TextField(_("lý do"), blank=True)
+    extension_count = models.PositiveSmallIntegerField(_("số lần gia hạn"), default=0)
+    supplement_count = models.PositiveSmallIntegerField(_("số lần bổ sung"), default=0)
+    collected_by = models.CharField(_("người nhận kết quả"), max_length=200, blank=True)
+
+    lookup_secret_hash = models.CharField(max_length=128, editable=False)
+    # The audit chain's head, kept on the row that is locked anyway: no read per event.
+    event_count = models.PositiveIntegerField(default=0, editable=False)
+    last_event_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["receiving_agency", "status"]),
+            models.Index(fields=["unit_path", "received_at"]),
+            models.Index(fields=["status", "due_at"]),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    # --- optimistic concurrency -------------------------------------------------------
+    # ConcurrentTransitionMixin guards the status; the chain head (event_count) guards the
+    # rest: a write from an instance loaded before another service call fails cleanly.
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_event_count = instance.__dict__.get("event_count")
+        return instance
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args, **kwargs):
+        loaded = getattr(self, "_loaded_event_count", None)
+        if loaded is not None:
+            base_qs = base_qs.filter(event_count=loaded)
+        return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update, *args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._loaded_event_count = self.event_count
+
+    # --- state machine (trạng thái hồ sơ) --------------------------------------------
+    # Each transition only moves the status; the services own timestamps, work items,
+    # events and notifications so that everything commits together.
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.RECEIVED)
+    def accept(self):
+        """Tiếp nhận hồ sơ trực tuyến."""
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.REFUSED)
+    def refuse(self):
+        """Từ chối tiếp nhận."""
+
+    @transition(field=status, source=Status.RECEIVED, target=Status.PROCESSING)
+    def start_processing(self):
+        """Bắt đầu giải quyết."""
+
+    @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING], target=Status.PROCESSING,
+                conditions=[lambda d: d.has_next_step])
+    def complete_step(self):
+        """Hoàn thành một bước, chuyển bước tiếp theo (có thể liên thông)."""
+
+    @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING], target=Status.AWAITING_SUPPLEMENT)
+    def request_supplement(self):
+        """Yêu cầu bổ sung, hoàn thiện hồ sơ."""
+
+    @transition(field=status, source=Status.AWAITING_SUPPLEMENT, target=Status.PROCESSING)
+    def supplement_received(self):
+        """Đã nhận đủ hồ sơ bổ sung."""
+
+    @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING], target=Status.RESULT_READY,
+                conditions=[lambda d: not d.has_next_step])
+    def decide(self):
+        """Quyết định giải quyết hoặc từ chối giải quyết."""
+
+    @transition(field=status, source=Status.RESULT_READY, target=Status.RETURNED)
+    def return_result(self):
+        """Trả kết quả."""
+
+    @transition(field=status, source=list(OPEN_STATUSES), target=Status.WITHDRAWN)
+    def withdraw(self):
+        """Công dân rút hồ sơ."""
+
+    @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT],
+                target=None, conditions=[lambda d: d.extension_count == 0])
+    def extend(self):
+        """Gia hạn (xin lỗi, hẹn lại ngày trả) — một lần."""
+
+    # --- derived facts -----------------------------------------------------------------
+
+    @property
+    def has_next_step(self) -> bool:
+        return self.current_step + 1 < len(self.plan)
+
+    @property
+    def current_plan_step(self) -> dict | None:
+        if 0 <= self.current_step < len(self.plan):
+            return self.plan[self.current_step]
+        return None
+
+    def is_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.due_at is None:
+            return False
+        end = self.resolved_at or (now if self.status in OPEN_STATUSES else None)
+        return end is not None and end > self.due_at
+
+    @property
+    def national_status_code(self) -> int:
+        """The national portal's status code (1–10) for synchronisation."""
+        from .statuses import NATIONAL_STATUS_CODE
+
+        return NATIONAL_STATUS_CODE[self.status]
+
+
+class DossierCodeCounter(models.Model):
+    """The last dossier sequence number issued by an agency on a day (số thứ tự trong ngày).
+
+    Incremented with an UPDATE inside the receipt's transaction: the row lock serialises
+    concurrent receipts and a rolled-back receipt gives its number back, so codes have
+    no gaps and no duplicates.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
+    day = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="code_counter_agency_day")]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.day}: {self.last_number}"
+
+
+class WorkItem(ServiceClockMixin, AbstractTask):
+    """A viewflow task with the facts our queues and delay audit need.
+
+    Which agency and role must act, on which step of the dossier's plan, by when; and, when
+    done, how much working time it took (`working_seconds`) against its allotment.
+    """
+
+    process = models.ForeignKey(DossierProcess, on_delete=models.CASCADE, verbose_name=_("quy trình"))
+    data = models.JSONField(default=dict, blank=True)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="work_items",
+        verbose_name=_("cơ quan xử lý"),
+    )
+    role = models.CharField(_("vai trò"), max_length=20, blank=True)
+    step_index = models.SmallIntegerField(_("bước"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn xử lý"), null=True, blank=True)
+    at_risk_at = models.DateTimeField(null=True, blank=True)
+    allotted_seconds = models.PositiveIntegerField(null=True, blank=True)
+    working_seconds = models.PositiveIntegerField(_("thời gian làm việc (giây)"), null=True, blank=True)
+
+    clock_fields = ("created", "assigned", "started", "finished")
+
+    class Meta:
+        verbose_name = _("công việc")
+        verbose_name_plural = _("công việc")
+        ordering = ["-created"]
+        indexes = [
+            models.Index(fields=["agency", "status"]),
+            models.Index(fields=["status", "due_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.flow_task} #{self.pk}"
+
+    @property
+    def is_late(self) -> bool:
+        end = self.finished or timezone.now()
+        return self.due_at is not None and end > self.due_at
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only.")
+
+
+class DossierEvent(models.Model):
+    """One entry of a dossier's audit trail (nhật ký xử lý), appended by every service call.
+
+    Append-only: each event carries the hash of the previous event of its dossier, so an
+    edited or removed event breaks the chain (`workflows.audit.verify_chain`).
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    )
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    step_index = models.SmallIntegerField(null=True, blank=True)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dossier", "seq"]
+        verbose_name = _("sự kiện hồ sơ")
+        verbose_name_plural = _("nhật ký hồ sơ")
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="event_dossier_seq")]
+        indexes = [models.Index(fields=["action", "at"])]
+
+    def __str__(self):
+        return f"{self.dossier_id}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+    def compute_hash(self) -> str:
+        # The dossier's code, not its id: known before the first INSERT, stable across copies.
+        payload = {
+            "dossier": self.dossier.code, "seq": self.seq,
+            "at": self.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            "actor": self.actor_id, "action": self.action, "from": self.from_status,
+            "to": self.to_status, "step": self.step_index, "agency": self.agency_id,
+            "note": self.note, "data": self.data, "prev": self.prev_hash,
+        }
+        encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+# --- around the dossier: files, messages, ratings, complaints, alerts ---------------------
+
+
+class DossierFile(models.Model):
+    """An uploaded document of a dossier (tệp đính kèm). Stored under MEDIA_ROOT with a
+    generated name, served only through a permission-checked view."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="files")
+    required_document = models.ForeignKey(
+        "procedures.RequiredDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    stored_name = models.CharField(max_length=200, unique=True)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tệp hồ sơ")
+        verbose_name_plural = _("tệp hồ sơ")
+
+    def __str__(self):
+        return self.original_name
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", _("thư điện tử")
+    SMS = "sms", _("tin nhắn SMS")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("chờ gửi")
+    SENT = "sent", _("đã gửi")
+    FAILED = "failed", _("gửi lỗi")
+
+
+class Notification(models.Model):
+    """A message to the citizen or staff about a dossier, recorded whether it was sent or not.
+
+    `idempotency_key` (event + channel + recipient) makes a retried task a no-op once sent.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="notifications")
+    event = models.ForeignKey(DossierEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10, choices=NotificationChannel.choices)
+    recipient = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.channel} → {self.recipient}"
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Hài lòng")
+    NORMAL = "normal", _("Bình thường")
+    NOT_SATISFIED = "not_satisfied", _("Không hài lòng")
+
+
+class SatisfactionRating(models.Model):
+    """The citizen's rating of the service, once per dossier (đánh giá mức độ hài lòng)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="rating")
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("đánh giá hài lòng")
+        verbose_name_plural = _("đánh giá hài lòng")
+
+    def __str__(self):
+        return f"{self.dossier_id}: {self.rating}"
+
+
+class Complaint(models.Model):
+    """A complaint or petition about how a dossier was handled (phản ánh, kiến nghị).
+
+    Feeds indicator 7 of TT 01/2018 Art. 13; one found unsubstantiated does not count.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="complaints")
+    text = models.TextField(_("nội dung"))
+    received_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    unsubstantiated = models.BooleanField(
+        _("kết luận không đúng"), default=False,
+        help_text=_("Đã xác minh, kết luận phản ánh không đúng hoặc vu cáo."),
+    )
+
+    class Meta:
+        verbose_name = _("phản ánh, kiến nghị")
+        verbose_name_plural = _("phản ánh, kiến nghị")
+
+    def __str__(self):
+        return f"{self.dossier_id}: {self.text[:40]}"
+
+
+class AlertKind(models.TextChoices):
+    AT_RISK = "at_risk", _("sắp đến hạn")
+    OVERDUE = "overdue", _("quá hạn")
+
+
+class DeadlineAlert(models.Model):
+    """One threshold crossing of a dossier or work item, notified once (the deadline scan)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="alerts")
+    work_item = models.ForeignKey(WorkItem, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=10, choices=AlertKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cảnh báo thời hạn")
+        verbose_name_plural = _("cảnh báo thời hạn")
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "work_item", "kind"], name="alert_once"),
+            models.UniqueConstraint(fields=["dossier", "kind"], condition=Q(work_item__isnull=True),
+                                    name="dossier_alert_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier_id} {self.kind}"

@@ -1,0 +1,578 @@
+"""The services: the only code that changes a dossier's state.
+
+Each public function is one user action. It runs in one transaction that takes the flow
+lock, loads the open work item with its process and dossier in one query, checks the
+actor's role and agency, moves the FSM status, completes the viewflow task (which creates
+the next one, already assigned when possible), saves the dossier's changed columns and
+appends one audit event. Notifications go out after commit (`audit.event_committed`).
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+from django_fsm import TransitionNotAllowed as FSMTransitionNotAllowed
+from viewflow.workflow.status import STATUS
+
+from procedures.models import Agency, Procedure
+
+from . import access, audit, clock, codes, deadlines
+from .errors import Conflict, InvalidInput, PermissionDenied, RoutingError, TransitionNotAllowed
+from .flows import DossierFlow
+from .lock import lock_process
+from .models import Channel, Dossier, Outcome, WorkItem
+from .roles import Role
+from .statuses import OPEN_STATUSES, Status
+
+OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
+
+
+@dataclass
+class Applicant:
+    """The applicant (người nộp hồ sơ): personal data, never shown publicly."""
+
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass
+class Receipt:
+    """What a receipt hands back: the dossier, and the lookup secret shown once to the citizen."""
+
+    dossier: Dossier
+    secret: str = field(repr=False)
+
+
+# --- plumbing -------------------------------------------------------------------------
+
+
+class _Action:
+    """One service call: a transaction with the service clock set and errors translated."""
+
+    def __init__(self, now: datetime | None):
+        self.now = now
+
+    def __enter__(self):
+        self._clock = clock.service_clock(self.now)
+        self.now = self._clock.__enter__()
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            suppressed = self._atomic.__exit__(exc_type, exc, tb)
+        finally:
+            self._clock.__exit__(None, None, None)
+        if isinstance(exc, ConcurrentTransition | IntegrityError):
+            raise Conflict() from exc
+        if isinstance(exc, FSMTransitionNotAllowed):
+            raise TransitionNotAllowed() from exc
+        return suppressed
+
+
+def _load_open_task(dossier: Dossier, expected_version: int | None = None) -> WorkItem:
+    """Lock the dossier's flow and load its open work item, process and fresh dossier at once."""
+    if dossier.process_id is None:
+        raise TransitionNotAllowed()
+    lock_process(dossier.process_id)
+    task = (
+        WorkItem.objects.select_related("process__dossier__procedure")
+        .filter(process_id=dossier.process_id, status__in=OPEN_TASK, flow_task_type="HUMAN")
+        .first()
+    )
+    # Acting on a stale view of the dossier (another call committed since it was read) is a
+    # conflict, whether the caller names the version it saw or passes the instance it read.
+    expected = dossier.event_count if expected_version is None else expected_version
+    if task is None:
+        current = Dossier.objects.filter(pk=dossier.pk).values_list("event_count", flat=True).first()
+        raise Conflict() if current != expected else TransitionNotAllowed()
+    if task.process.dossier.event_count != expected:
+        raise Conflict()
+    return task
+
+
+def _require_node(task: WorkItem, *nodes):
+    if task.flow_task not in nodes:
+        raise TransitionNotAllowed()
+
+
+def _require_member(actor, agency_id: int, role: str):
+    if not access.is_member(actor, agency_id, role):
+        raise PermissionDenied()
+
+
+def _take(task: WorkItem, actor):
+    """The actor performs the task: its owner, or an eligible member who claims it now."""
+    activation = task.flow_task.activation_class(task)
+    if task.owner_id is None:
+        if not access.can_take(actor, task):
+            raise PermissionDenied()
+        activation.assign(actor)
+    elif task.owner_id != actor.pk:
+        raise PermissionDenied(_("Công việc này đang được giao cho người khác."))
+    return activation
+
+
+def _finish_task(task: WorkItem, actor, now: datetime) -> int:
+    """Complete the work item (viewflow creates the next one); returns its working seconds."""
+    activation = _take(task, actor)
+    dossier = task.process.dossier
+    spent = deadlines.working_seconds(deadlines.calendar_for(dossier), task.created, now)
+    task.working_seconds = spent
+    activation.start(None)
+    activation.execute()
+    return spent
+
+
+def _cancel_flow(process):
+    """Cancel the open work items and the process (viewflow's Flow.cancel reads its own task table)."""
+    from viewflow.workflow.status import PROCESS
+
+    for item in WorkItem.objects.filter(process=process, status__in=OPEN_TASK):
+        item.flow_task.activation_class(item).cancel()
+    process.status = PROCESS.CANCELED
+    process.finished = clock.now()
+    process.save(update_fields=["status", "finished"])
+
+
+def _record(dossier: Dossier, *, actor, action: str, from_status: str, fields: list[str],
+            step_index=None, agency_id=None, note="", data=None):
+    event = audit.stage_event(
+        dossier, actor=actor, action=action, from_status=from_status, step_index=step_index,
+        agency_id=agency_id, note=note, data=data,
+    )
+    dossier.save(update_fields=[*fields, "status", "event_count", "last_event_hash"])
+    audit.save_event(event)
+    return dossier
+
+
+def _step_data(task: WorkItem, spent: int) -> dict:
+    return {
+        "task": task.pk, "working_seconds": spent, "allotted_seconds": task.allotted_seconds,
+        "late": bool(task.due_at and clock.now() > task.due_at),
+    }
+
+
+# --- reception (tiếp nhận) -------------------------------------------------------------
+
+
+def _check_documents(procedure: Procedure, document_ids) -> list[dict]:
+    required = list(procedure.documents.all())
+    by_id = {doc.pk: doc for doc in required}
+    chosen = set()
+    for raw in document_ids:
+        try:
+            chosen.add(int(raw))
+        except (TypeError, ValueError):
+            raise InvalidInput(_("Thành phần hồ sơ không hợp lệ.")) from None
+    unknown = chosen - by_id.keys()
+    if unknown:
+        raise InvalidInput(_("Thành phần hồ sơ không thuộc thủ tục này."))
+    missing = [doc.name for doc in required if doc.is_mandatory and doc.pk not in chosen]
+    if missing:
+        raise InvalidInput(
+            _("Thiếu thành phần hồ sơ bắt buộc: %(names)s") % {"names": "; ".join(missing)},
+            missing=missing,
+        )
+    return [
+        {"id": doc.pk, "name": doc.name, "form": doc.form, "copies": doc.copies}
+        for doc in required if doc.pk in chosen
+    ]
+
+
+def resolve_plan(procedure: Procedure, agency: Agency) -> list[dict]:
+    """The procedure's steps with the agency that handles each, seen from the receiving unit."""
+    steps = list(procedure.steps.all())
+    if not steps:
+        raise RoutingError(_("Thủ tục chưa có quy trình xử lý (các bước)."))
+    lineage = [int(part) for part in agency.unit.path.strip("/").split("/")]  # root … receiving unit
+    wanted = {}
+    for step in steps:
+        if step.unit_offset >= len(lineage):
+            raise RoutingError(_("Bước “%(step)s” cần đơn vị cấp trên không tồn tại.") % {"step": step.name})
+        wanted[step.pk] = (lineage[-1 - step.unit_offset], step.agency_kind_id)
+    found = {}
+    for row in (
+        Agency.objects.in_force()
+        .filter(unit_id__in={u for u, _k in wanted.values()}, kind_id__in={k for _u, k in wanted.values()})
+        .order_by("pk").values("pk", "unit_id", "kind_id", "name")
+    ):
+        found.setdefault((row["unit_id"], row["kind_id"]), row)
+    plan = []
+    for step in steps:
+        target = found.get(wanted[step.pk])
+        if target is None:
+            raise RoutingError(
+                _("Không tìm thấy cơ quan xử lý bước “%(step)s” (loại cơ quan: %(kind)s).")
+                % {"step": step.name, "kind": step.agency_kind_id}
+            )
+        plan.append({
+            "order": step.order, "name": step.name, "agency": target["pk"], "agency_name": target["name"],
+            "role": step.role, "share": str(step.share_percent), "allotted": 0,
+        })
+    return plan
+
+
+def _new_dossier(*, procedure, agency, applicant: Applicant, documents, channel, now,
+                 status: str) -> tuple[Dossier, str]:
+    if procedure.valid_to and procedure.valid_to <= timezone.localtime(now).date():
+        raise InvalidInput(_("Thủ tục đã hết hiệu lực."))
+    if agency.unit.level_id != procedure.level_id:
+        raise InvalidInput(_("Thủ tục không thuộc cấp tiếp nhận của đơn vị này."))
+    if not (applicant.name or "").strip():
+        raise InvalidInput(_("Cần nhập họ tên người nộp hồ sơ."))
+    secret = codes.new_secret()
+    dossier = Dossier(
+        code=codes.issue_code(agency, now), status=status, procedure=procedure, receiving_agency=agency,
+        receiving_unit_id=agency.unit_id, unit_path=agency.unit.path, channel=channel,
+        applicant_name=applicant.name.strip(), applicant_id_number=applicant.id_number.strip(),
+        applicant_phone=applicant.phone.strip(), applicant_email=applicant.email.strip(),
+        applicant_address=applicant.address.strip(), documents=documents,
+        plan=resolve_plan(procedure, agency), lookup_secret_hash=codes.hash_secret(secret),
+        created_at=now,
+    )
+    dossier.receiving_unit = agency.unit
+    return dossier, secret
+
+
+def _start_clock(dossier: Dossier, now: datetime):
+    cal = deadlines.calendar_for(dossier)
+    deadline = deadlines.legal_deadline(dossier.procedure, cal, now)
+    dossier.received_at = now
+    dossier.due_at = dossier.original_due_at = deadline.due_at
+    dossier.at_risk_at = deadlines.at_risk_instant(cal, deadline.counting_from, deadline.due_at)
+    deadlines.allot_steps(dossier.plan, deadline.working_total)
+
+
+def _start_flow(dossier: Dossier, *, actor, action: str, note: str, data: dict):
+    event = audit.stage_event(dossier, actor=actor, action=action, from_status="", note=note, data=data)
+    DossierFlow.start.run(dossier=dossier)  # INSERTs the process, the dossier and the first work item
+    audit.save_event(event)
+
+
+def receive(*, actor, procedure: Procedure, agency: Agency, applicant: Applicant, document_ids,
+            channel: str = Channel.COUNTER, note: str = "", now: datetime | None = None) -> Receipt:
+    """Tiếp nhận hồ sơ tại Bộ phận Một cửa: the dossier is complete, the clock starts."""
+    if channel == Channel.ONLINE:
+        raise InvalidInput(_("Hồ sơ trực tuyến được tiếp nhận qua chức năng tiếp nhận hồ sơ trực tuyến."))
+    with _Action(now) as act:
+        _require_member(actor, agency.pk, Role.CLERK)
+        documents = _check_documents(procedure, document_ids)
+        dossier, secret = _new_dossier(
+            procedure=procedure, agency=agency, applicant=applicant, documents=documents,
+            channel=channel, now=act.now, status=Status.RECEIVED,
+        )
+        _start_clock(dossier, act.now)
+        _start_flow(dossier, actor=actor, action="receive", note=note,
+                    data={"due_at": dossier.due_at.isoformat(), "channel": channel})
+        return Receipt(dossier, secret)
+
+
+def submit_online(*, procedure: Procedure, agency: Agency, applicant: Applicant, document_ids,
+                  note: str = "", now: datetime | None = None) -> Receipt:
+    """Nộp hồ sơ trực tuyến: the dossier waits at the counter for acceptance (clock not started)."""
+    from procedures.models import OnlineLevel
+
+    with _Action(now) as act:
+        if procedure.online_level == OnlineLevel.NONE:
+            raise InvalidInput(_("Thủ tục này chưa cung cấp dịch vụ công trực tuyến."))
+        if not agency.kind.is_one_stop_counter:
+            raise InvalidInput(_("Hồ sơ trực tuyến phải gửi tới Bộ phận Một cửa."))
+        documents = [{"id": int(i)} for i in document_ids]
+        dossier, secret = _new_dossier(
+            procedure=procedure, agency=agency, applicant=applicant, documents=documents,
+            channel=Channel.ONLINE, now=act.now, status=Status.SUBMITTED,
+        )
+        dossier.submitted_at = act.now
+        _start_flow(dossier, actor=None, action="submit_online", note=note, data={})
+        return Receipt(dossier, secret)
+
+
+def accept_online(dossier: Dossier, *, actor, note: str = "", expected_version=None,
+                  now: datetime | None = None) -> Dossier:
+    """Tiếp nhận hồ sơ trực tuyến: accept a submission; the clock starts now."""
+    with _Action(now) as act:
+        task = _load_open_task(dossier, expected_version)
+        _require_node(task, DossierFlow.review_submission)
+        dossier = task.process.dossier
+        dossier.accept()
+        _start_clock(dossier, act.now)
+        _finish_task(task, actor, act.now)
+        return _record(dossier, actor=actor, action="accept_online", from_status=Status.SUBMITTED,
+                       fields=["received_at", "due_at", "original_due_at", "at_risk_at", "plan"],
+                       agency_id=task.agency_id, note=note)
+
+
+def refuse(dossier: Dossier, *, actor, reasons: str, expected_version=None,
+           now: datetime | None = None) -> Dossier:
+    """Từ chối tiếp nhận hồ sơ trực tuyến, with the reasons the citizen will read."""
+    if not (reasons or "").strip():
+        raise InvalidInput(_("Cần nêu rõ lý do từ chối."))
+    with _Action(now) as act:
+        task = _load_open_task(dossier, expected_version)
+        _require_node(task, DossierFlow.review_submission)
+        dossier = task.process.dossier
+        dossier.refuse()
+        dossier.outcome_reasons = reasons.strip()
+        dossier.closed_at = act.now
+        _finish_task(task, actor, act.now)
+        return _record(dossier, actor=actor, action="refuse", from_status=Status.SUBMITTED,
+                       fields=["outcome_reasons", "closed_at"], agency_id=task.agency_id, note=reasons)
+
+
+def refuse_at_counter(*, actor, procedure: Procedure, agency: Agency, applicant: Applicant,
+                      reasons: str, now: datetime | None = None) -> Dossier:
+    """Từ chối tiếp nhận tại quầy: recorded (for the register and the refusal slip), no flow."""
+    if not (reasons or "").strip():
+        raise InvalidInput(_("Cần nêu rõ lý do từ chối."))
+    with _Action(now) as act:
+        _require_member(actor, agency.pk, Role.CLERK)
+        dossier, _secret = _new_dossier(
+            procedure=procedure, agency=agency, applicant=applicant, documents=[],
+            channel=Channel.COUNTER, now=act.now, status=Status.REFUSED,
+        )
+        dossier.outcome_reasons = reasons.strip()
+        dossier.closed_at = act.now
+        event = audit.stage_event(dossier, actor=actor, action="refuse_at_counter", from_status="",
+                                  agency_id=agency.pk, note=reasons)
+        dossier.save(force_insert=True)
+        audit.save_event(event)
+        return dossier
+
+
+# --- processing (giải quyết) -----------------------------------------------------------
+
+
+def start_processing(dossier: Dossier, *, actor, expected_version=None, now: datetime | None = None) -> Dossier:
+    """Nhận xử lý: the actor takes the current step; a received dossier becomes processing."""
+    with _Action(now):
+        task = _load_open_task(dossier, expected_version)
+        _require_node(task, DossierFlow.process_step)
+        dossier = task.process.dossier
+        from_status = dossier.status
+        activation = _take(task, actor)
+        if activation.task.owner_id is None:
+            raise PermissionDenied()
+        if dossier.status == Status.RECEIVED:
+            dossier.start_processing()
+        return _record(dossier, actor=actor, action="start_processing", from_status=from_status, fields=[],
+                       step_index=task.step_index, agency_id=task.agency_id)
+
+
+def complete_step(dossier: Dossier, *, actor, note: str = "", next_assignee=None, expected_version=None,
+                  now: datetime | None = None) -> Dossier:
+    """Hoàn thành bước và chuyển bước tiếp theo (liên thông: to another agency or level)."""
+    with _Action(now) as act:
+        task = _load_open_task(dossier, expected_version)
+        _require_node(task, DossierFlow.process_step)
+        dossier = task.process.dossier
+        from_status = dossier.status
+        dossier.complete_step()
+        dossier.current_step += 1
+        dossier._next_assignee = next_assignee
+        spent = _finish_task(task, actor, act.now)
+        return _record(dossier, actor=actor, action="complete_step", from_status=from_status,
+                       fields=["current_step"], step_index=task.step_index, agency_id=task.agency_id,
+                       note=note, data=_step_data(task, spent))
+
+
+def request_supplement(dossier: Dossier, *, actor, items: list[str], reason: str = "", expected_version=None,
+                       now: datetime | None = None) -> Dossier:
+    """Yêu cầu bổ sung, hoàn thiện hồ sơ: all at once; the clock pauses or will restart."""
+    items = [item.strip() for item in items if item and item.strip()]
+    if not items:
+        raise InvalidInput(_("Cần liệt kê giấy tờ cần bổ sung."))
+    with _Action(now) as act:
+        task = _load_open_task(dossier, expected_version)
+        _require_node(task, DossierFlow.process_step)
+        dossier = task.process.dossier
+        from_status = dossier.status
+        dossier.request_supplement()
+        dossier.clock_paused_at = act.now
+        dossier.supplement_count += 1
+        cal = deadlines.calendar_for(dossier)
+        spent = _finish_task(task, actor, act.now)
+        step = dossier.plan[dossier.current_step]
+        step["spent"] = step.get("spent", 0) + spent
+        late_request = deadlines.working_seconds(cal, dossier.received_at, act.now) > 3 * int(
+            cal.working_day_length.total_seconds()
+        )
+        return _record(
+            dossier, actor=actor, action="request_supplement", from_status=from_status,
+            fields=["clock_paused_at", "supplement_count", "plan"], step_index=task.step_index,
+            agency_id=task.agency_id, note=reason,
+            data={**_step_data(task, spent), "items": items, "after_3_working_days": late_request},
+        )
+
+
+def supplement_received(dossier: Dossier, *, actor, note: str = "", expected_version=None,
+                        now: datetime | None = None) -> Dossier:
+    """Đã nhận đủ hồ sơ bổ sung: processing resumes; the clock restarts or shifts."""
+    with _Action(now) as act:
+        task = _load_open_task(dossier, expected_version)
+        _require_node(task, DossierFlow.await_supplement)
+        dossier = task.process.dossier
+        dossier.supplement_received()
+        cal = deadlines.calendar_for(dossier)
+        legal, appointment, paused = deadlines.after_supplement(dossier, cal, act.now)
+        restart = dossier.procedure.supplement_clock_rule == "restart"
+        if restart:
+            deadlines.allot_steps(dossier.plan, cal.working_time_between(cal.start_of_counting(act.now), legal))
+            for step in dossier.plan:
+                step.pop("spent", None)
+        dossier.original_due_at, dossier.due_at = legal, appointment
+        dossier.at_risk_at = deadlines.at_risk_instant(cal, act.now, appointment)
+        dossier.clock_paused_at = None
+        _finish_task(task, actor, act.now)
+        return _record(
+            dossier, actor=actor, action="supplement_received", from_status=Status.AWAITING_SUPPLEMENT,
+            fields=["original_due_at", "due_at", "at_risk_at", "clock_paused_at", "plan"],
+            agency_id=task.agency_id, note=note,
+            data={"rule": dossier.procedure.supplement_clock_rule, "paused_working_seconds": paused,
+                  "due_at": appointment.isoformat()},
+        )
+
+
+def extend(dossier: Dossier, *, actor, new_due_at: datetime, reason: str, expected_version=None,
+           now: datetime | None = None) -> Dossier:
+    """Gia hạn (phiếu xin lỗi và hẹn lại ngày trả): once, at least a working day before the due time."""
+    if not (reason or "").strip():
+        raise InvalidInput(_("Cần nêu rõ lý do quá hạn."))
+    with _Action(now) as act:
+        task = _load_open_task(dossier, expected_version)
+        dossier = task.process.dossier
+        processing_agency = task.agency_id if task.flow_task == DossierFlow.process_step else None
+        if not (access.is_member(actor, dossier.receiving_agency_id, Role.CLERK)
+                or (processing_agency and (access.is_member(actor, processing_agency, Role.LEADER)
+                                           or task.owner_id == actor.pk))):
+            raise PermissionDenied()
+        from_status = dossier.status
+        dossier.extend()
+        cal = deadlines.calendar_for(dossier)
+        deadlines.check_extension(dossier, cal, act.now, new_due_at)
+        previous = dossier.due_at
+        dossier.due_at = new_due_at
+        dossier.extension_count += 1
+        dossier.at_risk_at = deadlines.at_risk_instant(cal, act.now, new_due_at)
+        return _record(
+            dossier, actor=actor, action="extend", from_status=from_status,
+            fields=["due_at", "extension_count", "at_risk_at"], step_index=task.step_index,
+            agency_id=processing_agency or dossier.receiving_agency_id, note=reason,
+            data={"previous_due_at": previous.isoformat(), "new_due_at": new_due_at.isoformat()},
+        )
+
+
+def decide(dossier: Dossier, *, actor, outcome: str, reasons: str = "", expected_version=None,
+           now: datetime | None = None) -> Dossier:
+    """Quyết định: the leader grants or denies (with reasons); the result goes to the counter."""
+    if outcome not in Outcome.values:
+        raise InvalidInput(_("Kết quả giải quyết không hợp lệ."))
+    if outcome == Outcome.DENIED and not (reasons or "").strip():
+        raise InvalidInput(_("Cần nêu rõ lý do từ chối giải quyết."))
+    with _Action(now) as act:
+        task = _load_open_task(dossier, expected_version)
+        _require_node(task, DossierFlow.process_step)
+        dossier = task.process.dossier
+        if task.role != Role.LEADER:
+            raise TransitionNotAllowed(_("Bước hiện tại không phải bước quyết định của lãnh đạo."))
+        from_status = dossier.status
+        dossier.decide()
+        dossier.outcome = outcome
+        dossier.outcome_reasons = (reasons or "").strip()
+        dossier.resolved_at = act.now
+        spent = _finish_task(task, actor, act.now)
+        return _record(
+            dossier, actor=actor, action="decide", from_status=from_status,
+            fields=["outcome", "outcome_reasons", "resolved_at"], step_index=task.step_index,
+            agency_id=task.agency_id, note=reasons,
+            data={**_step_data(task, spent), "outcome": outcome,
+                  "late": act.now > dossier.original_due_at},
+        )
+
+
+# --- return (trả kết quả) and withdrawal -----------------------------------------------
+
+
+def return_result(dossier: Dossier, *, actor, collected_by: str, note: str = "", expected_version=None,
+                  now: datetime | None = None) -> Dossier:
+    """Trả kết quả tại Bộ phận Một cửa: records who collected it; the flow ends."""
+    if not (collected_by or "").strip():
+        raise InvalidInput(_("Cần ghi họ tên người nhận kết quả."))
+    with _Action(now) as act:
+        task = _load_open_task(dossier, expected_version)
+        _require_node(task, DossierFlow.return_result)
+        dossier = task.process.dossier
+        dossier.return_result()
+        dossier.returned_at = dossier.closed_at = act.now
+        dossier.collected_by = collected_by.strip()
+        _finish_task(task, actor, act.now)
+        return _record(
+            dossier, actor=actor, action="return_result", from_status=Status.RESULT_READY,
+            fields=["returned_at", "closed_at", "collected_by"], agency_id=task.agency_id, note=note,
+            data={"late": act.now > dossier.original_due_at},
+        )
+
+
+def withdraw(dossier: Dossier, *, actor, reason: str, expected_version=None,
+             now: datetime | None = None) -> Dossier:
+    """Công dân rút hồ sơ, recorded at the counter: open work is cancelled."""
+    if not (reason or "").strip():
+        raise InvalidInput(_("Cần ghi lý do rút hồ sơ."))
+    with _Action(now) as act:
+        task = _load_open_task(dossier, expected_version)
+        dossier = task.process.dossier
+        _require_member(actor, dossier.receiving_agency_id, Role.CLERK)
+        if dossier.status not in OPEN_STATUSES:
+            raise TransitionNotAllowed()
+        from_status = dossier.status
+        dossier.withdraw()
+        dossier.closed_at = act.now
+        _cancel_flow(task.process)
+        return _record(dossier, actor=actor, action="withdraw", from_status=from_status,
+                       fields=["closed_at"], agency_id=dossier.receiving_agency_id, note=reason)
+
+
+# --- work assignment (phân công) -------------------------------------------------------
+
+
+def assign(dossier: Dossier, *, actor, assignee, expected_version=None, now: datetime | None = None) -> Dossier:
+    """Claim the current work item (assignee = actor) or, as a leader of its agency, assign it."""
+    with _Action(now):
+        task = _load_open_task(dossier, expected_version)
+        dossier = task.process.dossier
+        if assignee.pk != actor.pk and not access.is_member(actor, task.agency_id, Role.LEADER):
+            raise PermissionDenied()
+        if not access.can_take(assignee, task):
+            raise PermissionDenied(_("Người được giao không thuộc cơ quan hoặc không có vai trò phù hợp."))
+        activation = task.flow_task.activation_class(task)
+        if task.owner_id is None:
+            activation.assign(assignee)
+        else:
+            if task.owner_id != actor.pk and not access.is_member(actor, task.agency_id, Role.LEADER):
+                raise PermissionDenied()
+            activation.reassign(assignee)
+        return _record(dossier, actor=actor, action="assign", from_status=dossier.status, fields=[],
+                       step_index=task.step_index, agency_id=task.agency_id,
+                       data={"task": task.pk, "assignee": assignee.pk})
+
+
+def unassign(dossier: Dossier, *, actor, expected_version=None, now: datetime | None = None) -> Dossier:
+    """Return the current work item to the agency's queue (its owner or a leader of the agency)."""
+    with _Action(now):
+        task = _load_open_task(dossier, expected_version)
+        dossier = task.process.dossier
+        if task.owner_id is None:
+            raise TransitionNotAllowed(_("Công việc chưa được giao cho ai."))
+        if task.owner_id != actor.pk and not access.is_member(actor, task.agency_id, Role.LEADER):
+            raise PermissionDenied()
+        previous = task.owner_id
+        task.flow_task.activation_class(task).unassign()
+        return _record(dossier, actor=actor, action="unassign", from_status=dossier.status, fields=[],
+                       step_index=task.step_index, agency_id=task.agency_id,
+                       data={"task": task.pk, "previous_owner": previous})
