@@ -9,5 +9,10 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("counter/", include("onestop.counter.urls")),
+    path("desk/", include("onestop.desk.urls")),
+    path("oversight/", include("onestop.oversight.urls")),
+    path("tra-cuu/", include("onestop.portal.urls")),
+    path("api/", include("onestop.api.urls")),
     path("admin/", admin.site.urls),
 ]

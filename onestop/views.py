@@ -1,9 +1,23 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from workflows.access import roles_of
+from workflows.roles import Role
+
+# The first screen of each role, in the order a user holding several roles would want it.
+ROLE_HOME = [
+    (Role.CLERK, "counter:index"),
+    (Role.SPECIALIST, "desk:index"),
+    (Role.LEADER, "desk:index"),
+    (Role.SUPERVISOR, "oversight:index"),
+]
 
 
 @login_required
 def home(request):
-    """The staff start page: links to the screens of the user's roles."""
-    roles = set(request.user.groups.values_list("name", flat=True))
+    """Send staff to their role's screen; others (catalog admins) see their links."""
+    roles = roles_of(request.user)
+    for role, url_name in ROLE_HOME:
+        if role in roles:
+            return redirect(url_name)
     return render(request, "home.html", {"roles": roles})
