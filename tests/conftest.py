@@ -13,3 +13,6 @@ def _english_free_defaults(settings):
     settings.CELERY_TASK_EAGER_PROPAGATES = True
     # Hashing demo and factory passwords with PBKDF2 would dominate the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+from tests.world import world  # noqa: E402,F401 -- the shared small-province fixture

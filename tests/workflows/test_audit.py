@@ -2,11 +2,10 @@
 import pytest
 from django.db import connection
 
+from tests.world import receive
 from workflows import services
 from workflows.audit import verify_chain
 from workflows.models import DossierEvent
-
-from .conftest import receive
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,10 @@ import pytest
 
 from procedures.models import CalendarDay
 from tests import factories as f
+from tests.world import at, receive
 from workflows import services
 from workflows.errors import TransitionNotAllowed
 from workflows.models import WorkItem
-
-from .conftest import at, receive
 
 pytestmark = pytest.mark.django_db
 

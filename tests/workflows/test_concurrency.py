@@ -4,11 +4,10 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from tests.world import at, receive
 from workflows import services
 from workflows.errors import Conflict
 from workflows.models import Dossier, DossierEvent
-
-from .conftest import at, receive
 
 pytestmark = [
     pytest.mark.postgres,

@@ -2,13 +2,12 @@
 import pytest
 
 from tests import factories as f
+from tests.world import at, receive
 from workflows import services
 from workflows.audit import verify_chain
 from workflows.flows import DossierFlow
 from workflows.models import DossierEvent, WorkItem
 from workflows.statuses import Status
-
-from .conftest import at, receive
 
 pytestmark = pytest.mark.django_db
 

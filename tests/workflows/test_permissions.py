@@ -1,11 +1,10 @@
 """Who may see and act: agency membership and roles, supervisors' subtrees."""
 import pytest
 
+from tests.world import receive
 from workflows import services
 from workflows.access import dossiers_for, work_items_for
 from workflows.errors import PermissionDenied
-
-from .conftest import receive
 
 pytestmark = pytest.mark.django_db
 

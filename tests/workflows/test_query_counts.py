@@ -1,9 +1,8 @@
 """Each service call costs a constant number of queries, whatever the database holds."""
 import pytest
 
+from tests.world import at, receive
 from workflows import services
-
-from .conftest import at, receive
 
 pytestmark = pytest.mark.django_db
 

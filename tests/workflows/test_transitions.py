@@ -1,12 +1,11 @@
 """Every legal transition is reachable through the services; every illegal one raises."""
 import pytest
 
+from tests.world import at, receive
 from workflows import services
 from workflows.errors import DomainError, InvalidInput, PermissionDenied, TransitionNotAllowed
 from workflows.models import Dossier
 from workflows.statuses import Status
-
-from .conftest import at, receive
 
 pytestmark = pytest.mark.django_db
 

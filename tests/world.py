@@ -1,5 +1,8 @@
-"""A small province for engine tests: a province, a district and two communes, with the
-agencies a commune → district → province procedure needs, and one user per role."""
+"""A small province for tests (the `world` fixture, registered in tests/conftest.py).
+
+A province, a district and two communes, with the agencies a commune → district → province
+procedure needs, and one user per role.
+"""
 import datetime as dt
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
