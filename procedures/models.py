@@ -76,7 +76,11 @@ class AdministrativeUnit(models.Model):
         verbose_name = _("đơn vị hành chính")
         verbose_name_plural = _("đơn vị hành chính")
         constraints = [
-            models.UniqueConstraint(fields=["code", "level"], name="unit_code_level_unique"),
+            # Codes are reused across reorganisations (a 2025 commune may carry a dissolved
+            # one's code): unique among units still in existence only.
+            models.UniqueConstraint(
+                fields=["code", "level"], condition=Q(valid_to__isnull=True), name="unit_code_level_current",
+            ),
         ]
 
     def __str__(self):
@@ -213,7 +217,7 @@ class Procedure(models.Model):
     """An administrative procedure (thủ tục hành chính) as published in the national catalog."""
 
     code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
-    name = models.CharField(_("tên thủ tục"), max_length=500)
+    name = models.CharField(_("tên thủ tục"), max_length=1500)
     field = models.ForeignKey(Field, on_delete=models.PROTECT, verbose_name=_("lĩnh vực"))
     level = models.ForeignKey(
         UnitLevel, on_delete=models.PROTECT, verbose_name=_("cấp thực hiện"),
