@@ -1,0 +1,578 @@
+"""Import and export of the procedure catalog (danh mục thủ tục hành chính).
+
+One procedure a row, in CSV or XLSX (the columns are in `COLUMNS`, documented in
+docs/catalog-format.md), or the national portal's JSONL records (`procedures.dvcqg`).
+The pipeline is `read_rows` → `validate` → `apply`:
+
+- `validate` checks every row against the catalog in memory (a handful of queries in all)
+  and returns clean rows plus errors "row N, column X: reason";
+- `apply` upserts by code in one transaction with bulk queries, leaving unchanged rows
+  untouched, so re-importing a file changes nothing.
+
+CSV/XLSX imports are all-or-nothing; the national format skips records it cannot read
+unless `strict` (see `import_catalog`).
+"""
+import csv
+import datetime as dt
+import io
+import re
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from procedures import dvcqg
+from procedures.models import (
+    AgencyKind,
+    DocumentForm,
+    Field,
+    OnlineLevel,
+    Procedure,
+    ProcedureStep,
+    RequiredDocument,
+    StepRole,
+    SupplementClockRule,
+    TimeLimitUnit,
+    UnitLevel,
+)
+
+COLUMNS = [
+    "code", "name", "field_code", "field_name", "level", "competent_agency_kind",
+    "time_limit_value", "time_limit_unit", "fee_amount", "fee_note", "legal_basis",
+    "result_document", "online_level", "is_one_stop", "is_interlinked", "supplement_clock_rule",
+    "publishing_decision", "source_url", "valid_from", "valid_to", "documents", "steps",
+]
+REQUIRED_COLUMNS = COLUMNS[:8]  # the rest default when the column is absent
+
+# Procedure attributes compared to decide whether a row changed.
+SCALARS = [
+    "name", "field_id", "level_id", "competent_agency_kind_id", "time_limit_value", "time_limit_unit",
+    "fee_amount", "fee_note", "legal_basis", "result_document", "online_level", "is_one_stop",
+    "is_interlinked", "supplement_clock_rule", "publishing_decision", "source_url", "valid_from",
+    "valid_to",
+]
+# What the national file cannot know: kept on procedures that already exist (see dvcqg rules).
+LOCAL_SETTINGS = {"online_level", "is_one_stop", "supplement_clock_rule", "valid_from", "valid_to", "steps"}
+
+_VALUELESS_UNITS = (TimeLimitUnit.SAME_DAY, TimeLimitUnit.UNSPECIFIED)  # an empty value means 0
+_TRUE, _FALSE = {"1", "true", "yes", "có"}, {"0", "false", "no", "không"}
+
+
+class CatalogError(Exception):
+    """The file cannot be imported; `errors` holds one message per problem."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class CatalogRow:
+    """A validated row: the procedure's values, its field, documents and steps."""
+
+    number: int  # the spreadsheet row (the header is row 1)
+    code: str
+    values: dict  # Procedure attributes except field_id (the field may not exist yet)
+    field_code: str
+    field_name: str
+    documents: list[tuple]  # (name, copies, form, is_mandatory)
+    steps: list[tuple]  # (name, unit_offset, agency_kind_id, role, share_percent)
+    keep: set = field(default_factory=set)  # attributes an existing procedure keeps
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    issues: list = field(default_factory=list)  # dvcqg.Issue, the national format's report
+    records: int = 0
+    clean: int = 0
+    skipped: list[str] = field(default_factory=list)  # dvcqg codes not imported
+    missing_kinds: Counter = field(default_factory=Counter)
+    created_kinds: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+
+
+# --- Reading -----------------------------------------------------------------------------
+
+
+def guess_format(path) -> str:
+    name = str(path).lower()
+    if name.endswith((".jsonl", ".jsonl.gz", ".json.gz")):
+        return "dvcqg"
+    if name.endswith((".xlsx", ".xlsm")):
+        return "xlsx"
+    return "csv"
+
+
+def _cell(value) -> str:
+    """A spreadsheet cell as the CSV text it stands for."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_rows(path, fmt: str | None = None) -> list[dict]:
+    """The rows of a CSV (UTF-8, BOM tolerated) or XLSX (first sheet) file as dicts of strings."""
+    fmt = fmt or guess_format(path)
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            table = [[_cell(v) for v in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    elif fmt == "csv":
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            table = list(csv.reader(fh))
+    else:
+        raise ValueError(f"read_rows reads csv or xlsx, not {fmt}")
+    return rows_from_table(table)
+
+
+def rows_from_table(table: list[list[str]]) -> list[dict]:
+    """Dicts keyed by the header row; blank lines dropped. Missing required columns raise."""
+    if not table:
+        raise CatalogError(["row 1: the file is empty (a header row is required)"])
+    header = [h.strip().lower().lstrip("\ufeff") for h in table[0]]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise CatalogError([f"row 1, column {c}: missing from the header" for c in missing])
+    rows = []
+    for number, values in enumerate(table[1:], start=2):
+        if not any(v.strip() for v in values):
+            continue
+        row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header) if h in COLUMNS}
+        row["_row"] = number
+        rows.append(row)
+    return rows
+
+
+# --- Validation --------------------------------------------------------------------------
+
+
+class _RowErrors(list):
+    def add(self, number, column, reason):
+        self.append(f"row {number}, column {column}: {reason}")
+
+
+def _decimal(text: str) -> Decimal:
+    value = Decimal(text.strip().replace(",", "."))
+    if not value.is_finite():
+        raise InvalidOperation
+    return value
+
+
+def _boolean(text: str, default: bool) -> bool:
+    text = text.strip().lower()
+    if not text:
+        return default
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"'{text}' is not 1/0/true/false")
+
+
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text.strip()) if text.strip() else None
+
+
+def _choice(text: str, choices, default=None) -> str:
+    text = text.strip()
+    if not text and default is not None:
+        return default
+    if text not in choices.values:
+        raise ValueError(f"'{text}' is not one of {'|'.join(choices.values)}")
+    return text
+
+
+def _documents(text: str, number: int, errors: _RowErrors) -> list[tuple]:
+    docs = []
+    for line in filter(None, (ln.strip() for ln in text.splitlines())):
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) > 4 or not parts[0]:
+            errors.add(number, "documents", f"'{line[:60]}' is not 'name | copies | form | mandatory'")
+            continue
+        parts += ["1", DocumentForm.ORIGINAL, "1"][len(parts) - 1:]
+        try:
+            copies = int(parts[1])
+            if not 0 <= copies <= 32767:
+                raise ValueError(f"copies {copies} out of range")
+            form = _choice(parts[2], DocumentForm)
+            mandatory = _boolean(parts[3], True)
+        except ValueError as exc:
+            errors.add(number, "documents", f"'{parts[0][:40]}': {exc}")
+            continue
+        docs.append((parts[0], copies, form, mandatory))
+    return docs
+
+
+def _steps(text: str, number: int, errors: _RowErrors, kinds: dict) -> list[tuple]:
+    steps, total = [], Decimal(0)
+    for line in filter(None, (ln.strip() for ln in text.splitlines())):
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 5 or not parts[0]:
+            errors.add(number, "steps",
+                       f"'{line[:60]}' is not 'name | unit_offset | agency_kind_code | role | share_percent'")
+            continue
+        name, offset, kind, role, share = parts
+        try:
+            if len(name) > 255:
+                raise ValueError("name longer than 255 characters")
+            offset = int(offset)
+            if not 0 <= offset <= 32767:
+                raise ValueError(f"unit_offset {offset} out of range")
+            if kind not in kinds:
+                raise ValueError(f"unknown agency kind '{kind}'")
+            role = _choice(role, StepRole)
+            share = _decimal(share)
+            if not 0 <= share <= 100 or share.as_tuple().exponent < -2:
+                raise ValueError(f"share_percent {share} is not 0–100 with 2 decimals at most")
+        except (ValueError, InvalidOperation) as exc:
+            errors.add(number, "steps", f"'{name[:40]}': {exc}")
+            continue
+        total += share
+        steps.append((name, offset, kinds[kind], role, share))
+    if total > 100:
+        errors.add(number, "steps", f"shares total {total}% (must be at most 100%)")
+    return steps
+
+
+def validate(rows: list[dict]) -> tuple[list[CatalogRow], list[str]]:
+    """Check every row; (clean rows, errors). The catalog is read once into memory."""
+    levels = dict(UnitLevel.objects.values_list("code", "id"))
+    kinds = dict(AgencyKind.objects.values_list("code", "id"))
+    field_names = dict(Field.objects.values_list("code", "name"))
+    codes_by_field_name = {name: code for code, name in field_names.items()}
+    url = URLValidator()
+    clean, errors = [], _RowErrors()
+    seen_codes, file_fields = {}, {}  # code → row; field_code → (name, row)
+    for row in rows:
+        n, before, values = row.get("_row", 0), len(errors), {}
+
+        def get(column, row=row):
+            return (row.get(column) or "").strip()
+
+        code = get("code")
+        if not code or len(code) > 40:
+            errors.add(n, "code", "required, at most 40 characters")
+        elif code in seen_codes:
+            errors.add(n, "code", f"'{code}' already in row {seen_codes[code]}")
+        seen_codes.setdefault(code, n)
+        values["name"] = get("name")
+        if not values["name"] or len(values["name"]) > 500:
+            errors.add(n, "name", "required, at most 500 characters")
+        field_code, field_name = get("field_code"), get("field_name")
+        if not field_code or len(field_code) > 40:
+            errors.add(n, "field_code", "required, at most 40 characters")
+        elif len(field_name) > 255 or (not field_name and field_code not in field_names):
+            errors.add(n, "field_name", "required for a new field, at most 255 characters")
+        else:
+            field_name = field_name or field_names[field_code]
+            owner = codes_by_field_name.get(field_name)
+            earlier = file_fields.get(field_code)
+            if owner not in (None, field_code):
+                errors.add(n, "field_name", f"'{field_name}' is the name of field '{owner}'")
+            elif earlier and earlier[0] != field_name:
+                errors.add(n, "field_name",
+                           f"field '{field_code}' is named '{earlier[0]}' in row {earlier[1]}")
+            elif any(c != field_code and name == field_name for c, (name, _r) in file_fields.items()):
+                errors.add(n, "field_name", f"'{field_name}' is given to another field_code in this file")
+            file_fields.setdefault(field_code, (field_name, n))
+        if get("level") not in levels:
+            errors.add(n, "level", f"unknown unit level '{get('level')}'")
+        values["level_id"] = levels.get(get("level"))
+        if get("competent_agency_kind") not in kinds:
+            errors.add(n, "competent_agency_kind", f"unknown agency kind '{get('competent_agency_kind')}'")
+        values["competent_agency_kind_id"] = kinds.get(get("competent_agency_kind"))
+        try:
+            values["time_limit_unit"] = _choice(get("time_limit_unit"), TimeLimitUnit)
+        except ValueError as exc:
+            errors.add(n, "time_limit_unit", str(exc))
+        raw = get("time_limit_value")
+        try:
+            if not raw and values.get("time_limit_unit") not in _VALUELESS_UNITS:
+                raise ValueError("required for this unit")
+            value = _decimal(raw) if raw else Decimal(0)
+            if not 0 <= value < 100000 or value.as_tuple().exponent < -1:
+                raise ValueError(f"'{raw}' is not 0–99999.9 with one decimal at most")
+            values["time_limit_value"] = value
+        except ValueError as exc:
+            errors.add(n, "time_limit_value", str(exc))
+        except InvalidOperation:
+            errors.add(n, "time_limit_value", f"'{raw}' is not a number")
+        raw, values["fee_amount"] = get("fee_amount"), None
+        if re.fullmatch(r"\d+|\d{1,3}([.,]\d{3})+", raw):  # "50000", "50.000" or "50,000"
+            values["fee_amount"] = int(re.sub(r"[.,]", "", raw))
+        elif raw:
+            errors.add(n, "fee_amount", f"'{raw}' is not a whole number of đồng")
+        for column in ("fee_note", "legal_basis", "result_document"):
+            values[column] = get(column)
+        for column, choices, default in (("online_level", OnlineLevel, OnlineLevel.NONE),
+                                         ("supplement_clock_rule", SupplementClockRule,
+                                          SupplementClockRule.RESTART)):
+            try:
+                values[column] = _choice(get(column), choices, default)
+            except ValueError as exc:
+                errors.add(n, column, str(exc))
+        for column, default in (("is_one_stop", True), ("is_interlinked", False)):
+            try:
+                values[column] = _boolean(get(column), default)
+            except ValueError as exc:
+                errors.add(n, column, str(exc))
+        values["publishing_decision"] = get("publishing_decision")
+        if len(values["publishing_decision"]) > 200:
+            errors.add(n, "publishing_decision", "at most 200 characters")
+        values["source_url"] = get("source_url")
+        if values["source_url"]:
+            try:
+                url(values["source_url"])
+                if len(values["source_url"]) > 500:
+                    raise ValidationError("too long")
+            except ValidationError:
+                errors.add(n, "source_url",
+                           f"'{values['source_url'][:60]}' is not a URL of at most 500 characters")
+        for column in ("valid_from", "valid_to"):
+            try:
+                values[column] = _date(get(column))
+            except ValueError:
+                errors.add(n, column, f"'{get(column)}' is not a date YYYY-MM-DD")
+        if values.get("valid_from") and values.get("valid_to") and values["valid_to"] <= values["valid_from"]:
+            errors.add(n, "valid_to", "must be after valid_from")
+        documents = _documents(row.get("documents") or "", n, errors)
+        steps = _steps(row.get("steps") or "", n, errors, kinds)
+        if len(errors) == before:
+            clean.append(CatalogRow(n, code, values, field_code, field_name, documents, steps,
+                                    set(row.get("_keep", ()))))
+    return clean, list(errors)
+
+
+# --- Applying ----------------------------------------------------------------------------
+
+
+def _ensure_fields(clean: list[CatalogRow]) -> dict[str, int]:
+    """Create missing fields and rename changed ones; field_code → id."""
+    wanted = {row.field_code: row.field_name for row in clean}
+    existing = Field.objects.in_bulk(list(wanted), field_name="code")
+    Field.objects.bulk_create([Field(code=c, name=n) for c, n in wanted.items() if c not in existing])
+    renamed = [f for c, f in existing.items() if f.name != wanted[c]]
+    for f in renamed:
+        f.name = wanted[f.code]
+    Field.objects.bulk_update(renamed, ["name"])
+    return dict(Field.objects.filter(code__in=list(wanted)).values_list("code", "id"))
+
+
+def _grouped(queryset, key: str) -> dict[int, list]:
+    groups: dict[int, list] = {}
+    for obj in queryset:
+        groups.setdefault(getattr(obj, key), []).append(obj)
+    return groups
+
+
+def apply(clean: list[CatalogRow]) -> ImportResult:
+    """Upsert the rows by code in one transaction; rows whose values are unchanged are not written."""
+    result = ImportResult()
+    with transaction.atomic():
+        field_ids = _ensure_fields(clean)
+        existing = Procedure.objects.in_bulk([row.code for row in clean], field_name="code")
+        new, changed, touched = [], [], set()
+        for row in clean:
+            values = {**row.values, "field_id": field_ids[row.field_code]}
+            proc = existing.get(row.code)
+            if proc is None:
+                new.append(Procedure(code=row.code, **values))
+                continue
+            diff = [k for k in SCALARS if k not in row.keep and getattr(proc, k) != values[k]]
+            for k in diff:
+                setattr(proc, k, values[k])
+            if diff:
+                changed.append(proc)
+                touched.add(row.code)
+        Procedure.objects.bulk_create(new)
+        Procedure.objects.bulk_update(changed, SCALARS, batch_size=500)
+        ids = dict(Procedure.objects.filter(code__in=[row.code for row in clean]).values_list("code", "id"))
+        old_docs = _grouped(RequiredDocument.objects.filter(procedure_id__in=ids.values()), "procedure_id")
+        old_steps = _grouped(ProcedureStep.objects.filter(procedure_id__in=ids.values()), "procedure_id")
+        docs_of, steps_of, add_docs, add_steps = set(), set(), [], []
+        for row in clean:
+            pk = ids[row.code]
+            current = [(d.name, d.copies, d.form, d.is_mandatory) for d in old_docs.get(pk, [])]
+            if current != row.documents:
+                docs_of.add(pk)
+                touched.add(row.code)
+                add_docs += [RequiredDocument(procedure_id=pk, order=i, name=name, copies=copies, form=form,
+                                              is_mandatory=mandatory)
+                             for i, (name, copies, form, mandatory) in enumerate(row.documents, start=1)]
+            current = [(s.name, s.unit_offset, s.agency_kind_id, s.role, s.share_percent)
+                       for s in old_steps.get(pk, [])]
+            keep_steps = "steps" in row.keep and row.code in existing
+            if current != row.steps and not keep_steps:
+                steps_of.add(pk)
+                touched.add(row.code)
+                add_steps += [ProcedureStep(procedure_id=pk, order=i, name=name, unit_offset=offset,
+                                            agency_kind_id=kind, role=role, share_percent=share)
+                              for i, (name, offset, kind, role, share) in enumerate(row.steps, start=1)]
+        RequiredDocument.objects.filter(procedure_id__in=docs_of).delete()
+        ProcedureStep.objects.filter(procedure_id__in=steps_of).delete()
+        RequiredDocument.objects.bulk_create(add_docs, batch_size=500)
+        ProcedureStep.objects.bulk_create(add_steps, batch_size=500)
+    result.created = len(new)
+    result.updated = len(touched - {p.code for p in new})
+    result.unchanged = len(clean) - result.created - result.updated
+    return result
+
+
+# --- The whole import ------------------------------------------------------------------------
+
+
+def _dvcqg_rows(path, result: ImportResult, create_kinds: bool) -> list[dict]:
+    """Convert the national records to rows, reporting as it goes (`result.issues`)."""
+    names_to_codes = {name: code for code, name in Field.objects.values_list("code", "name")}
+    rows = []
+    for number, record in enumerate(dvcqg.read_records(path), start=1):
+        result.records += 1
+        row, issues = dvcqg.convert(record)
+        result.issues += issues
+        if row is None:
+            continue
+        # An existing field with this name keeps its code (the demo catalog may use its own codes).
+        row["field_code"] = names_to_codes.get(row["field_name"], row["field_code"])
+        row["_row"] = number
+        row["_keep"] = LOCAL_SETTINGS | ({"time_limit_value", "time_limit_unit"}
+                                         if row["time_limit_unit"] == TimeLimitUnit.UNSPECIFIED else set())
+        rows.append(row)
+    known = set(AgencyKind.objects.values_list("code", flat=True))
+    missing = Counter(r["competent_agency_kind"] for r in rows if r["competent_agency_kind"] not in known)
+    if missing and create_kinds:
+        AgencyKind.objects.bulk_create([AgencyKind(code=c, name=dvcqg.KIND_NAMES.get(c, c)) for c in missing])
+        result.created_kinds = sorted(missing)
+    elif missing:
+        result.missing_kinds = missing
+        for row in rows:
+            if row["competent_agency_kind"] in missing:
+                result.issues.append(dvcqg.Issue(
+                    row["code"], "co_quan_co_tham_quyen", dvcqg.ERROR,
+                    f"agency kind '{row['competent_agency_kind']}' does not exist (--create-kinds): skipped"))
+        rows = [row for row in rows if row["competent_agency_kind"] not in missing]
+    return rows
+
+
+def import_catalog(path, fmt: str | None = None, *, strict: bool = False,
+                   create_kinds: bool = False) -> ImportResult:
+    """Import a catalog file; raises CatalogError (and writes nothing) when it must not be applied.
+
+    CSV/XLSX: all-or-nothing. dvcqg: records that cannot be parsed or validated are skipped
+    and reported in `result.issues` (severity "error"); with `strict`, any such record stops
+    the whole import.
+    """
+    fmt = fmt or guess_format(path)
+    result = ImportResult()
+    if fmt != "dvcqg":
+        clean, errors = validate(read_rows(path, fmt))
+        if errors:
+            raise CatalogError(errors)
+        applied = apply(clean)
+        applied.records = applied.clean = len(clean)
+        return applied
+    with transaction.atomic():  # kinds created for a strict import that fails are rolled back
+        rows = _dvcqg_rows(path, result, create_kinds)
+        clean, errors = validate(rows)
+        code_of = {r["_row"]: r["code"] for r in rows}
+        for message in errors:
+            found = re.match(r"row (\d+), column (\w+): (.*)", message, re.S)
+            result.issues.append(dvcqg.Issue(code_of[int(found[1])], found[2], dvcqg.ERROR,
+                                             f"{found[3]}: skipped"))
+        # Clean = nothing to check by hand; a missing agency kind is the database's state, not the record's.
+        bad = {i.code for i in result.issues if i.severity != dvcqg.INFO and "--create-kinds" not in i.reason}
+        result.clean = result.records - len(bad)
+        result.skipped = sorted({i.code for i in result.issues if i.severity == dvcqg.ERROR})
+        if strict and result.skipped:
+            raise CatalogError([str(i) for i in result.issues if i.severity == dvcqg.ERROR])
+        applied = apply(clean)
+    result.created, result.updated, result.unchanged = applied.created, applied.updated, applied.unchanged
+    return result
+
+
+def write_report(issues, target) -> None:
+    """The parse report as CSV: code, field, severity, reason."""
+    with _text_target(target) as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["code", "field", "severity", "reason"])
+        writer.writerows([i.code, i.field, i.severity, i.reason] for i in issues)
+
+
+# --- Export ------------------------------------------------------------------------------
+
+
+@contextmanager
+def _text_target(target):
+    """A path (opened for writing as UTF-8) or an open text stream (left open)."""
+    if isinstance(target, str | Path):
+        with open(target, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+    else:
+        yield target
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _one_line(text: str) -> str:
+    """Document and step names live in one "|"-separated line: the only lossy spot of export."""
+    return re.sub(r"\s+", " ", text.replace("|", "/")).strip()
+
+
+def export_rows() -> list[list[str]]:
+    """The catalog as CSV rows (header first), ordered by code."""
+    procedures = (Procedure.objects.select_related("field", "level", "competent_agency_kind")
+                  .prefetch_related("documents", "steps__agency_kind").order_by("code"))
+    table = [COLUMNS]
+    for p in procedures:
+        documents = "\n".join(f"{_one_line(d.name)} | {d.copies} | {d.form} | {int(d.is_mandatory)}"
+                              for d in p.documents.all())
+        steps = "\n".join(f"{_one_line(s.name)} | {s.unit_offset} | {s.agency_kind.code} | {s.role} | "
+                          f"{_number(s.share_percent)}" for s in p.steps.all())
+        table.append([
+            p.code, p.name, p.field.code, p.field.name, p.level.code, p.competent_agency_kind.code,
+            _number(p.time_limit_value), p.time_limit_unit, "" if p.fee_amount is None else str(p.fee_amount),
+            p.fee_note, p.legal_basis, p.result_document, p.online_level, str(int(p.is_one_stop)),
+            str(int(p.is_interlinked)), p.supplement_clock_rule, p.publishing_decision, p.source_url,
+            p.valid_from.isoformat() if p.valid_from else "", p.valid_to.isoformat() if p.valid_to else "",
+            documents, steps,
+        ])
+    return table
+
+
+def export_csv(target) -> int:
+    """Write the catalog as CSV to a path or a text stream; returns the number of procedures."""
+    table = export_rows()
+    with _text_target(target) as fh:
+        csv.writer(fh).writerows(table)
+    return len(table) - 1
+
+
+def export_csv_text() -> str:
+    buffer = io.StringIO()
+    export_csv(buffer)
+    return buffer.getvalue()
