@@ -29,11 +29,11 @@ migrate: install
 # The demo province: units, agencies, catalog, calendar, users, a few weeks of dossiers.
 demo: migrate
 	$(MANAGE) load_demo
-	$(MANAGE) compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	$(MANAGE) simulate --if-empty --days $(SIM_DAYS) --per-day $(SIM_PER_DAY)
 
 run: demo
 	$(MANAGE) collectstatic --no-input -v 0
-	$(MANAGE) demo_logins
+	@echo "Serving the demo on http://$(HOST)/ — log in with a demo login above."
 	$(MANAGE) runserver $(HOST)
 
 test: install-dev

@@ -248,15 +248,32 @@ class WorkingCalendar:
 # --- loading from the database -------------------------------------------------------------
 
 
+_CACHE: dict[tuple, WorkingCalendar] = {}
+_CACHE_LIMIT = 512
+
+
 def load_calendar(unit=None) -> WorkingCalendar:
     """The working calendar of an administrative unit (instance, id, or None = province default).
 
     Office hours: the unit's own row, else its nearest ancestor's, else the default row
-    (unit empty), else the model defaults. Two queries, no cache: a process-level cache
-    could go stale on another node after an admin edit, and `CalendarDay` has no cheap
-    version column to key one on. Callers that need the calendar many times in one
-    request keep the returned object.
+    (unit empty), else the model defaults. Built calendars are cached per process, keyed by
+    the unit and the calendar revision (bumped by every save/delete of a calendar day, office
+    hours or unit): one primary-key read per call, and an admin's edit is seen at once on
+    every node. Bulk queryset updates bypass the signals: call CalendarRevision.bump() after.
     """
+    from procedures.models import CalendarRevision
+
+    unit_id = getattr(unit, "pk", unit)
+    key = (unit_id, CalendarRevision.current())
+    cal = _CACHE.get(key)
+    if cal is None:
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()
+        cal = _CACHE[key] = _build_calendar(unit_id)
+    return cal
+
+
+def _build_calendar(unit_id) -> WorkingCalendar:
     from django.db.models import F, Q, Subquery
     from django.db.models.functions import Length
     from django.utils import timezone
@@ -267,7 +284,6 @@ def load_calendar(unit=None) -> WorkingCalendar:
     for day, kind in CalendarDay.objects.values_list("date", "kind"):
         (make_up if kind == DayKind.MAKEUP_WORKDAY else off).add(day)
 
-    unit_id = getattr(unit, "pk", unit)
     hours = OfficeHours.objects.filter(unit__isnull=True)
     if unit_id is not None:
         # Ancestors (and the unit itself) are the units whose materialised path prefixes its path.

@@ -4,6 +4,7 @@ A procedure is data: its ordered steps name the handling agency *relative to the
 unit* (an agency kind, N levels up the unit tree), so one definition serves every commune.
 """
 import datetime as dt
+import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -432,3 +433,30 @@ class OfficeHours(models.Model):
                 raise ValidationError(_("Chỉ có một giờ làm việc mặc định của tỉnh."))
         if not (self.morning_start < self.morning_end <= self.afternoon_start < self.afternoon_end):
             raise ValidationError(_("Các khung giờ phải tăng dần: sáng từ < sáng đến ≤ chiều từ < chiều đến."))
+
+
+class CalendarRevision(models.Model):
+    """A token replaced by every edit of the calendar, office hours or unit tree.
+
+    Processes cache built calendars keyed by it (`procedures.calendar.load_calendar`): one
+    primary-key read per call instead of rebuilding, and still correct on every node. A random
+    token rather than a counter: after a rollback, a counter would repeat values for new data.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("phiên bản lịch làm việc")
+
+    def __str__(self):
+        return str(self.number)
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls) -> None:
+        token = secrets.randbits(62)
+        if not cls.objects.filter(pk=1).update(number=token):
+            cls.objects.update_or_create(pk=1, defaults={"number": token})

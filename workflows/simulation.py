@@ -128,7 +128,7 @@ class Simulation:
         """A plausible next instant: most work finishes within its allotment, some overruns."""
         cal = load_calendar(dossier.receiving_unit_id) if not hasattr(self, "_cal") else self._cal
         self._cal = cal
-        factor = self.rng.choice([0.2, 0.4, 0.6, 0.8, 0.9, 1.0, 1.3, 1.8])
+        factor = self.rng.choice([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.5])
         task = WorkItem.objects.filter(process_id=dossier.process_id, finished__isnull=True).first()
         allotted = (task.allotted_seconds or 3600) if task else 3600
         return cal.add_working_time(instant, timedelta(seconds=max(600, allotted * factor * share_of_step)))
@@ -155,8 +155,10 @@ class Simulation:
                                              document_ids=docs, now=instant).dossier
             self.schedule(instant + timedelta(hours=self.rng.choice([1, 3, 20])), self.do_accept, dossier.pk)
         else:
+            # Most dossiers come to the counter; some by post, some recorded outside the counter.
+            channel = self.rng.choices(["counter", "postal", "outside"], weights=[86, 5, 9])[0]
             dossier = services.receive(actor=clerk, procedure=procedure, agency=counter, applicant=applicant,
-                                       document_ids=docs, now=instant).dossier
+                                       document_ids=docs, channel=channel, now=instant).dossier
             self.schedule(self.later(dossier, instant), self.do_step, dossier.pk)
         self.report.received += 1
 
@@ -194,7 +196,9 @@ class Simulation:
             outcome = "denied" if self.rng.random() < 0.05 else "granted"
             services.decide(dossier, actor=actor, outcome=outcome,
                             reasons="Không đủ điều kiện" if outcome == "denied" else "", now=instant)
-            self.schedule(instant + timedelta(hours=self.rng.choice([1, 4, 24, 48])), self.do_return, pk)
+            cal = load_calendar(dossier.receiving_unit_id)
+            pickup = timedelta(hours=self.rng.choice([0.25, 0.5, 1, 2, 4, 12]))  # citizens come back soon
+            self.schedule(cal.add_working_time(instant, pickup), self.do_return, pk)
 
     def do_supplement(self, instant, pk):
         dossier = Dossier.objects.get(pk=pk)

@@ -276,10 +276,20 @@ def test_load_calendar_honours_a_day_an_admin_adds(django_assert_max_num_queries
     assert load_calendar().add_working_days(at(2026, 3, 6), 1) == at(2026, 3, 9)  # Fri → Mon
     CalendarDay.objects.create(date=dt.date(2026, 3, 7), kind=DayKind.MAKEUP_WORKDAY, name="Làm bù")
     CalendarDay.objects.create(date=dt.date(2026, 3, 9), kind=DayKind.DAY_OFF, name="Nghỉ hoán đổi")
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # the revision, then a rebuild: days and office hours
         cal = load_calendar()
     assert cal.is_working_day(dt.date(2026, 3, 7)) and not cal.is_working_day(dt.date(2026, 3, 9))
     assert cal.add_working_days(at(2026, 3, 6), 2) == at(2026, 3, 10)  # Sat 7 (1), Mon 9 off, Tue 10 (2)
+
+
+@pytest.mark.django_db
+def test_an_unchanged_calendar_is_served_from_the_process_cache(django_assert_num_queries):
+    CalendarDay.objects.create(date=dt.date(2026, 3, 9), kind=DayKind.DAY_OFF, name="Nghỉ hoán đổi")
+    first = load_calendar()
+    with django_assert_num_queries(1):  # only the revision token is read
+        assert load_calendar() is first
+    CalendarDay.objects.filter(date=dt.date(2026, 3, 9)).delete()  # any edit replaces the token
+    assert load_calendar() is not first and load_calendar().is_working_day(dt.date(2026, 3, 9))
 
 
 @pytest.mark.django_db
@@ -293,7 +303,7 @@ def test_load_calendar_takes_the_nearest_office_hours(django_assert_max_num_quer
     OfficeHours.objects.create(unit=province, morning_start=dt.time(7, 30))
     assert load_calendar().same_day_cutoff == dt.time(16)
     assert load_calendar(other.pk).same_day_cutoff == dt.time(16)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # revision token + a rebuild (days, office hours)
         assert load_calendar(commune.pk).spans[0][0] == dt.time(7, 30)  # inherited from the province
 
     OfficeHours.objects.create(unit=commune, afternoon_end=dt.time(16, 30))
