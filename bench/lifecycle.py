@@ -88,6 +88,13 @@ def baseline_lifecycle(counter, proc, users, queries, seq=[0]):  # noqa: B006 --
     act("return_result", pk, lambda x: x.return_result(), users["clerk"])
 
 
+class NoCounter:
+    def count(self, name):
+        from contextlib import nullcontext
+
+        return nullcontext()
+
+
 class QueryCounter:
     def __init__(self):
         self.per_call = {}
@@ -100,6 +107,7 @@ class QueryCounter:
 
         @contextmanager
         def ctx():
+            connection.queries_log.clear()  # the log is a bounded deque: counts break once it is full
             with CaptureQueriesContext(connection) as captured:
                 yield
             self.per_call.setdefault(name, []).append(len(captured.captured_queries))
@@ -109,35 +117,44 @@ class QueryCounter:
     def summary(self):
         return {name: max(counts) for name, counts in self.per_call.items()}
 
+    def per_lifecycle(self, lifecycles: int) -> float:
+        return sum(sum(counts) for counts in self.per_call.values()) / max(lifecycles, 1)
 
-def run(n: int = 200):
+
+def run(n: int = 300, rounds: int = 6):
+    """Alternate baseline and engine batches so machine noise hits both alike; report medians."""
     setup_django()
     from django.db import connection
 
     with throwaway_database():
         counter, proc, users = build_world()
-        results = {}
-        for label, lifecycle in (("baseline", baseline_lifecycle), ("engine", engine_lifecycle)):
+        lifecycles = {"baseline": baseline_lifecycle, "engine": engine_lifecycle}
+        for lifecycle in lifecycles.values():
             for _ in range(10):  # warm-up: caches, prepared plans
                 lifecycle(counter, proc, users, QueryCounter())
-            timer, queries = Timer(), QueryCounter()
-            for _ in range(n):
-                with timer.measure():
-                    lifecycle(counter, proc, users, queries)
-            results[label] = (timer, queries)
-        base, engine = results["baseline"][0].median_ms, results["engine"][0].median_ms
-        print(f"database: {connection.vendor}, lifecycles: {n} each (7 user actions)")
-        for label, (timer, queries) in results.items():
-            total = sum(queries.summary().values())
-            print(f"  {label:8s} {timer.median_ms:7.2f} ms/lifecycle  {1000 / timer.median_ms:7.1f} dossiers/s"
-                  f"  queries/lifecycle {total}")
-            for name, count in queries.summary().items():
-                print(f"           {name:18s} {count:3d} queries")
+        timers = {label: Timer() for label in lifecycles}
+        for _ in range(rounds):  # timed without query capture (it would slow both down)
+            for label, lifecycle in lifecycles.items():
+                for _ in range(max(1, n // rounds)):
+                    with timers[label].measure():
+                        lifecycle(counter, proc, users, NoCounter())
+        queries = {label: QueryCounter() for label in lifecycles}
+        for label, lifecycle in lifecycles.items():
+            for _ in range(5):
+                lifecycle(counter, proc, users, queries[label])
+        base, engine = timers["baseline"].median_ms, timers["engine"].median_ms
+        print(f"database: {connection.vendor}, lifecycles: {n} each (7 user actions), {rounds} alternating rounds")
+        for label in lifecycles:
+            per_call = queries[label].summary()
+            total = queries[label].per_lifecycle(5)
+            print(f"  {label:8s} {timers[label].median_ms:7.2f} ms/lifecycle  "
+                  f"{1000 / timers[label].median_ms:7.1f} dossiers/s  queries/lifecycle {total:.0f}")
+            for name, count in per_call.items():
+                print(f"           {name:18s} {count:3d} queries per call (max)")
         print(f"  ratio engine/baseline: {engine / base:.2f}x")
-        work_items = results["engine"][1].summary()
-        worst = max(work_items[k] for k in ("start_processing", "complete_step", "decide"))
+        worst = max(queries["engine"].summary()[k] for k in ("start_processing", "complete_step", "decide"))
         print(f"  max queries per work item (steps, decision): {worst}")
 
 
 if __name__ == "__main__":
-    run(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    run(int(sys.argv[1]) if len(sys.argv) > 1 else 300)

@@ -252,7 +252,7 @@ _CACHE: dict[tuple, WorkingCalendar] = {}
 _CACHE_LIMIT = 512
 
 
-def load_calendar(unit=None) -> WorkingCalendar:
+def load_calendar(unit=None, revision: int | None = None) -> WorkingCalendar:
     """The working calendar of an administrative unit (instance, id, or None = province default).
 
     Office hours: the unit's own row, else its nearest ancestor's, else the default row
@@ -260,11 +260,12 @@ def load_calendar(unit=None) -> WorkingCalendar:
     the unit and the calendar revision (bumped by every save/delete of a calendar day, office
     hours or unit): one primary-key read per call, and an admin's edit is seen at once on
     every node. Bulk queryset updates bypass the signals: call CalendarRevision.bump() after.
+    A caller that read the revision in one of its own queries passes it as `revision`.
     """
     from procedures.models import CalendarRevision
 
     unit_id = getattr(unit, "pk", unit)
-    key = (unit_id, CalendarRevision.current())
+    key = (unit_id, CalendarRevision.current() if revision is None else revision)
     cal = _CACHE.get(key)
     if cal is None:
         if len(_CACHE) >= _CACHE_LIMIT:

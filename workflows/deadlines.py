@@ -34,7 +34,7 @@ def calendar_for(dossier) -> WorkingCalendar:
     """The receiving unit's calendar, loaded once per dossier object (one service call)."""
     cal = getattr(dossier, "_calendar", None)
     if cal is None:
-        cal = load_calendar(dossier.receiving_unit_id)
+        cal = load_calendar(dossier.receiving_unit_id, getattr(dossier, "calendar_revision", None))
         dossier._calendar = cal
     return cal
 

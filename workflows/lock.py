@@ -14,10 +14,12 @@ class ProcessRowLock:
 
     @contextmanager
     def __call__(self, flow_class, process_pk):
+        if connection.in_atomic_block:  # our services: one transaction, no savepoint round trips
+            lock_process(process_pk)
+            yield
+            return
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(self.sql, [process_pk])
+            lock_process(process_pk)
             yield
 
 
@@ -30,3 +32,14 @@ def lock_process(process_pk):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(ProcessRowLock.sql, [process_pk])
+
+
+def lock_clause(queryset):
+    """Lock the process row in the same statement that loads the work item (PostgreSQL).
+
+    Rows of the joined tables may be a pre-lock snapshot after a wait: the dossier UPDATE is
+    filtered on the status and event count it read, so a stale read fails as a conflict.
+    """
+    if connection.vendor == "postgresql":
+        return queryset.select_for_update(of=("process",))
+    return queryset

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransition, ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import AbstractTask, Process
 
 from procedures.models import AdministrativeUnit, Agency, Procedure
@@ -215,9 +215,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args, **kwargs):
         loaded = getattr(self, "_loaded_event_count", None)
-        if loaded is not None:
-            base_qs = base_qs.filter(event_count=loaded)
-        return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update, *args, **kwargs)
+        guarded = base_qs if loaded is None else base_qs.filter(event_count=loaded)
+        updated = super()._do_update(guarded, using, pk_val, values, update_fields, forced_update, *args, **kwargs)
+        if not updated and loaded is not None and base_qs.filter(pk=pk_val).exists():
+            raise ConcurrentTransition("The dossier changed since it was read.")
+        return updated
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)

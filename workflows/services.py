@@ -16,12 +16,12 @@ from django_fsm import ConcurrentTransition
 from django_fsm import TransitionNotAllowed as FSMTransitionNotAllowed
 from viewflow.workflow.status import STATUS
 
-from procedures.models import Agency, Procedure
+from procedures.models import Agency, CalendarRevision, Procedure
 
 from . import access, audit, clock, codes, deadlines
 from .errors import Conflict, InvalidInput, PermissionDenied, RoutingError, TransitionNotAllowed
 from .flows import DossierFlow
-from .lock import lock_process
+from .lock import lock_clause
 from .models import Channel, Dossier, Outcome, WorkItem
 from .roles import Role
 from .statuses import OPEN_STATUSES, Status
@@ -80,12 +80,11 @@ def _load_open_task(dossier: Dossier, expected_version: int | None = None) -> Wo
     """Lock the dossier's flow and load its open work item, process and fresh dossier at once."""
     if dossier.process_id is None:
         raise TransitionNotAllowed()
-    lock_process(dossier.process_id)
-    task = (
+    task = lock_clause(
         WorkItem.objects.select_related("process__dossier__procedure")
         .filter(process_id=dossier.process_id, status__in=OPEN_TASK, flow_task_type="HUMAN")
-        .first()
-    )
+        .annotate(calendar_revision=CalendarRevision.subquery())  # read with the task: no extra query
+    ).first()
     # Acting on a stale view of the dossier (another call committed since it was read) is a
     # conflict, whether the caller names the version it saw or passes the instance it read.
     expected = dossier.event_count if expected_version is None else expected_version
@@ -94,6 +93,7 @@ def _load_open_task(dossier: Dossier, expected_version: int | None = None) -> Wo
         raise Conflict() if current != expected else TransitionNotAllowed()
     if task.process.dossier.event_count != expected:
         raise Conflict()
+    task.process.dossier.calendar_revision = task.calendar_revision
     return task
 
 

@@ -1,0 +1,495 @@
+"""Oversight figures (số liệu giám sát), each one database aggregate — never a loop over dossiers.
+
+Definitions (docs/metrics.md, and `DEFINITIONS` below for the screens):
+
+- `end_at` = COALESCE(returned_at, closed_at, resolved_at): the instant a dossier left the
+  administration's hands — returned, withdrawn/refused, or (result ready, not yet collected)
+  decided.
+- A dossier is *handled* in a period [start, end) if it was received before `end` and had
+  not left before `start`. Handled = carried over (received before `start`) + received.
+- Handled dossiers split into resolved (left in the period with a decision), withdrawn or
+  refused (left in the period without one), and pending (still there at `end`); so every
+  row reconciles: carried over + received = resolved + withdrawn + pending.
+- Timeliness of a resolved dossier compares `end_at` with `original_due_at` (the legal due
+  time: an extension never helps; pauses are already folded into it by the clock):
+  late if later than it; early if on an earlier calendar day (Asia/Ho_Chi_Minh); otherwise
+  on time — so returning at the due instant is on time and a minute later is late.
+- A pending dossier is overdue if its legal due time is before the period's end (or now,
+  for a period not yet over).
+"""
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from procedures.models import AdministrativeUnit, Procedure, ProcedureStep
+
+from .models import Channel, Dossier, Rating, SatisfactionRating, WorkItem
+from .statuses import OPEN_STATUSES, Status
+
+LEFT_WITHOUT_DECISION = (Status.WITHDRAWN, Status.REFUSED)
+ONE_STOP_CHANNELS = (Channel.COUNTER, Channel.ONLINE, Channel.POSTAL)
+BASELINE_TARGET = 68.0
+
+# The figure definitions the screens show "one click away" (docs/metrics.md says the same).
+DEFINITIONS = {
+    "received": _("Hồ sơ tiếp nhận trong kỳ: thời điểm tiếp nhận trong kỳ (hồ sơ trực tuyến tính từ khi được "
+                  "tiếp nhận, không tính khi mới nộp)."),
+    "carried_over": _("Kỳ trước chuyển qua: tiếp nhận trước kỳ và chưa trả, chưa rút, chưa có kết quả khi bắt "
+                      "đầu kỳ."),
+    "resolved": _("Đã giải quyết: có quyết định (giải quyết hoặc từ chối giải quyết) và rời khỏi cơ quan trong "
+                  "kỳ — thời điểm trả kết quả, hoặc thời điểm có kết quả nếu chưa trả."),
+    "early": _("Trước hạn: kết thúc vào một ngày trước ngày của hạn giải quyết theo quy định."),
+    "on_time": _("Đúng hạn: kết thúc trong ngày của hạn giải quyết, không muộn hơn thời điểm hết hạn "
+                 "(trả đúng thời điểm hết hạn vẫn là đúng hạn)."),
+    "late": _("Quá hạn: kết thúc sau hạn giải quyết theo quy định (gia hạn không làm thay đổi hạn này; thời "
+              "gian tạm dừng chờ bổ sung đã được cộng vào hạn)."),
+    "pending_within": _("Đang giải quyết trong hạn: chưa kết thúc ở cuối kỳ và hạn theo quy định chưa qua."),
+    "pending_overdue": _("Đang giải quyết quá hạn: chưa kết thúc ở cuối kỳ (hoặc hiện tại, nếu kỳ chưa hết) "
+                         "và đã qua hạn theo quy định."),
+    "withdrawn": _("Rút hoặc từ chối: rời khỏi cơ quan trong kỳ không có quyết định giải quyết."),
+    "on_time_rate": _("Tỷ lệ đúng hạn: (trước hạn + đúng hạn) ÷ đã giải quyết."),
+    "online_share": _("Tỷ lệ hồ sơ trực tuyến: hồ sơ tiếp nhận trực tuyến ÷ hồ sơ tiếp nhận trong kỳ."),
+    "dossier_one_stop_share": _("Tỷ lệ hồ sơ qua Bộ phận Một cửa: hồ sơ tiếp nhận trực tiếp, trực tuyến hoặc "
+                                "bưu chính qua Bộ phận Một cửa ÷ tất cả hồ sơ được ghi nhận (kể cả hồ sơ các "
+                                "cơ quan tiếp nhận ngoài Bộ phận Một cửa)."),
+    "catalog_one_stop_share": _("Tỷ lệ TTHC qua Bộ phận Một cửa: số TTHC còn hiệu lực của cấp đơn vị được tiếp "
+                                "nhận và trả kết quả qua Bộ phận Một cửa ÷ tất cả TTHC còn hiệu lực của cấp đó, "
+                                "so với chỉ tiêu (mặc định 68%)."),
+    "working_time": _("Thời gian xử lý: tổng thời gian làm việc của các bước xử lý của hồ sơ đã giải quyết "
+                      "(giờ làm việc); trung bình và phân vị 90 (90% hồ sơ không quá giá trị này)."),
+    "satisfaction": _("Mức độ hài lòng: số đánh giá từng mức ÷ tổng số đánh giá của hồ sơ trong phạm vi, "
+                      "đánh giá trong kỳ."),
+    "late_steps": _("Bước chậm: bước xử lý kết thúc sau hạn của bước, hoặc dùng nhiều thời gian làm việc hơn "
+                    "thời gian được phân bổ; giờ vượt = tổng (thời gian làm việc − phân bổ) của các bước vượt."),
+    "evaluation": _("Chấm điểm theo Điều 13–14 Thông tư 01/2018/TT-VPCP: chỉ số 1–4 và 7 cho từng hồ sơ, "
+                    "5 và 9 cho Bộ phận Một cửa và cơ quan; điểm 0, 1 hoặc 2."),
+}
+
+
+# --- periods (kỳ báo cáo) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open interval [start, end) of local time: a month, a quarter or a year."""
+
+    kind: str
+    year: int
+    number: int  # month 1–12, quarter 1–4, or 1 for a year
+    start: dt.datetime
+    end: dt.datetime
+
+    @classmethod
+    def of(cls, kind: str, year: int, number: int = 1) -> "Period":
+        tz = timezone.get_default_timezone()
+        if kind == "month":
+            if not 1 <= number <= 12:
+                raise ValueError("month")
+            first, months = number, 1
+        elif kind == "quarter":
+            if not 1 <= number <= 4:
+                raise ValueError("quarter")
+            first, months = 3 * number - 2, 3
+        elif kind == "year":
+            first, months, number = 1, 12, 1
+        else:
+            raise ValueError("kind")
+        if not 2000 <= year <= 2100:
+            raise ValueError("year")
+        last = first + months
+        start = dt.datetime(year, first, 1, tzinfo=tz)
+        end = dt.datetime(year + (last - 1) // 12, (last - 1) % 12 + 1, 1, tzinfo=tz)
+        return cls(kind, year, number, start, end)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return _("Tháng %(n)s/%(y)s") % {"n": self.number, "y": self.year}
+        if self.kind == "quarter":
+            return _("Quý %(n)s/%(y)s") % {"n": self.number, "y": self.year}
+        return _("Năm %(y)s") % {"y": self.year}
+
+    def as_of(self, now=None) -> dt.datetime:
+        """The instant pending dossiers are judged at: the period's end, or now if sooner."""
+        now = now or timezone.now()
+        return min(self.end, now)
+
+
+# --- scope -------------------------------------------------------------------------------
+
+
+def subtree_ids(unit: AdministrativeUnit) -> list[int]:
+    """The unit and its descendants, resolved first so queries filter on a literal id list."""
+    return list(AdministrativeUnit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+
+
+def in_units(qs, unit_ids, field="receiving_unit_id"):
+    return qs.filter(**{f"{field}__in": unit_ids})
+
+
+# --- expressions -------------------------------------------------------------------------
+
+END_AT = Coalesce("returned_at", "closed_at", "resolved_at", output_field=DateTimeField())
+
+
+def _local_date(expr):
+    return TruncDate(expr, tzinfo=timezone.get_default_timezone())
+
+
+def with_end(qs):
+    return qs.annotate(end_at=END_AT)
+
+
+def handled_q(period: Period) -> Q:
+    return Q(received_at__lt=period.end) & (Q(end_at__isnull=True) | Q(end_at__gte=period.start))
+
+
+def _conditions(period: Period, as_of: dt.datetime) -> dict[str, Q]:
+    left_in = Q(end_at__gte=period.start, end_at__lt=period.end)
+    resolved = left_in & ~Q(status__in=LEFT_WITHOUT_DECISION)
+    late = Q(end_at__gt=F("original_due_at"))
+    early = Q(end_date__lt=F("due_date")) & ~late
+    pending = Q(end_at__isnull=True) | Q(end_at__gte=period.end)
+    received = Q(received_at__gte=period.start)
+    return {
+        "received": received,
+        "received_online": received & Q(channel=Channel.ONLINE),
+        "received_one_stop": received & Q(channel__in=ONE_STOP_CHANNELS),
+        "carried_over": Q(received_at__lt=period.start),
+        "resolved": resolved,
+        "early": resolved & early,
+        "on_time": resolved & ~early & ~late,
+        "late": resolved & late,
+        "withdrawn": left_in & Q(status__in=LEFT_WITHOUT_DECISION),
+        "pending": pending,
+        "pending_overdue": pending & Q(original_due_at__lt=as_of),
+        "pending_within": pending & ~Q(original_due_at__lt=as_of),
+        # online dossiers resolved late or overdue while pending (indicator 9)
+        "online_late": Q(channel=Channel.ONLINE) & ((resolved & late) | (pending & Q(original_due_at__lt=as_of))),
+    }
+
+
+COUNT_KEYS = (
+    "received", "received_online", "received_one_stop", "carried_over", "resolved", "early", "on_time",
+    "late", "withdrawn", "pending", "pending_overdue", "pending_within", "online_late",
+)
+
+
+def _counts(conds: dict[str, Q]) -> dict:
+    return {key: Count("pk", filter=conds[key]) for key in COUNT_KEYS}
+
+
+def handled(qs, period: Period):
+    """The dossiers handled in the period, with `end_at`, `end_date` and `due_date` annotated."""
+    return (
+        with_end(qs)
+        .filter(handled_q(period))
+        .annotate(end_date=_local_date("end_at"), due_date=_local_date("original_due_at"))
+    )
+
+
+def derive(row: dict) -> dict:
+    """Add the rates (percent, None when the denominator is 0) to a row of counts."""
+    def pct(num, den):
+        return round(100.0 * num / den, 1) if den else None
+
+    row = dict(row)
+    row["direct"] = row["received"] - row["received_online"]
+    row["on_time_rate"] = pct(row["early"] + row["on_time"], row["resolved"])
+    row["early_rate"] = pct(row["early"], row["resolved"])
+    row["late_rate"] = pct(row["late"], row["resolved"])
+    row["online_share"] = pct(row["received_online"], row["received"])
+    row["dossier_one_stop_share"] = pct(row["received_one_stop"], row["received"])
+    row["total"] = row["carried_over"] + row["received"]
+    return row
+
+
+def summary(qs, period: Period, now=None) -> dict:
+    """One row of counts for the whole scope (one query)."""
+    conds = _conditions(period, period.as_of(now))
+    return derive(handled(qs, period).aggregate(**_counts(conds)))
+
+
+def grouped(qs, period: Period, keys: list[str], now=None) -> list[dict]:
+    """Counts per group (e.g. ["receiving_unit", "procedure__field"]), one GROUP BY query."""
+    conds = _conditions(period, period.as_of(now))
+    rows = handled(qs, period).order_by().values(*keys).annotate(**_counts(conds)).order_by(*keys)
+    return [derive(r) for r in rows]
+
+
+def monthly_trend(qs, period: Period) -> list[dict]:
+    """Resolved dossiers per month of resolution: early/on time/late (one GROUP BY)."""
+    conds = _conditions(period, period.end)
+    tz = timezone.get_default_timezone()
+    rows = (
+        handled(qs, period).filter(conds["resolved"])
+        .annotate(month=TruncMonth("end_at", tzinfo=tz)).order_by().values("month")
+        .annotate(resolved=Count("pk"), late=Count("pk", filter=conds["late"]))
+        .order_by("month")
+    )
+    out = []
+    for r in rows:
+        month = r["month"]
+        if isinstance(month, dt.datetime):
+            month = timezone.localtime(month, tz) if timezone.is_aware(month) else month
+            month = month.date()
+        rate = round(100.0 * (r["resolved"] - r["late"]) / r["resolved"], 1) if r["resolved"] else None
+        out.append({"month": month, "resolved": r["resolved"], "late": r["late"], "on_time_rate": rate})
+    return out
+
+
+def satisfaction(qs, period: Period) -> dict:
+    """Ratings given in the period for dossiers in scope (one query)."""
+    ratings = SatisfactionRating.objects.filter(
+        dossier__in=qs.values("pk"), created_at__gte=period.start, created_at__lt=period.end,
+    ).aggregate(
+        total=Count("pk"),
+        **{value: Count("pk", filter=Q(rating=value)) for value in Rating.values},
+    )
+    total = ratings["total"]
+    for value in Rating.values:
+        ratings[f"{value}_rate"] = round(100.0 * ratings[value] / total, 1) if total else None
+    return ratings
+
+
+# --- working time per procedure (average and 90th percentile) ------------------------------
+
+
+def working_time_by_procedure(qs, period: Period) -> list[dict]:
+    """Per procedure: resolved dossiers, average and nearest-rank 90th-percentile working hours.
+
+    A dossier's working time is the sum of its processing steps' working seconds. The
+    per-dossier sums come from one ORM GROUP BY; the percentile is a window function over
+    it (portable SQL: ROW_NUMBER and COUNT over the procedure).
+    """
+    conds = _conditions(period, period.end)
+    resolved_ids = handled(qs, period).filter(conds["resolved"]).values("process_id")
+    per_dossier = (
+        WorkItem.objects.filter(process_id__in=resolved_ids, step_index__isnull=False)
+        .order_by().values("process_id")
+        .annotate(secs=Sum("working_seconds"), procedure=F("process__dossier__procedure_id"))
+        .values("process_id", "procedure", "secs")
+    )
+    inner, params = per_dossier.query.sql_with_params()
+    sql = f"""
+        SELECT ranked.procedure_id, COUNT(*), AVG(ranked.secs),
+               MIN(CASE WHEN ranked.rn * 10 >= ranked.n * 9 THEN ranked.secs END)
+        FROM (
+            SELECT per.procedure AS procedure_id, per.secs AS secs,
+                   ROW_NUMBER() OVER (PARTITION BY per.procedure ORDER BY per.secs) AS rn,
+                   COUNT(*) OVER (PARTITION BY per.procedure) AS n
+            FROM ({inner}) per
+        ) ranked
+        GROUP BY ranked.procedure_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    names = dict(Procedure.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "name"))
+    return sorted(
+        ({"procedure_id": pid, "procedure": names.get(pid, ""), "dossiers": n,
+          "avg_hours": round(float(avg or 0) / 3600, 2), "p90_hours": round(float(p90 or 0) / 3600, 2)}
+         for pid, n, avg, p90 in rows),
+        key=lambda r: (-r["p90_hours"], r["procedure"]),
+    )
+
+
+# --- catalog one-stop share (tỷ lệ TTHC qua Bộ phận Một cửa) --------------------------------
+
+
+def catalog_share(unit: AdministrativeUnit, on: dt.date | None = None) -> dict:
+    """In-force procedures of the levels present in the unit's subtree: one-stop ÷ all, by level and field.
+
+    Procedures are shared per level, so a district's subtree counts the district level's
+    catalog and the commune level's catalog once each. Two small queries (levels, counts).
+    """
+    on = on or timezone.localdate()
+    level_ids = set(
+        AdministrativeUnit.objects.filter(path__startswith=unit.path).values_list("level_id", flat=True).distinct()
+    )
+    rows = list(
+        Procedure.objects.in_force(on).filter(level_id__in=level_ids).order_by()
+        .values("level_id", "level__name", "level__rank", "field_id", "field__name")
+        .annotate(total=Count("pk"), one_stop=Count("pk", filter=Q(is_one_stop=True)))
+        .order_by("level__rank", "field__name")
+    )
+    by_level: dict[int, dict] = {}
+    for r in rows:
+        r["share"] = round(100.0 * r["one_stop"] / r["total"], 1) if r["total"] else None
+        lv = by_level.setdefault(r["level_id"], {"level": r["level__name"], "rank": r["level__rank"],
+                                                  "total": 0, "one_stop": 0})
+        lv["total"] += r["total"]
+        lv["one_stop"] += r["one_stop"]
+    for lv in by_level.values():
+        lv["share"] = round(100.0 * lv["one_stop"] / lv["total"], 1) if lv["total"] else None
+    total = sum(r["total"] for r in rows)
+    one_stop = sum(r["one_stop"] for r in rows)
+    return {
+        "by_field": rows,
+        "by_level": sorted(by_level.values(), key=lambda lv: lv["rank"]),
+        "total": total, "one_stop": one_stop,
+        "share": round(100.0 * one_stop / total, 1) if total else None,
+        "target": target_for(unit, on.year),
+    }
+
+
+def target_for(unit: AdministrativeUnit, year: int) -> float:
+    """The unit's target, else its nearest ancestor's, else the 68% baseline (one query)."""
+    from procedures.models import OnestopTarget
+
+    ancestor_ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    targets = dict(
+        OnestopTarget.objects.filter(unit_id__in=ancestor_ids, year=year).values_list("unit_id", "share_percent")
+    )
+    for uid in reversed(ancestor_ids):
+        if uid in targets:
+            return float(targets[uid])
+    return BASELINE_TARGET
+
+
+def not_one_stop(unit: AdministrativeUnit, on: dt.date | None = None) -> list[dict]:
+    """In-force procedures of the subtree's levels not yet handled through the counter, by competent agency kind."""
+    on = on or timezone.localdate()
+    level_ids = AdministrativeUnit.objects.filter(path__startswith=unit.path).values("level_id")
+    return list(
+        Procedure.objects.in_force(on).filter(level_id__in=level_ids, is_one_stop=False)
+        .order_by("competent_agency_kind__name", "level__rank", "code")
+        .values("pk", "code", "name", "level__name", "field__name", "competent_agency_kind__name")
+    )
+
+
+def counter_only_procedure_ids(level_ids) -> set[int]:
+    """Procedures whose every step is handled at a one-stop counter (appraised and decided there)."""
+    non_counter = ProcedureStep.objects.filter(agency_kind__is_one_stop_counter=False).values("procedure_id")
+    return set(
+        Procedure.objects.filter(level_id__in=level_ids).exclude(pk__in=non_counter).values_list("pk", flat=True)
+    )
+
+
+# --- delay audit (kiểm tra chậm trễ) --------------------------------------------------------
+
+
+def overdue_dossiers(qs, now=None):
+    """Open dossiers past their legal due time, most late first (lateness = now − original due)."""
+    now = now or timezone.now()
+    return (
+        qs.filter(status__in=OPEN_STATUSES, original_due_at__lt=now)
+        .exclude(status=Status.SUBMITTED)
+        .annotate(lateness=ExpressionWrapper(Value(now) - F("original_due_at"), output_field=dt_duration()))
+    )
+
+
+def at_risk_dossiers(qs, now=None):
+    """Open dossiers in the at-risk window: little working time left before the legal due time."""
+    now = now or timezone.now()
+    return qs.filter(
+        status__in=OPEN_STATUSES, at_risk_at__lte=now, original_due_at__gte=now,
+    ).exclude(status=Status.SUBMITTED)
+
+
+def dt_duration():
+    from django.db.models import DurationField
+
+    return DurationField()
+
+
+def late_task_q(now) -> Q:
+    """A late step: finished after its due time, or over its allotted working time; or open and past due."""
+    return (
+        Q(finished__isnull=False, due_at__isnull=False, finished__gt=F("due_at"))
+        | Q(working_seconds__gt=F("allotted_seconds"))
+        | Q(finished__isnull=True, due_at__lt=now, status__in=["NEW", "ASSIGNED"])
+    )
+
+
+def task_scope(unit_ids):
+    """Work items of dossiers received in the units, with their dossier, agency and owner joined."""
+    return WorkItem.objects.filter(
+        process__dossier__receiving_unit_id__in=unit_ids, step_index__isnull=False,
+    )
+
+
+def late_tasks(unit_ids, now=None):
+    now = now or timezone.now()
+    end = Coalesce("finished", Value(now), output_field=DateTimeField())
+    return (
+        task_scope(unit_ids).filter(late_task_q(now))
+        .annotate(over_seconds=ExpressionWrapper(
+            Coalesce(F("working_seconds"), Value(0)) - Coalesce(F("allotted_seconds"), Value(0)),
+            output_field=IntegerField()),
+            lateness=ExpressionWrapper(end - F("due_at"), output_field=dt_duration()))
+        .select_related("agency", "owner", "process__dossier", "process__dossier__procedure")
+    )
+
+
+def attribution(unit_ids, period: Period, by: str, now=None) -> list[dict]:
+    """Late steps finished in the period grouped by `agency`, `step` or `official` (one GROUP BY)."""
+    now = now or timezone.now()
+    keys = {
+        "agency": ["agency_id", "agency__name"],
+        "step": ["process__dossier__procedure__code", "process__dossier__procedure__name", "step_index"],
+        "official": ["owner_id", "owner__username", "owner__first_name", "owner__last_name"],
+    }[by]
+    over = Case(
+        When(working_seconds__gt=F("allotted_seconds"), then=F("working_seconds") - F("allotted_seconds")),
+        default=Value(0), output_field=IntegerField(),
+    )
+    rows = (
+        task_scope(unit_ids).filter(finished__gte=period.start, finished__lt=period.end)
+        .order_by().values(*keys)
+        .annotate(steps=Count("pk"), late_steps=Count("pk", filter=late_task_q(now)),
+                  over_seconds=Sum(over), working_seconds=Sum("working_seconds"),
+                  allotted_seconds=Sum("allotted_seconds"))
+        .filter(late_steps__gt=0)
+        .order_by("-late_steps", "-over_seconds")
+    )
+    out = []
+    for r in rows:
+        r["over_hours"] = round((r["over_seconds"] or 0) / 3600, 2)
+        r["late_rate"] = round(100.0 * r["late_steps"] / r["steps"], 1) if r["steps"] else None
+        out.append(r)
+    return out
+
+
+def delay_breakdown(dossier: Dossier) -> dict:
+    """One dossier: each step's allotted vs actual working time, who held it, pauses and extensions."""
+    steps = list(
+        WorkItem.objects.filter(process_id=dossier.process_id).select_related("agency", "owner")
+        .order_by("created", "pk")
+    )
+    events = list(dossier.events.filter(action__in=["request_supplement", "supplement_received", "extend"])
+                  .order_by("seq"))
+    pauses = [
+        {"at": e.at, "paused_hours": round(e.data.get("paused_working_seconds", 0) / 3600, 2),
+         "rule": e.data.get("rule", "")}
+        for e in events if e.action == "supplement_received"
+    ]
+    extensions = [
+        {"at": e.at, "previous": e.data.get("previous_due_at"), "new": e.data.get("new_due_at"), "note": e.note}
+        for e in events if e.action == "extend"
+    ]
+    return {"steps": steps, "pauses": pauses, "extensions": extensions,
+            "requests": [e for e in events if e.action == "request_supplement"]}
+
+
+__all__ = [
+    "DEFINITIONS", "Period", "at_risk_dossiers", "attribution", "catalog_share", "delay_breakdown",
+    "grouped", "late_tasks", "monthly_trend", "not_one_stop", "overdue_dossiers", "satisfaction",
+    "subtree_ids", "summary", "working_time_by_procedure",
+]
