@@ -422,7 +422,7 @@ def task_scope(unit_ids):
     """Work items of dossiers received in the units, with their dossier, agency and owner joined."""
     return WorkItem.objects.filter(
         process__dossier__receiving_unit_id__in=unit_ids, step_index__isnull=False,
-    )
+    ).exclude(status="CANCELED")
 
 
 def late_tasks(unit_ids, now=None):
@@ -460,11 +460,23 @@ def attribution(unit_ids, period: Period, by: str, now=None) -> list[dict]:
         .order_by("-late_steps", "-over_seconds")
     )
     out = []
+    step_names = _step_names(rows) if by == "step" else {}
     for r in rows:
+        if by == "step":
+            r["step_name"] = step_names.get((r["process__dossier__procedure__code"], r["step_index"]), "")
         r["over_hours"] = round((r["over_seconds"] or 0) / 3600, 2)
         r["late_rate"] = round(100.0 * r["late_steps"] / r["steps"], 1) if r["steps"] else None
         out.append(r)
     return out
+
+
+def _step_names(rows) -> dict:
+    codes = {r["process__dossier__procedure__code"] for r in rows}
+    return {
+        (code, order - 1): name
+        for code, order, name in ProcedureStep.objects.filter(procedure__code__in=codes)
+        .values_list("procedure__code", "order", "name")
+    }
 
 
 def delay_breakdown(dossier: Dossier) -> dict:

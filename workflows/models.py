@@ -19,6 +19,7 @@ from viewflow.workflow.models import AbstractTask, Process
 from procedures.models import AdministrativeUnit, Agency, Procedure
 
 from . import clock
+from .roles import Role
 from .statuses import OPEN_STATUSES, Status
 
 
@@ -120,6 +121,30 @@ class DossierQuerySet(models.QuerySet):
             resolved_at__isnull=True, status__in=OPEN_STATUSES,
             at_risk_at__lte=now, due_at__gte=now,
         )
+
+
+def counter_clerk(dossier, user) -> bool:
+    """A clerk of the counter that received the dossier."""
+    from .access import is_member
+
+    return is_member(user, dossier.receiving_agency_id, Role.CLERK)
+
+
+def processor(dossier, user) -> bool:
+    """A specialist or leader (the services also check the work item's agency)."""
+    from .access import has_role
+
+    return has_role(user, Role.SPECIALIST) or has_role(user, Role.LEADER)
+
+
+def leader(dossier, user) -> bool:
+    from .access import has_role
+
+    return has_role(user, Role.LEADER)
+
+
+def staff_of_dossier(dossier, user) -> bool:
+    return counter_clerk(dossier, user) or processor(dossier, user)
 
 
 class Dossier(ConcurrentTransitionMixin, models.Model):
@@ -226,49 +251,51 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         self._loaded_event_count = self.event_count
 
     # --- state machine (trạng thái hồ sơ) --------------------------------------------
-    # Each transition only moves the status; the services own timestamps, work items,
-    # events and notifications so that everything commits together.
+    # Each transition only moves the status and declares who may make it (its role; the
+    # services also check the agency and the work item); the services own timestamps, work
+    # items, events and notifications so that everything commits together.
 
-    @transition(field=status, source=Status.SUBMITTED, target=Status.RECEIVED)
+    @transition(field=status, source=Status.SUBMITTED, target=Status.RECEIVED, permission=counter_clerk)
     def accept(self):
         """Tiếp nhận hồ sơ trực tuyến."""
 
-    @transition(field=status, source=Status.SUBMITTED, target=Status.REFUSED)
+    @transition(field=status, source=Status.SUBMITTED, target=Status.REFUSED, permission=counter_clerk)
     def refuse(self):
         """Từ chối tiếp nhận."""
 
-    @transition(field=status, source=Status.RECEIVED, target=Status.PROCESSING)
+    @transition(field=status, source=Status.RECEIVED, target=Status.PROCESSING, permission=processor)
     def start_processing(self):
         """Bắt đầu giải quyết."""
 
     @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING], target=Status.PROCESSING,
-                conditions=[lambda d: d.has_next_step])
+                conditions=[lambda d: d.has_next_step], permission=processor)
     def complete_step(self):
         """Hoàn thành một bước, chuyển bước tiếp theo (có thể liên thông)."""
 
-    @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING], target=Status.AWAITING_SUPPLEMENT)
+    @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING], target=Status.AWAITING_SUPPLEMENT,
+                permission=processor)
     def request_supplement(self):
         """Yêu cầu bổ sung, hoàn thiện hồ sơ."""
 
-    @transition(field=status, source=Status.AWAITING_SUPPLEMENT, target=Status.PROCESSING)
+    @transition(field=status, source=Status.AWAITING_SUPPLEMENT, target=Status.PROCESSING, permission=counter_clerk)
     def supplement_received(self):
         """Đã nhận đủ hồ sơ bổ sung."""
 
     @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING], target=Status.RESULT_READY,
-                conditions=[lambda d: not d.has_next_step])
+                conditions=[lambda d: not d.has_next_step], permission=leader)
     def decide(self):
         """Quyết định giải quyết hoặc từ chối giải quyết."""
 
-    @transition(field=status, source=Status.RESULT_READY, target=Status.RETURNED)
+    @transition(field=status, source=Status.RESULT_READY, target=Status.RETURNED, permission=counter_clerk)
     def return_result(self):
         """Trả kết quả."""
 
-    @transition(field=status, source=list(OPEN_STATUSES), target=Status.WITHDRAWN)
+    @transition(field=status, source=list(OPEN_STATUSES), target=Status.WITHDRAWN, permission=counter_clerk)
     def withdraw(self):
         """Công dân rút hồ sơ."""
 
     @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT],
-                target=None, conditions=[lambda d: d.extension_count == 0])
+                target=None, conditions=[lambda d: d.extension_count == 0], permission=staff_of_dossier)
     def extend(self):
         """Gia hạn (xin lỗi, hẹn lại ngày trả) — một lần."""
 

@@ -114,7 +114,7 @@ def _dispatch(notification_ids):
         for pk in notification_ids:
             try:
                 send_notification.delay(pk)
-            except Exception:  # broker down: the row stays pending; the periodic sweep resends it
+            except Exception:  # broker down (or an eager run failed): the periodic sweep resends it
                 logger.exception("could not queue notification %s", pk)
 
     transaction.on_commit(send_all)

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from django_fsm import TransitionNotAllowed as FSMTransitionNotAllowed
 from viewflow.workflow.status import STATUS
 
@@ -100,6 +100,16 @@ def _load_open_task(dossier: Dossier, expected_version: int | None = None) -> Wo
 def _require_node(task: WorkItem, *nodes):
     if task.flow_task not in nodes:
         raise TransitionNotAllowed()
+
+
+def _transition(dossier: Dossier, name: str, actor):
+    """Run the named FSM transition after checking the permission it declares."""
+    method = getattr(dossier, name)
+    if not can_proceed(method):  # wrong status or a condition fails: not a permission matter
+        raise TransitionNotAllowed()
+    if not has_transition_perm(method, actor):
+        raise PermissionDenied()
+    method()
 
 
 def _require_member(actor, agency_id: int, role: str):
@@ -301,7 +311,7 @@ def accept_online(dossier: Dossier, *, actor, note: str = "", expected_version=N
         task = _load_open_task(dossier, expected_version)
         _require_node(task, DossierFlow.review_submission)
         dossier = task.process.dossier
-        dossier.accept()
+        _transition(dossier, "accept", actor)
         _start_clock(dossier, act.now)
         _finish_task(task, actor, act.now)
         return _record(dossier, actor=actor, action="accept_online", from_status=Status.SUBMITTED,
@@ -318,7 +328,7 @@ def refuse(dossier: Dossier, *, actor, reasons: str, expected_version=None,
         task = _load_open_task(dossier, expected_version)
         _require_node(task, DossierFlow.review_submission)
         dossier = task.process.dossier
-        dossier.refuse()
+        _transition(dossier, "refuse", actor)
         dossier.outcome_reasons = reasons.strip()
         dossier.closed_at = act.now
         _finish_task(task, actor, act.now)
@@ -360,7 +370,7 @@ def start_processing(dossier: Dossier, *, actor, expected_version=None, now: dat
         if activation.task.owner_id is None:
             raise PermissionDenied()
         if dossier.status == Status.RECEIVED:
-            dossier.start_processing()
+            _transition(dossier, "start_processing", actor)
         return _record(dossier, actor=actor, action="start_processing", from_status=from_status, fields=[],
                        step_index=task.step_index, agency_id=task.agency_id)
 
@@ -373,7 +383,7 @@ def complete_step(dossier: Dossier, *, actor, note: str = "", next_assignee=None
         _require_node(task, DossierFlow.process_step)
         dossier = task.process.dossier
         from_status = dossier.status
-        dossier.complete_step()
+        _transition(dossier, "complete_step", actor)
         dossier.current_step += 1
         dossier._next_assignee = next_assignee
         spent = _finish_task(task, actor, act.now)
@@ -393,7 +403,7 @@ def request_supplement(dossier: Dossier, *, actor, items: list[str], reason: str
         _require_node(task, DossierFlow.process_step)
         dossier = task.process.dossier
         from_status = dossier.status
-        dossier.request_supplement()
+        _transition(dossier, "request_supplement", actor)
         dossier.clock_paused_at = act.now
         dossier.supplement_count += 1
         cal = deadlines.calendar_for(dossier)
@@ -418,7 +428,7 @@ def supplement_received(dossier: Dossier, *, actor, note: str = "", expected_ver
         task = _load_open_task(dossier, expected_version)
         _require_node(task, DossierFlow.await_supplement)
         dossier = task.process.dossier
-        dossier.supplement_received()
+        _transition(dossier, "supplement_received", actor)
         cal = deadlines.calendar_for(dossier)
         legal, appointment, paused = deadlines.after_supplement(dossier, cal, act.now)
         restart = dossier.procedure.supplement_clock_rule == "restart"
@@ -453,7 +463,7 @@ def extend(dossier: Dossier, *, actor, new_due_at: datetime, reason: str, expect
                                            or task.owner_id == actor.pk))):
             raise PermissionDenied()
         from_status = dossier.status
-        dossier.extend()
+        _transition(dossier, "extend", actor)
         cal = deadlines.calendar_for(dossier)
         deadlines.check_extension(dossier, cal, act.now, new_due_at)
         previous = dossier.due_at
@@ -482,7 +492,7 @@ def decide(dossier: Dossier, *, actor, outcome: str, reasons: str = "", expected
         if task.role != Role.LEADER:
             raise TransitionNotAllowed(_("Bước hiện tại không phải bước quyết định của lãnh đạo."))
         from_status = dossier.status
-        dossier.decide()
+        _transition(dossier, "decide", actor)
         dossier.outcome = outcome
         dossier.outcome_reasons = (reasons or "").strip()
         dossier.resolved_at = act.now
@@ -508,7 +518,7 @@ def return_result(dossier: Dossier, *, actor, collected_by: str, note: str = "",
         task = _load_open_task(dossier, expected_version)
         _require_node(task, DossierFlow.return_result)
         dossier = task.process.dossier
-        dossier.return_result()
+        _transition(dossier, "return_result", actor)
         dossier.returned_at = dossier.closed_at = act.now
         dossier.collected_by = collected_by.strip()
         _finish_task(task, actor, act.now)
@@ -531,7 +541,7 @@ def withdraw(dossier: Dossier, *, actor, reason: str, expected_version=None,
         if dossier.status not in OPEN_STATUSES:
             raise TransitionNotAllowed()
         from_status = dossier.status
-        dossier.withdraw()
+        _transition(dossier, "withdraw", actor)
         dossier.closed_at = act.now
         _cancel_flow(task.process)
         return _record(dossier, actor=actor, action="withdraw", from_status=from_status,

@@ -97,3 +97,15 @@ def test_a_denial_needs_reasons(world):
     dossier = services.complete_step(receive(w), actor=w.specialist)
     with pytest.raises(InvalidInput):
         services.decide(dossier, actor=w.leader, outcome="denied", reasons=" ")
+
+
+def test_each_transition_declares_the_role_that_may_make_it(world):
+    from django_fsm import has_transition_perm
+
+    w = world
+    dossier = receive(w)
+    assert has_transition_perm(dossier.start_processing, w.specialist)
+    assert not has_transition_perm(dossier.start_processing, w.clerk)
+    assert has_transition_perm(dossier.withdraw, w.clerk)
+    assert not has_transition_perm(dossier.withdraw, w.other_clerk)  # a clerk, but of another counter
+    assert not has_transition_perm(dossier.withdraw, w.specialist)

@@ -13,7 +13,6 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4, A5, landscape
@@ -22,7 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "OnestopSerif"  # Liberation Serif: metric-compatible with Times New Roman, the official face
@@ -203,7 +202,7 @@ def national_heading(st: Styles, *, width: float, agency_lines: tuple[str, str],
     ]
     table = Table([[left, right]], colWidths=[left_w, right_w])
     table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"), ("FONT", (0, 0), (-1, -1), FONT),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
@@ -255,13 +254,25 @@ def plain_table(rows, col_widths, *commands, padding: float | None = 0) -> Table
     return table
 
 
-def qr_code(value: str, size: float = 24 * mm) -> Drawing:
-    """A QR code drawing `size` wide (medium error correction: survives a crumpled slip)."""
-    widget = QrCodeWidget(value, barLevel="M", barWidth=size, barHeight=size, barBorder=2)
-    drawing = Drawing(size, size)
-    drawing.fontName = FONT  # the renderer's initial font; otherwise it selects Helvetica
-    drawing.add(widget)
-    return drawing
+class QrCode(Flowable):
+    """The modules QrCodeWidget lays out, painted straight onto the canvas: going through a
+    Drawing would make the renderer select (and the PDF reference) Helvetica."""
+
+    def __init__(self, value: str, size: float):
+        super().__init__()
+        self.widget = QrCodeWidget(value, barLevel="M", barWidth=size, barHeight=size, barBorder=2)
+        self.width = self.height = size
+
+    def draw(self):
+        self.canv.setFillColor(colors.black)
+        for shape in self.widget.draw().contents:
+            if shape.fillColor is not None:
+                self.canv.rect(shape.x, shape.y, shape.width, shape.height, stroke=0, fill=1)
+
+
+def qr_code(value: str, size: float = 24 * mm) -> QrCode:
+    """A QR code `size` wide (medium error correction: survives a crumpled slip)."""
+    return QrCode(value, size)
 
 
 # --- document ---------------------------------------------------------------------------
@@ -272,7 +283,7 @@ def _footer_canvas(footer: str, font_size: float):
 
     class FooterCanvas(canvas.Canvas):
         def __init__(self, *args, **kwargs):
-            kwargs.setdefault("initialFontName", FONT)  # no reference to a non-embedded Helvetica
+            kwargs["initialFontName"] = FONT  # no reference to a non-embedded Helvetica
             super().__init__(*args, **kwargs)
             self._pages = []
 
