@@ -172,7 +172,7 @@ def _step_data(task: WorkItem, spent: int) -> dict:
 # --- reception (tiếp nhận) -------------------------------------------------------------
 
 
-def _check_documents(procedure: Procedure, document_ids) -> list[dict]:
+def _check_documents(procedure: Procedure, document_ids, enforce_mandatory: bool = True) -> list[dict]:
     required = list(procedure.documents.all())
     by_id = {doc.pk: doc for doc in required}
     chosen = set()
@@ -185,7 +185,7 @@ def _check_documents(procedure: Procedure, document_ids) -> list[dict]:
     if unknown:
         raise InvalidInput(_("Thành phần hồ sơ không thuộc thủ tục này."))
     missing = [doc.name for doc in required if doc.is_mandatory and doc.pk not in chosen]
-    if missing:
+    if missing and enforce_mandatory:
         raise InvalidInput(
             _("Thiếu thành phần hồ sơ bắt buộc: %(names)s") % {"names": "; ".join(missing)},
             missing=missing,
@@ -294,7 +294,9 @@ def submit_online(*, procedure: Procedure, agency: Agency, applicant: Applicant,
             raise InvalidInput(_("Thủ tục này chưa cung cấp dịch vụ công trực tuyến."))
         if not agency.kind.is_one_stop_counter:
             raise InvalidInput(_("Hồ sơ trực tuyến phải gửi tới Bộ phận Một cửa."))
-        documents = [{"id": int(i)} for i in document_ids]
+        # Completeness is the counter's check on acceptance (NĐ 61/2018 Art. 17.2); here only
+        # that each document belongs to the procedure.
+        documents = _check_documents(procedure, document_ids, enforce_mandatory=False)
         dossier, secret = _new_dossier(
             procedure=procedure, agency=agency, applicant=applicant, documents=documents,
             channel=Channel.ONLINE, now=act.now, status=Status.SUBMITTED,
