@@ -172,8 +172,10 @@ def test_demo_commune_specialist_covers_every_commune_step(loaded):
     assert commune_step_kinds <= specialist_kinds
 
 
-def test_demo_password_logs_in_and_admin_is_superuser(loaded):
-    assert authenticate(username="xa.clerk", password=demo.DEMO_PASSWORD) is not None
+def test_demo_password_logs_in_and_admin_is_superuser(loaded, rf):
+    # Login throttling (django-axes) needs the request, as the login view passes it.
+    request = rf.post("/login/")
+    assert authenticate(request, username="xa.clerk", password=demo.DEMO_PASSWORD) is not None
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
     assert admin.groups.filter(name="catalog_admin").exists()

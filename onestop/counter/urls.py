@@ -6,4 +6,15 @@ app_name = "counter"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("find/", views.find, name="find"),
+    path("receive/", views.receive_search, name="receive_search"),
+    path("receive/<int:pk>/", views.receive, name="receive"),
+    path("dossiers/<int:pk>/", views.dossier_detail, name="dossier"),
+    path("dossiers/<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("dossiers/<int:pk>/accept/", views.accept, name="accept"),
+    path("dossiers/<int:pk>/refuse/", views.refuse, name="refuse"),
+    path("dossiers/<int:pk>/supplement-received/", views.supplement_received, name="supplement_received"),
+    path("dossiers/<int:pk>/return/", views.return_result, name="return"),
+    path("dossiers/<int:pk>/forms/<slug:kind>.pdf", views.form_pdf, name="form"),
+    path("tracking-book.pdf", views.tracking_book, name="tracking_book"),
 ]

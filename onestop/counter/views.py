@@ -1,7 +1,282 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The one-stop counter (Bộ phận Một cửa): receive, refuse, accept online, return results.
+
+Every change goes through workflows.services; lists start from dossiers_for(user).
+"""
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from procedures.calendar import load_calendar
+from procedures.models import Agency, Procedure
+from workflows import services
+from workflows.access import agency_ids, dossiers_for
+from workflows.deadlines import legal_deadline
+from workflows.errors import DomainError
+from workflows.roles import Role
+from workflows.statuses import Status
+
+from .dossier_page import dossier_context
+from .forms import (
+    AcceptOnlineForm,
+    ReceiveForm,
+    RefuseForm,
+    ReturnForm,
+    SupplementReceivedForm,
+    TrackingBookForm,
+)
+from .search import search_procedures
+from .shared import dossier_or_404, perform_action, render_pdf_form, role_required
+
+# The citizen's lookup secret exists only at receipt time: kept here until the receipt is printed.
+SESSION_SECRET = "counter_receipt_secret"
+
+clerk_only = role_required(Role.CLERK)
 
 
-@login_required
+def counters_of(user) -> list[Agency]:
+    """The one-stop counters (Bộ phận Một cửa) the clerk works at."""
+    return list(
+        Agency.objects.in_force().filter(pk__in=agency_ids(user), kind__is_one_stop_counter=True)
+        .select_related("unit").order_by("name")
+    )
+
+
+def _flag_late(dossiers, now):
+    for dossier in dossiers:
+        dossier.late = dossier.is_overdue(now)
+    return dossiers
+
+
+# --- the counter's day -----------------------------------------------------------------------
+
+
+@clerk_only
+@require_GET
 def index(request):
-    return render(request, "counter/index.html")
+    """The counter's day: today's receipts, results to return, online submissions, supplements."""
+    now = timezone.now()
+    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    counters = counters_of(request.user)
+    base = dossiers_for(request.user).filter(receiving_agency__in=[a.pk for a in counters]).select_related("procedure")
+    context = {
+        "counters": counters, "now": now,
+        "today": _flag_late(list(base.filter(
+            Q(received_at__gte=start_of_day) | Q(status=Status.REFUSED, created_at__gte=start_of_day)
+        ).order_by("-created_at")), now),
+        "results": _flag_late(list(base.filter(status=Status.RESULT_READY).order_by("due_at")), now),
+        "online": list(base.filter(status=Status.SUBMITTED).order_by("submitted_at")),
+        "supplements": _flag_late(list(base.filter(status=Status.AWAITING_SUPPLEMENT).order_by("due_at")), now),
+        "overdue": list(base.overdue(now).exclude(status=Status.SUBMITTED).order_by("due_at")[:50]),
+    }
+    return render(request, "counter/index.html", context)
+
+
+@clerk_only
+@require_GET
+def find(request):
+    """Open a dossier by its code (the code printed on the receipt)."""
+    code = (request.GET.get("code") or "").strip()
+    dossier = dossiers_for(request.user).filter(code__iexact=code).only("pk").first() if code else None
+    if dossier is None:
+        messages.error(request, _("Không tìm thấy hồ sơ có mã “%(code)s”.") % {"code": code})
+        return redirect("counter:index")
+    return redirect("counter:dossier", pk=dossier.pk)
+
+
+# --- receiving a dossier (tiếp nhận) -----------------------------------------------------------
+
+
+@clerk_only
+@require_GET
+def receive_search(request):
+    """Step 1: find the procedure (accent-insensitive; code, name or field)."""
+    counters = counters_of(request.user)
+    query = (request.GET.get("q") or "").strip()
+    results = search_procedures({a.unit.level_id for a in counters}, query) if query else []
+    return render(request, "counter/receive_search.html", {"query": query, "results": results, "counters": counters})
+
+
+def _receive_page(request, procedure, form, *, status=200, **extra):
+    context = {"procedure": procedure, "form": form, "documents": form.required_documents, **extra}
+    return render(request, "counter/receive.html", context, status=status)
+
+
+@clerk_only
+def receive(request, pk):
+    """Step 2: applicant and checklist; preview the appointment, then confirm (or refuse / guide)."""
+    procedure = get_object_or_404(Procedure.objects.in_force().select_related("field", "level"), pk=pk)
+    agencies = [a for a in counters_of(request.user) if a.unit.level_id == procedure.level_id]
+    if not agencies:
+        raise Http404(_("Thủ tục không thuộc cấp tiếp nhận của quầy."))
+    if request.method != "POST":
+        return _receive_page(request, procedure, ReceiveForm(procedure=procedure, agencies=agencies))
+
+    action = request.POST.get("action", "preview")
+    if action not in ("preview", "confirm", "guidance", "refuse"):
+        return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
+    form = ReceiveForm(request.POST, procedure=procedure, agencies=agencies,
+                       enforce_documents=action in ("preview", "confirm"), require_reasons=action == "refuse")
+    if not form.is_valid():
+        return _receive_page(request, procedure, form, status=400)
+    agency = next(a for a in agencies if a.pk == form.cleaned_data["agency"])
+    try:
+        if action == "preview":
+            due_at = legal_deadline(procedure, load_calendar(agency.unit_id), timezone.now()).due_at
+            return _receive_page(request, procedure, form, preview_due_at=due_at)
+        if action == "guidance":
+            return _receive_page(request, procedure, form, guidance=form.missing_documents(), agency=agency)
+        if action == "refuse":
+            dossier = services.refuse_at_counter(
+                actor=request.user, procedure=procedure, agency=agency, applicant=form.applicant(),
+                reasons=form.cleaned_data["reasons"],
+            )
+            messages.success(request, _("Đã ghi nhận từ chối tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
+            return redirect("counter:dossier", pk=dossier.pk)
+        receipt = services.receive(
+            actor=request.user, procedure=procedure, agency=agency, applicant=form.applicant(),
+            document_ids=form.cleaned_data["documents"], note=form.cleaned_data["note"],
+        )
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return _receive_page(request, procedure, form, status=error.http_status)
+    request.session[SESSION_SECRET] = {"dossier": receipt.dossier.pk, "secret": receipt.secret}
+    return redirect("counter:receipt", pk=receipt.dossier.pk)
+
+
+def _session_secret(request, dossier, *, pop=False) -> str | None:
+    kept = request.session.get(SESSION_SECRET)
+    if not kept or kept.get("dossier") != dossier.pk:
+        return None
+    if pop:
+        del request.session[SESSION_SECRET]
+    return kept["secret"]
+
+
+@clerk_only
+@require_GET
+def receipt(request, pk):
+    """The receipt, ready to print; the secret is shown while it is still in the session."""
+    dossier = dossier_or_404(request.user, pk)
+    if dossier.received_at is None:
+        raise Http404(_("Hồ sơ chưa được tiếp nhận."))
+    context = {"dossier": dossier, "secret": _session_secret(request, dossier)}
+    return render(request, "counter/receipt.html", context)
+
+
+# --- one dossier at the counter ------------------------------------------------------------------
+
+
+def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
+    """The dossier page with its action forms; `bound` keeps the user's input after an error."""
+    context = dossier_context(dossier)
+    version = {"version": dossier.event_count}
+    forms_by_name = {
+        "accept_form": AcceptOnlineForm(initial=version),
+        "refuse_form": RefuseForm(initial=version),
+        "supplement_form": SupplementReceivedForm(initial=version),
+        "return_form": ReturnForm(initial={**version, "collected_by": dossier.applicant_name}),
+    }
+    if bound:
+        forms_by_name.update(bound)
+    context.update(forms_by_name, error=error)
+    return render(request, "counter/dossier.html", context, status=status)
+
+
+@clerk_only
+@require_GET
+def dossier_detail(request, pk):
+    return _dossier_page(request, dossier_or_404(request.user, pk, "receiving_unit"))
+
+
+def _counter_action(request, pk, form_class, form_name, call, done_message):
+    def done(dossier):
+        messages.success(request, done_message % {"code": dossier.code})
+        return redirect("counter:dossier", pk=dossier.pk)
+
+    return perform_action(request, pk, form_class, form_name, call, page=_dossier_page, done=done)
+
+
+@clerk_only
+@require_POST
+def accept(request, pk):
+    def call(dossier, form):
+        data = form.cleaned_data
+        services.accept_online(dossier, actor=request.user, note=data["note"], expected_version=data["version"])
+
+    return _counter_action(request, pk, AcceptOnlineForm, "accept_form", call,
+                           _("Đã tiếp nhận hồ sơ trực tuyến %(code)s."))
+
+
+@clerk_only
+@require_POST
+def refuse(request, pk):
+    def call(dossier, form):
+        data = form.cleaned_data
+        services.refuse(dossier, actor=request.user, reasons=data["reasons"], expected_version=data["version"])
+
+    return _counter_action(request, pk, RefuseForm, "refuse_form", call, _("Đã từ chối tiếp nhận hồ sơ %(code)s."))
+
+
+@clerk_only
+@require_POST
+def supplement_received(request, pk):
+    def call(dossier, form):
+        data = form.cleaned_data
+        services.supplement_received(dossier, actor=request.user, note=data["note"],
+                                     expected_version=data["version"])
+
+    return _counter_action(request, pk, SupplementReceivedForm, "supplement_form", call,
+                           _("Đã nhận hồ sơ bổ sung %(code)s; hồ sơ được chuyển xử lý tiếp."))
+
+
+@clerk_only
+@require_POST
+def return_result(request, pk):
+    def call(dossier, form):
+        data = form.cleaned_data
+        services.return_result(dossier, actor=request.user, collected_by=data["collected_by"], note=data["note"],
+                               expected_version=data["version"])
+
+    return _counter_action(request, pk, ReturnForm, "return_form", call, _("Đã trả kết quả hồ sơ %(code)s."))
+
+
+# --- printed forms (biểu mẫu) ------------------------------------------------------------------
+
+
+@clerk_only
+@require_GET
+def form_pdf(request, pk, kind):
+    dossier = dossier_or_404(request.user, pk, "receiving_unit")
+    secret = _session_secret(request, dossier) if kind == "receipt" else None
+    response = render_pdf_form(dossier, kind, secret=secret)
+    if secret and response.status_code == 200:
+        _session_secret(request, dossier, pop=True)  # printed once; reprints carry no secret
+    return response
+
+
+@clerk_only
+@require_GET
+def tracking_book(request):
+    """Sổ theo dõi hồ sơ of the clerk's counter for a date range (PDF)."""
+    counters = counters_of(request.user)
+    if not counters:
+        raise Http404(_("Bạn không thuộc Bộ phận Một cửa nào."))
+    today = timezone.localdate().isoformat()
+    form = TrackingBookForm({"date_from": request.GET.get("from") or today, "date_to": request.GET.get("to") or today})
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
+    try:
+        from workflows.documents import render_tracking_book
+    except ImportError:
+        return HttpResponse(_("Chức năng in biểu mẫu chưa sẵn sàng."), status=503,
+                            content_type="text/plain; charset=utf-8")
+    date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    pdf = render_tracking_book(counters[0], date_from, date_to)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="so-theo-doi-{date_from}-{date_to}.pdf"'
+    return response

@@ -1,7 +1,224 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The desk (xử lý hồ sơ): specialists' and leaders' inbox, queue and dossier actions.
+
+Work items come from viewflow (workflows.access.work_items_for); every action calls a service.
+"""
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from onestop.counter.dossier_page import dossier_context
+from onestop.counter.shared import (
+    Calendars,
+    dossier_or_404,
+    perform_action,
+    remaining_hours,
+    render_pdf_form,
+    role_required,
+)
+from workflows import services
+from workflows.access import agency_ids, can_take, is_member, work_items_for
+from workflows.errors import PermissionDenied as DomainPermissionDenied
+from workflows.flows import DossierFlow
+from workflows.models import WorkItem
+from workflows.roles import Role
+from workflows.statuses import Status
+
+from .forms import AssignForm, ClaimForm, CompleteForm, DecideForm, ExtendForm, SupplementForm
+
+OPEN = ("NEW", "ASSIGNED")
+staff_only = role_required(Role.SPECIALIST, Role.LEADER)
 
 
-@login_required
+def colleagues_by_slot(user) -> dict[tuple[int, str], list]:
+    """Who may take work at the user's agencies, by (agency, role): one query for the whole page."""
+    rows = (
+        get_user_model().objects.filter(is_active=True, memberships__agency_id__in=agency_ids(user),
+                                        groups__name__in=[Role.SPECIALIST, Role.LEADER])
+        .values_list("pk", "username", "first_name", "last_name", "memberships__agency_id", "groups__name")
+        .order_by("username")
+    )
+    slots: dict[tuple[int, str], list] = {}
+    for pk, username, first, last, agency_id, role in rows:
+        name = f"{last} {first}".strip() or username
+        slots.setdefault((agency_id, role), []).append({"pk": pk, "name": name})
+    return slots
+
+
+@staff_only
+@require_GET
 def index(request):
-    return render(request, "desk/index.html")
+    """My inbox (assigned to me), my agencies' queue (unclaimed), and for leaders, the rest."""
+    user, now = request.user, timezone.now()
+    leads = {a for a in agency_ids(user) if is_member(user, a, Role.LEADER)}
+    visible = work_items_for(user)
+    if leads:  # a leader oversees all of the agency's work, whatever its role
+        visible = visible | WorkItem.objects.filter(agency_id__in=leads)
+    items = list(
+        visible.filter(status__in=OPEN, flow_task_type="HUMAN")
+        .select_related("process__dossier__procedure", "owner", "agency").order_by("due_at", "pk")
+    )
+    calendars = Calendars()
+    slots = colleagues_by_slot(user) if leads else {}
+    for item in items:
+        item.can_claim = item.owner_id is None and can_take(user, item)
+        item.dossier = item.process.dossier
+        item.remaining = remaining_hours(calendars(item.dossier.receiving_unit_id), now, item.due_at)
+        item.late = bool(item.due_at and now > item.due_at)
+        item.at_risk = not item.late and bool(item.at_risk_at and now >= item.at_risk_at)
+        item.colleagues = slots.get((item.agency_id, item.role), []) if item.agency_id in leads else []
+    inbox = [i for i in items if i.owner_id == user.pk]
+    context = {
+        "inbox": inbox, "focus_queue": not inbox, "is_leader": bool(leads), "now": now,
+        "queue": [i for i in items if i.owner_id is None],
+        "others": [i for i in items if i.owner_id not in (None, user.pk)],
+    }
+    return render(request, "desk/index.html", context)
+
+
+def _permissions(user, dossier, task) -> dict:
+    """What this user may do on the dossier's current work item (the services decide finally)."""
+    if task is None or task.agency_id not in agency_ids(user):
+        return {}
+    processing = task.flow_task == DossierFlow.process_step
+    mine = task.owner_id == user.pk
+    leader_here = is_member(user, task.agency_id, Role.LEADER)
+    return {
+        "can_claim": task.owner_id is None and can_take(user, task),
+        "can_complete": mine and processing and dossier.has_next_step,
+        "can_decide": mine and processing and not dossier.has_next_step and task.role == Role.LEADER,
+        "can_supplement": mine and processing,
+        "can_extend": (mine or leader_here) and processing and dossier.extension_count == 0,
+        "can_assign": leader_here,
+        "can_unassign": task.owner_id is not None and (mine or leader_here),
+    }
+
+
+def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
+    context = dossier_context(dossier)
+    task = context["task"]
+    version = {"version": dossier.event_count}
+    context.update(_permissions(request.user, dossier, task))
+    context.update({
+        "claim_form": ClaimForm(initial=version),
+        "assign_form": AssignForm(initial=version),
+        "complete_form": CompleteForm(initial=version),
+        "supplement_form": SupplementForm(initial=version),
+        "extend_form": ExtendForm(initial=version),
+        "decide_form": DecideForm(initial=version),
+        "colleagues": (colleagues_by_slot(request.user).get((task.agency_id, task.role), [])
+                       if context.get("can_assign") else []),
+        "error": error,
+    })
+    context.update(bound or {})
+    return render(request, "desk/dossier.html", context, status=status)
+
+
+@staff_only
+@require_GET
+def dossier_detail(request, pk):
+    return _dossier_page(request, dossier_or_404(request.user, pk, "receiving_unit"))
+
+
+def _desk_action(request, pk, form_class, form_name, call, done_message, *, back_to_inbox=False):
+    def done(dossier):
+        messages.success(request, done_message % {"code": dossier.code})
+        return redirect("desk:index") if back_to_inbox else redirect("desk:dossier", pk=dossier.pk)
+
+    return perform_action(request, pk, form_class, form_name, call, page=_dossier_page, done=done)
+
+
+@staff_only
+@require_POST
+def claim(request, pk):
+    """Nhận xử lý: a received dossier starts processing; otherwise the work item is claimed."""
+    def call(dossier, form):
+        version = form.cleaned_data["version"]
+        if dossier.status == Status.RECEIVED:
+            services.start_processing(dossier, actor=request.user, expected_version=version)
+        else:
+            services.assign(dossier, actor=request.user, assignee=request.user, expected_version=version)
+
+    return _desk_action(request, pk, ClaimForm, "claim_form", call, _("Đã nhận xử lý hồ sơ %(code)s."))
+
+
+@staff_only
+@require_POST
+def assign(request, pk):
+    """Phân công: a leader hands the current work item to a colleague."""
+    def call(dossier, form):
+        assignee = get_user_model().objects.filter(pk=form.cleaned_data["assignee"], is_active=True).first()
+        if assignee is None:
+            raise DomainPermissionDenied(_("Người được giao không thuộc cơ quan hoặc không có vai trò phù hợp."))
+        services.assign(dossier, actor=request.user, assignee=assignee, expected_version=form.cleaned_data["version"])
+
+    return _desk_action(request, pk, AssignForm, "assign_form", call, _("Đã phân công xử lý hồ sơ %(code)s."))
+
+
+@staff_only
+@require_POST
+def unassign(request, pk):
+    def call(dossier, form):
+        services.unassign(dossier, actor=request.user, expected_version=form.cleaned_data["version"])
+
+    return _desk_action(request, pk, ClaimForm, "claim_form", call,
+                        _("Hồ sơ %(code)s đã được trả lại hàng chờ."), back_to_inbox=True)
+
+
+@staff_only
+@require_POST
+def complete(request, pk):
+    def call(dossier, form):
+        data = form.cleaned_data
+        services.complete_step(dossier, actor=request.user, note=data["note"], expected_version=data["version"])
+
+    return _desk_action(request, pk, CompleteForm, "complete_form", call,
+                        _("Đã hoàn thành bước xử lý hồ sơ %(code)s và chuyển bước tiếp theo."), back_to_inbox=True)
+
+
+@staff_only
+@require_POST
+def supplement(request, pk):
+    def call(dossier, form):
+        services.request_supplement(dossier, actor=request.user, items=form.item_list(),
+                                    reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"])
+
+    return _desk_action(request, pk, SupplementForm, "supplement_form", call,
+                        _("Đã yêu cầu bổ sung hồ sơ %(code)s; Bộ phận Một cửa sẽ liên hệ công dân."),
+                        back_to_inbox=True)
+
+
+@staff_only
+@require_POST
+def extend(request, pk):
+    def call(dossier, form):
+        data = form.cleaned_data
+        services.extend(dossier, actor=request.user, new_due_at=data["new_due_at"], reason=data["reason"],
+                        expected_version=data["version"])
+
+    return _desk_action(request, pk, ExtendForm, "extend_form", call,
+                        _("Đã gia hạn hồ sơ %(code)s; phiếu xin lỗi và hẹn lại đã được lập."))
+
+
+@staff_only
+@require_POST
+def decide(request, pk):
+    def call(dossier, form):
+        data = form.cleaned_data
+        services.decide(dossier, actor=request.user, outcome=data["outcome"], reasons=data["reasons"],
+                        expected_version=data["version"])
+
+    return _desk_action(request, pk, DecideForm, "decide_form", call,
+                        _("Đã quyết định hồ sơ %(code)s; kết quả chuyển về Bộ phận Một cửa."), back_to_inbox=True)
+
+
+@staff_only
+@require_GET
+def form_pdf(request, pk, kind):
+    dossier = dossier_or_404(request.user, pk, "receiving_unit")
+    if kind == "receipt" and dossier.received_at is None:
+        raise Http404(_("Hồ sơ chưa được tiếp nhận."))
+    return render_pdf_form(dossier, kind)

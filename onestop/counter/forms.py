@@ -1,0 +1,104 @@
+"""Counter forms (tiếp nhận, từ chối, trả kết quả). Validation here is for the clerk's comfort;
+the services check again and have the last word."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from workflows.services import Applicant
+
+
+class VersionedForm(forms.Form):
+    """An action on an existing dossier: carries the version it was drawn from (stale-form guard)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ReceiveForm(forms.Form):
+    """Tiếp nhận hồ sơ: applicant, the checklist of documents, and the counter (if several)."""
+
+    agency = forms.TypedChoiceField(label=_("Nơi tiếp nhận"), coerce=int)
+    applicant_name = forms.CharField(
+        label=_("Họ tên người nộp"), max_length=200,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "accesskey": "h"}),
+    )
+    id_number = forms.CharField(label=_("Số định danh cá nhân"), max_length=20, required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    documents = forms.TypedMultipleChoiceField(
+        label=_("Thành phần hồ sơ đã nhận"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reasons = forms.CharField(
+        label=_("Lý do từ chối / nội dung cần bổ sung"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, procedure, agencies, enforce_documents=True, require_reasons=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.required_documents = list(procedure.documents.all())
+        self.enforce_documents = enforce_documents
+        self.require_reasons = require_reasons
+        self.fields["agency"].choices = [(a.pk, a.name) for a in agencies]
+        if len(agencies) == 1:
+            self.fields["agency"].widget = forms.HiddenInput()
+            self.fields["agency"].initial = agencies[0].pk
+        self.fields["documents"].choices = [
+            (doc.pk, f"{doc.name}{' *' if doc.is_mandatory else ''}") for doc in self.required_documents
+        ]
+
+    def applicant_fields(self):
+        return [self[name] for name in ("applicant_name", "id_number", "phone", "email", "address")]
+
+    def missing_documents(self) -> list[str]:
+        chosen = set(self.cleaned_data.get("documents") or [])
+        return [doc.name for doc in self.required_documents if doc.is_mandatory and doc.pk not in chosen]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.enforce_documents and "documents" in cleaned:
+            missing = self.missing_documents()
+            if missing:
+                self.add_error("documents", _("Thiếu thành phần hồ sơ bắt buộc: %(names)s")
+                               % {"names": "; ".join(missing)})
+        if self.require_reasons and not (cleaned.get("reasons") or "").strip():
+            self.add_error("reasons", _("Cần nêu rõ lý do từ chối."))
+        return cleaned
+
+    def applicant(self) -> Applicant:
+        data = self.cleaned_data
+        return Applicant(name=data["applicant_name"], id_number=data.get("id_number", ""),
+                         phone=data.get("phone", ""), email=data.get("email", ""),
+                         address=data.get("address", ""))
+
+
+class AcceptOnlineForm(VersionedForm):
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RefuseForm(VersionedForm):
+    reasons = forms.CharField(label=_("Lý do từ chối"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SupplementReceivedForm(VersionedForm):
+    note = forms.CharField(label=_("Giấy tờ đã nhận bổ sung"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnForm(VersionedForm):
+    collected_by = forms.CharField(
+        label=_("Người nhận kết quả"), max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "accesskey": "n"}),
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TrackingBookForm(forms.Form):
+    date_from = forms.DateField(label=_("Từ ngày"))
+    date_to = forms.DateField(label=_("Đến ngày"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("Ngày bắt đầu phải trước ngày kết thúc."))
+        return cleaned

@@ -1,0 +1,36 @@
+"""Finding a procedure at the counter (tìm thủ tục): accent-insensitive, by code, name or field.
+
+Done in Python over the in-force procedures of the counter's levels (a few hundred at most),
+so it behaves the same on SQLite and PostgreSQL: "khai sinh" finds "Đăng ký khai sinh".
+"""
+import unicodedata
+
+from procedures.models import Procedure
+
+
+def fold(text: str) -> str:
+    """Lower-case without Vietnamese diacritics: "Đăng ký" → "dang ky"."""
+    text = (text or "").replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def search_procedures(level_ids, query: str, limit: int = 30) -> list[Procedure]:
+    """In-force procedures of the given levels matching every word of `query` (best first)."""
+    tokens = fold(query).split()
+    rows = (
+        Procedure.objects.in_force().filter(level_id__in=level_ids)
+        .select_related("field").only("id", "code", "name", "level_id", "time_limit_value",
+                                      "time_limit_unit", "field__name")
+    )
+    folded_query = " ".join(tokens)
+    scored = []
+    for proc in rows:
+        name = fold(proc.name)
+        haystack = f"{fold(proc.code)} {name} {fold(proc.field.name)}"
+        if all(token in haystack for token in tokens):
+            # Exact code first, then names containing the phrase as typed, then the rest by code.
+            rank = 0 if fold(proc.code) == folded_query else 1 if folded_query and folded_query in name else 2
+            scored.append((rank, proc.code, proc))
+    scored.sort(key=lambda item: item[:2])
+    return [proc for _rank, _code, proc in scored[:limit]]

@@ -1,0 +1,49 @@
+"""Desk action forms (xử lý hồ sơ). The services check everything again."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from onestop.counter.forms import VersionedForm
+from workflows.models import Outcome
+
+
+class ClaimForm(VersionedForm):
+    """Nhận xử lý (claim), or return to the queue (unassign)."""
+
+
+class AssignForm(VersionedForm):
+    assignee = forms.IntegerField(label=_("Giao cho"))
+
+
+class CompleteForm(VersionedForm):
+    note = forms.CharField(label=_("Ý kiến xử lý"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3, "accesskey": "y", "autofocus": True}))
+
+
+class SupplementForm(VersionedForm):
+    items = forms.CharField(label=_("Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)"),
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def item_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+
+
+class ExtendForm(VersionedForm):
+    new_due_at = forms.DateTimeField(
+        label=_("Ngày hẹn mới"), input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(label=_("Lý do quá hạn"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecideForm(VersionedForm):
+    outcome = forms.ChoiceField(label=_("Kết quả"), choices=Outcome.choices,
+                                widget=forms.RadioSelect(attrs={"autofocus": True}),
+                                initial=Outcome.GRANTED)
+    reasons = forms.CharField(label=_("Lý do / ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == Outcome.DENIED and not (cleaned.get("reasons") or "").strip():
+            self.add_error("reasons", _("Cần nêu rõ lý do từ chối giải quyết."))
+        return cleaned

@@ -1,0 +1,89 @@
+"""The counter's day: today's receipts, results to return, online submissions, overdue ones."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.counter.conftest import result_ready, submit_online
+from tests.world import at, receive
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_day_lists_receipts_results_and_online_submissions(clerk_client, world):
+    today = receive(world, now=timezone.now(), name="Hà Văn Tám")
+    waiting = result_ready(world, name="Lò Văn Chín")
+    online = submit_online(world, name="Trần Thị Hoa")
+    response = clerk_client.get(reverse("counter:index"))
+    assert response.status_code == 200
+    assert today in response.context["today"]
+    assert response.context["results"] == [waiting] and response.context["online"] == [online]
+    page = response.content.decode()
+    assert "Lò Văn Chín" in page and timezone.localtime(waiting.due_at).strftime("%H:%M %d/%m/%Y") in page
+    assert "Trần Thị Hoa" in page
+    assert "********8901" in page and "012345678901" not in page  # ID numbers are masked in lists
+    assert 'name="q" type="search" autofocus' in page
+
+
+def test_overdue_dossiers_are_highlighted(clerk_client, world):
+    late = receive(world, now=at(2026, 3, 2, 9))  # due long ago, still open
+    response = clerk_client.get(reverse("counter:index"))
+    assert late in response.context["overdue"]
+    link = reverse("counter:dossier", args=[late.pk])
+    assert f'<tr class="late"><td><a href="{link}">' in response.content.decode()
+
+
+def test_a_result_decided_late_is_highlighted_among_the_results(clerk_client, world):
+    from workflows import services
+
+    dossier = receive(world, now=at(2026, 3, 2, 9))
+    dossier = services.complete_step(dossier, actor=world.specialist, now=at(2026, 3, 2, 10))
+    late = services.decide(dossier, actor=world.leader, outcome="granted", now=at(2026, 3, 20, 9))
+    on_time = result_ready(world)
+    response = clerk_client.get(reverse("counter:index"))
+    flags = {d.pk: d.late for d in response.context["results"]}
+    assert flags == {late.pk: True, on_time.pk: False}
+    link = reverse("counter:dossier", args=[late.pk])
+    assert f'<tr class="late">\n<td><a href="{link}">' in response.content.decode()
+
+
+def test_another_counters_dossiers_are_not_listed(clerk_client, world):
+    theirs = receive(world, now=timezone.now(), clerk=world.other_clerk, agency=world.other_counter)
+    response = clerk_client.get(reverse("counter:index"))
+    assert theirs not in response.context["today"]
+
+
+def _count_queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("counter:index")).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _fill(world, n):
+    for i in range(n):
+        receive(world, now=timezone.now(), name=f"Người {i}")
+        result_ready(world, name=f"Chờ trả {i}")
+        submit_online(world, name=f"Trực tuyến {i}")
+
+
+def test_the_day_costs_the_same_queries_for_2_or_10_dossiers(clerk_client, world):
+    _fill(world, 2)
+    small = _count_queries(clerk_client)
+    _fill(world, 8)
+    assert _count_queries(clerk_client) == small
+
+
+def test_a_dossier_is_found_by_its_code(clerk_client, world):
+    dossier = receive(world, now=timezone.now())
+    response = clerk_client.get(reverse("counter:find"), {"code": dossier.code.lower()})
+    assert response["Location"] == reverse("counter:dossier", args=[dossier.pk])
+    missing = clerk_client.get(reverse("counter:find"), {"code": "KHONG-CO"}, follow=True)
+    assert "Không tìm thấy hồ sơ" in missing.content.decode()
+
+
+def test_another_agencys_dossier_cannot_be_found_by_code(client, world):
+    dossier = receive(world, now=timezone.now())
+    client.force_login(world.other_clerk)
+    response = client.get(reverse("counter:find"), {"code": dossier.code})
+    assert response["Location"] == reverse("counter:index")
