@@ -39,6 +39,7 @@ run: demo
 test: install-dev
 	mkdir -p var
 	$(VENV)/bin/ruff check .
+	$(MANAGE) collectstatic --no-input -v 0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install-dev
