@@ -1,13 +1,27 @@
 """The Celery application. Settings come from Django settings with the CELERY_ prefix.
 
-Without CELERY_BROKER_URL the tasks run eagerly in-process (the embedded default).
+Without CELERY_BROKER_URL the tasks run eagerly in-process (the embedded default; the
+periodic scan is then `python manage.py run_periodic`). In production one beat and any
+number of workers run on Redis (docs/worker.md).
 """
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 
 app = Celery("onestop")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The deadline scan every 10 minutes. It compares deadlines with the current time and
+# records each crossing once, so a missed or late run only delays alerts. With the
+# DatabaseScheduler (settings) this entry is copied to the database, where admins can edit it.
+app.conf.beat_schedule = {
+    "deadline-scan": {
+        "task": "workflows.tasks.scan_deadlines",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},  # a backlog of scans collapses into the next one
+    },
+}

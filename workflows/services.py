@@ -261,7 +261,8 @@ def _start_clock(dossier: Dossier, now: datetime):
 
 
 def _start_flow(dossier: Dossier, *, actor, action: str, note: str, data: dict):
-    event = audit.stage_event(dossier, actor=actor, action=action, from_status="", note=note, data=data)
+    event = audit.stage_event(dossier, actor=actor, action=action, from_status="", note=note, data=data,
+                              agency_id=dossier.receiving_agency_id)
     DossierFlow.start.run(dossier=dossier)  # INSERTs the process, the dossier and the first work item
     audit.save_event(event)
 

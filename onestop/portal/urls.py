@@ -1,9 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import files, submit, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("danh-gia/", views.rate, name="rate"),
+    path("nop-truc-tuyen/", submit.choose, name="submit_choose"),
+    path("nop-truc-tuyen/<int:procedure_id>/", submit.submit, name="submit"),
+    path("tep/<int:pk>/", files.download, name="file"),
 ]

@@ -1,5 +1,92 @@
-from django.shortcuts import render
+"""The citizens' portal (Cổng tra cứu): status lookup and satisfaction rating. Public, no login.
+
+Pages that show a dossier are never cached (`never_cache`): they are reached with a secret.
+"""
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from workflows.models import SatisfactionRating
+from workflows.notifications import make_lookup_token
+from workflows.statuses import Status
+
+from . import lookup
+from .forms import LookupForm, RatingForm
 
 
+def _throttled(request):
+    return render(request, "portal/throttled.html", status=429)
+
+
+def _not_found(request):
+    # One answer for a wrong secret, an unknown code, another's code or a bad token; the typed
+    # code is not echoed, so the page is byte-for-byte the same (apart from the CSRF token).
+    return render(request, "portal/index.html", {"form": LookupForm(), "not_found": True}, status=404)
+
+
+def _status(request, dossier):
+    context = lookup.public_view(dossier)
+    token = make_lookup_token(dossier.code)
+    context["rating"] = SatisfactionRating.objects.filter(dossier=dossier).first()
+    if dossier.status == Status.RETURNED and context["rating"] is None:
+        context["rating_form"] = RatingForm(initial={"token": token})
+    return render(request, "portal/status.html", context)
+
+
+@never_cache
 def index(request):
-    return render(request, "portal/index.html")
+    """Tra cứu hồ sơ: code + secret (POST, so the secret stays out of URLs and logs) or ?t=token."""
+    token = request.GET.get("t")
+    if (request.method == "POST" or token) and lookup.is_throttled(request):
+        return _throttled(request)
+    if token:
+        dossier = lookup.by_token(token)
+        if dossier is None:
+            lookup.record_failure(request)
+            return _not_found(request)
+        return _status(request, dossier)
+    if request.method != "POST":
+        return render(request, "portal/index.html", {"form": LookupForm()})
+    form = LookupForm(request.POST)
+    if not form.is_valid():
+        return render(request, "portal/index.html", {"form": form}, status=400)
+    dossier = lookup.by_secret(form.cleaned_data["code"], form.cleaned_data["secret"])
+    if dossier is None:
+        lookup.record_failure(request)
+        return _not_found(request)
+    return _status(request, dossier)
+
+
+@never_cache
+@require_POST
+def rate(request):
+    """Đánh giá mức độ hài lòng: once per dossier, after the result was returned."""
+    if lookup.is_throttled(request):
+        return _throttled(request)
+    form = RatingForm(request.POST)
+    dossier = lookup.by_token(request.POST.get("token", ""))
+    if dossier is None:
+        lookup.record_failure(request)
+        return _not_found(request)
+    back = f"{reverse('portal:index')}?t={make_lookup_token(dossier.code)}"
+    if dossier.status != Status.RETURNED:
+        messages.error(request, _("Chỉ đánh giá được sau khi đã nhận kết quả."))
+        return redirect(back)
+    if not form.is_valid():
+        context = lookup.public_view(dossier)
+        context.update(rating=None, rating_form=form)
+        return render(request, "portal/status.html", context, status=400)
+    try:
+        with transaction.atomic():
+            SatisfactionRating.objects.create(
+                dossier=dossier, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"].strip(),
+            )
+    except IntegrityError:
+        messages.error(request, _("Hồ sơ này đã được đánh giá."))
+    else:
+        messages.success(request, _("Cảm ơn ông/bà đã đánh giá."))
+    return redirect(back)
