@@ -33,6 +33,7 @@ demo: migrate
 
 run: demo
 	$(MANAGE) collectstatic --no-input -v 0
+	$(MANAGE) demo_logins
 	@echo "Serving the demo on http://$(HOST)/ — log in with a demo login above."
 	$(MANAGE) runserver $(HOST)
 

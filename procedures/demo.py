@@ -346,3 +346,28 @@ def load_demo(stdout=None) -> dict:
         "agencies": agency_count,
         "logins": logins,
     }
+
+
+def demo_logins() -> list[dict]:
+    """The demo logins as load_users made them, read back from the database."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    rows = []
+    for user in User.objects.filter(username__in=[u[0] for u in DEMO_USERS] + [ADMIN_USER[0]]).prefetch_related(
+        "groups", "memberships__agency__unit"
+    ).order_by("pk"):
+        role = ", ".join(g.name for g in user.groups.all())
+        unit = next((m.agency.unit.name for m in user.memberships.all()), "—")
+        rows.append({"username": user.username, "role": role, "full_name": user.get_full_name(), "unit": unit})
+    return rows
+
+
+def format_logins(logins: list[dict]) -> str:
+    rows = [("username", "role", "full name", "unit")] + [
+        (r["username"], str(r["role"]), r["full_name"], r["unit"]) for r in logins
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [f"\nDemo logins (password for all: {DEMO_PASSWORD})"]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return "\n".join(lines)

@@ -6,7 +6,7 @@ Idempotent: running it again updates what changed and creates nothing twice.
 """
 from django.core.management.base import BaseCommand
 
-from procedures.demo import DEMO_PASSWORD, load_demo
+from procedures.demo import format_logins, load_demo
 
 
 class Command(BaseCommand):
@@ -19,10 +19,4 @@ class Command(BaseCommand):
             f"{summary['old_communes']} pre-reform communes, {summary['new_communes']} post-reform communes, "
             f"{summary['agencies']} agencies."
         ))
-        rows = [("username", "role", "full name", "unit")] + [
-            (r["username"], str(r["role"]), r["full_name"], r["unit"]) for r in summary["logins"]
-        ]
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
-        for row in rows:
-            self.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        self.stdout.write(format_logins(summary["logins"]))

@@ -1,4 +1,8 @@
+import logging
+from contextlib import nullcontext
+
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from workflows.errors import DomainError
 from workflows.models import Dossier
@@ -21,11 +25,23 @@ class Command(BaseCommand):
         if if_empty and Dossier.objects.exists():
             self.stdout.write("Dossiers already exist: simulation skipped.")
             return
+        # The simulated citizens' messages are recorded on their dossiers but not printed: the
+        # demo's console would drown in hundreds of e-mails and SMS.
+        quiet = options["verbosity"] < 2
+        loggers = [logging.getLogger(name) for name in ("onestop.sms", "celery", "celery.app.trace")]
+        levels = [lg.level for lg in loggers]
+        if quiet:
+            for lg in loggers:
+                lg.setLevel(logging.WARNING)
         try:
-            report = simulate(days=days, per_day=per_day, seed=seed,
-                              stdout=self.stdout if options["verbosity"] > 1 else None)
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend") if quiet \
+                    else nullcontext():
+                report = simulate(days=days, per_day=per_day, seed=seed, stdout=None if quiet else self.stdout)
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
+        finally:
+            for lg, level in zip(loggers, levels, strict=True):
+                lg.setLevel(level)
         self.stdout.write(self.style.SUCCESS(
             f"Simulated {report.received} dossiers, {report.actions} actions ({report.skipped} skipped)."
         ))
