@@ -277,7 +277,7 @@ class Procedure(models.Model):
     def time_limit_display(self) -> str:
         if self.time_limit_unit in (TimeLimitUnit.SAME_DAY, TimeLimitUnit.UNSPECIFIED):
             return str(self.get_time_limit_unit_display())
-        value = self.time_limit_value.normalize()
+        value = Decimal(str(self.time_limit_value)).normalize()
         return f"{value:f} {self.get_time_limit_unit_display()}"
 
 

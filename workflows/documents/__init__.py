@@ -14,6 +14,8 @@ import datetime as dt
 
 from django.utils import translation
 
+from ..models import Outcome
+from ..statuses import Status
 from . import control_slip, notices, receipt, tracking_book
 
 FORM_KINDS = ("receipt", "supplement_request", "refusal", "apology", "control_slip")
@@ -26,6 +28,23 @@ FORMS = {
     "apology": ("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả", notices.render_apology),
     "control_slip": ("05", "Phiếu kiểm soát quá trình giải quyết hồ sơ", control_slip.render),
 }
+
+
+def applicable_kinds(dossier) -> list[str]:
+    """The form kinds that apply to `dossier` now, read from its row alone (no query): for
+    showing download buttons. render_form makes the authoritative check."""
+    kinds = []
+    if dossier.received_at is not None:
+        kinds.append("receipt")
+    if dossier.supplement_count:
+        kinds.append("supplement_request")
+    if dossier.status == Status.REFUSED or dossier.outcome == Outcome.DENIED:
+        kinds.append("refusal")
+    if dossier.extension_count:
+        kinds.append("apology")
+    if dossier.received_at is not None and dossier.process_id is not None:
+        kinds.append("control_slip")
+    return kinds
 
 
 def render_form(kind: str, dossier, *, secret: str | None = None, status_url: str | None = None) -> bytes:
@@ -51,4 +70,4 @@ def filename(kind: str, dossier) -> str:
     return f"mau-{FORMS[kind][0]}-{dossier.code}.pdf"
 
 
-__all__ = ["FORM_KINDS", "FORMS", "filename", "render_form", "render_tracking_book"]
+__all__ = ["FORM_KINDS", "FORMS", "applicable_kinds", "filename", "render_form", "render_tracking_book"]

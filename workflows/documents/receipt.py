@@ -2,6 +2,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table
@@ -115,7 +116,7 @@ def render(dossier, *, secret: str | None = None, status_url: str | None = None)
         Paragraph(f"6. Phí, lệ phí: <b>{esc(money(procedure.fee_amount, procedure.fee_note))}</b>", st.body),
         Paragraph(f"7. Đăng ký nhận kết quả tại: <b>{esc(result_place)}</b>", st.body),
         Paragraph(
-            f"<i>Vào Sổ theo dõi hồ sơ, Quyển số: {dossier.received_at.year}, "
+            f"<i>Vào Sổ theo dõi hồ sơ, Quyển số: {timezone.localtime(dossier.received_at).year}, "
             f"Số thứ tự: {facts.register_number(dossier)}</i>", st.body,
         ),
         signatures(st, width=width, blocks=[
