@@ -34,8 +34,11 @@ TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
 
 
 def status_url_for(code: str) -> str:
-    """The public status page of a dossier (portal), which the receipt's QR code opens."""
-    return f"{settings.SITE_URL.rstrip('/')}/tra-cuu/?{urlencode({'code': code})}"
+    """The public status page of a dossier, opened by the receipt's QR code with a signed token
+    (the citizen needs no secret to follow it)."""
+    from workflows.notifications import make_lookup_token
+
+    return f"{settings.SITE_URL.rstrip('/')}/tra-cuu/?{urlencode({'t': make_lookup_token(code)})}"
 
 
 def _form_label(value: str) -> str:
