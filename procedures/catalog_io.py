@@ -41,6 +41,8 @@ from procedures.models import (
     UnitLevel,
 )
 
+NAME_MAX = Procedure._meta.get_field("name").max_length
+
 COLUMNS = [
     "code", "name", "field_code", "field_name", "level", "competent_agency_kind",
     "time_limit_value", "time_limit_unit", "fee_amount", "fee_note", "legal_basis",
@@ -280,8 +282,8 @@ def validate(rows: list[dict]) -> tuple[list[CatalogRow], list[str]]:
             errors.add(n, "code", f"'{code}' already in row {seen_codes[code]}")
         seen_codes.setdefault(code, n)
         values["name"] = get("name")
-        if not values["name"] or len(values["name"]) > 500:
-            errors.add(n, "name", "required, at most 500 characters")
+        if not values["name"] or len(values["name"]) > NAME_MAX:
+            errors.add(n, "name", f"required, at most {NAME_MAX} characters")
         field_code, field_name = get("field_code"), get("field_name")
         if not field_code or len(field_code) > 40:
             errors.add(n, "field_code", "required, at most 40 characters")

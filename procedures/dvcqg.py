@@ -93,7 +93,7 @@ LEVELS = {"Cấp xã": "commune", "Cấp tỉnh": "province"}  # lowest first: t
 DEFAULT_STEPS = "Thẩm định hồ sơ | 0 | {kind} | specialist | 70\nPhê duyệt kết quả | 0 | {kind} | leader | 30"
 
 NO_INFO = "Không có thông tin"
-NAME_LIMIT = 500  # Procedure.name
+NAME_LIMIT = 1500  # Procedure.name max_length
 
 
 @dataclass(frozen=True)
