@@ -42,7 +42,19 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "procedures",
     "workflows",
-
+    # REST API and login hardening (onestop/api)
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_filters",
+    "axes",
+    # the site: shared templates and tags, then one app per audience
+    "onestop",
+    "onestop.counter",
+    "onestop.desk",
+    "onestop.portal",
+    "onestop.oversight",
+    "onestop.api",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers locked-out logins (see AXES_* below)
 ]
 
 # viewflow's site/turbo middleware is for its own frontend; we render our own screens.
@@ -113,7 +126,6 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "onestop" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -164,6 +176,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Dotted path of the SMS backend class; the demo logs messages instead of sending them.
 SMS_BACKEND = env_str("SMS_BACKEND", "workflows.sms.LoggingSMSBackend")
 PORTAL_LOOKUP_MAX_FAILURES = env_int("PORTAL_LOOKUP_MAX_FAILURES", 10)  # per address per 15 minutes
+# Reverse proxies that append to X-Forwarded-For in front of the site (0: use REMOTE_ADDR).
+PORTAL_TRUSTED_PROXIES = env_int("PORTAL_TRUSTED_PROXIES", 0)
 
 # --- REST API and login hardening (onestop/api) -----------------------------------------
 REST_FRAMEWORK = {
@@ -173,33 +187,71 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "onestop.api.pagination.Pagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "onestop.api.exceptions.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    # Client address behind N reverse proxies: the same PORTAL_TRUSTED_PROXIES as the portal's throttle.
+    "NUM_PROXIES": PORTAL_TRUSTED_PROXIES or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "onestop API",
     "DESCRIPTION": "Một cửa, một cửa liên thông: catalog, dossiers, public status and oversight metrics.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "workflows.statuses.Status",
+        "ChannelEnum": "workflows.models.Channel",
+        "CounterChannelEnum": [("counter", "counter"), ("postal", "postal"), ("outside", "outside")],
+    },
 }
+# A shared cache (Redis) keeps lookup throttling consistent across several web nodes.
+if env_str("CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}}
+
+# Login throttling (django-axes): lock a username+address pair after repeated failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "onestop.api.lockout.lockout_response"
+AXES_IPWARE_PROXY_COUNT = PORTAL_TRUSTED_PROXIES or None
 
 # --- production security -----------------------------------------------------------------
 if not DEBUG:
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too weak for production: use at least 50 random characters, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(64))' (see docs/deploy.md)."
+        )
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
+    SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+    # WhiteNoise's hashed, compressed files; tolerant of viewflow's CSS referencing fonts it does not ship.
+    STORAGES["staticfiles"] = {"BACKEND": "onestop.api.static_storage.ManifestStorage"}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The console handler masks ID and phone numbers (onestop/api/log_masking.py).
+    "handlers": {"console": {"()": "onestop.api.log_masking.console_handler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -1,0 +1,201 @@
+"""The public catalog (danh mục): units, agencies, fields and procedures, read-only."""
+import django_filters
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import AllowAny
+
+from procedures.models import (
+    AdministrativeUnit,
+    Agency,
+    Field,
+    OnlineLevel,
+    Procedure,
+    ProcedureStep,
+    RequiredDocument,
+    UnitLevel,
+)
+
+from .pagination import Pagination
+
+# --- serializers -------------------------------------------------------------------------
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    level = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = AdministrativeUnit
+        fields = ["id", "code", "name", "level", "parent", "path", "valid_from", "valid_to"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    kind = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    is_one_stop_counter = serializers.BooleanField(source="kind.is_one_stop_counter", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Agency
+        fields = ["id", "identifier", "name", "unit", "unit_name", "kind", "is_one_stop_counter",
+                  "address", "phone"]
+
+
+class FieldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Field
+        fields = ["id", "code", "name"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RequiredDocument
+        fields = ["id", "order", "name", "copies", "form", "is_mandatory"]
+
+
+class StepSerializer(serializers.ModelSerializer):
+    agency_kind = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ProcedureStep
+        fields = ["order", "name", "unit_offset", "agency_kind", "role", "share_percent"]
+
+
+class ProcedureSerializer(serializers.ModelSerializer):
+    field = FieldSerializer(read_only=True)
+    level = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    time_limit = serializers.CharField(source="time_limit_display", read_only=True)
+
+    class Meta:
+        model = Procedure
+        fields = ["id", "code", "name", "field", "level", "time_limit", "time_limit_value", "time_limit_unit",
+                  "fee_amount", "fee_note", "online_level", "is_one_stop", "is_interlinked"]
+
+
+class ProcedureDetailSerializer(ProcedureSerializer):
+    documents = DocumentSerializer(many=True, read_only=True)
+    steps = StepSerializer(many=True, read_only=True)
+
+    class Meta(ProcedureSerializer.Meta):
+        fields = [*ProcedureSerializer.Meta.fields, "legal_basis", "result_document", "supplement_clock_rule",
+                  "publishing_decision", "source_url", "valid_from", "valid_to", "documents", "steps"]
+
+
+# --- filters -----------------------------------------------------------------------------
+
+
+def _text(queryset, fields, value):
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__icontains": value.strip()})
+    return queryset.filter(condition)
+
+
+class UnitFilter(django_filters.FilterSet):
+    level = django_filters.ModelChoiceFilter(queryset=UnitLevel.objects.all(), to_field_name="code",
+                                             help_text=_("Mã cấp: province, district, commune"))
+    parent = django_filters.NumberFilter(field_name="parent_id")
+    q = django_filters.CharFilter(method="search", help_text=_("Tìm theo tên hoặc mã"))
+
+    class Meta:
+        model = AdministrativeUnit
+        fields = ["level", "parent", "q"]
+
+    def search(self, queryset, name, value):
+        return _text(queryset, ["name", "code"], value)
+
+
+class AgencyFilter(django_filters.FilterSet):
+    unit = django_filters.NumberFilter(field_name="unit_id")
+    kind = django_filters.CharFilter(field_name="kind__code")
+    q = django_filters.CharFilter(method="search", help_text=_("Tìm theo tên hoặc mã định danh"))
+
+    class Meta:
+        model = Agency
+        fields = ["unit", "kind", "q"]
+
+    def search(self, queryset, name, value):
+        return _text(queryset, ["name", "identifier"], value)
+
+
+class FieldFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search")
+
+    class Meta:
+        model = Field
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        return _text(queryset, ["name", "code"], value)
+
+
+class ProcedureFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        queryset=AdministrativeUnit.objects.all(), method="for_unit",
+        help_text=_("Thủ tục tiếp nhận tại đơn vị này (cùng cấp)"),
+    )
+    level = django_filters.ModelChoiceFilter(queryset=UnitLevel.objects.all(), to_field_name="code")
+    field = django_filters.NumberFilter(field_name="field_id")
+    online_level = django_filters.ChoiceFilter(choices=OnlineLevel.choices)
+    q = django_filters.CharFilter(method="search", help_text=_("Tìm theo tên hoặc mã thủ tục"))
+
+    class Meta:
+        model = Procedure
+        fields = ["unit", "level", "field", "online_level", "q"]
+
+    def for_unit(self, queryset, name, value: int):
+        return queryset.filter(level_id=value.level_id)
+
+    def search(self, queryset, name, value):
+        return _text(queryset, ["name", "code"], value)
+
+
+# --- views -------------------------------------------------------------------------------
+
+
+class _Catalog(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend]
+    lookup_value_converter = "int"
+
+
+class UnitViewSet(_Catalog):
+    """Đơn vị hành chính đang có hiệu lực."""
+
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilter
+    queryset = AdministrativeUnit.objects.in_force().select_related("level").order_by("path", "pk")
+
+
+class AgencyViewSet(_Catalog):
+    """Cơ quan, đơn vị đang có hiệu lực."""
+
+    serializer_class = AgencySerializer
+    filterset_class = AgencyFilter
+    queryset = Agency.objects.in_force().select_related("unit", "kind").order_by("unit__path", "name", "pk")
+
+
+class FieldViewSet(_Catalog):
+    """Lĩnh vực."""
+
+    serializer_class = FieldSerializer
+    filterset_class = FieldFilter
+    queryset = Field.objects.order_by("name", "pk")
+
+
+class ProcedureViewSet(_Catalog):
+    """Thủ tục hành chính đang có hiệu lực, với thành phần hồ sơ và quy trình."""
+
+    filterset_class = ProcedureFilter
+
+    def get_queryset(self):
+        qs = Procedure.objects.in_force().select_related("field", "level").order_by("code", "pk")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related(
+                "documents", Prefetch("steps", queryset=ProcedureStep.objects.select_related("agency_kind")),
+            )
+        return qs
+
+    def get_serializer_class(self):
+        return ProcedureDetailSerializer if self.action == "retrieve" else ProcedureSerializer

@@ -1,0 +1,220 @@
+"""Staff dossier endpoints: list, detail, receive, and one POST per service action.
+
+Every lookup starts from workflows.access.dossiers_for(user); every change is a call to
+workflows.services (the only writers); domain errors become 4xx in exceptions.py.
+"""
+from django.http import FileResponse
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from viewflow.workflow.status import STATUS
+
+from workflows import access, services, uploads
+from workflows.errors import InvalidInput, PermissionDenied
+from workflows.models import Dossier, DossierEvent, DossierFile, WorkItem
+
+from . import action_serializers as body
+from .dossier_filters import DossierFilter
+from .dossier_serializers import DossierDetailSerializer, DossierListSerializer, ReceiptSerializer
+from .pagination import Pagination
+from .permissions import IsStaff
+from .schema import ERRORS
+
+MAX_ID = 2**63 - 1
+
+
+def _error_responses(*codes):
+    return {code: OpenApiResponse(ERRORS, description=desc) for code, desc in _ERROR_DESCRIPTIONS.items()
+            if code in codes}
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "invalid_input / routing_error",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    409: "transition_not_allowed / conflict",
+}
+ACTION_ERRORS = _error_responses(400, 401, 403, 404, 409)
+
+
+def _action_schema(request, summary):
+    return extend_schema(request=request, responses={200: DossierDetailSerializer, **ACTION_ERRORS},
+                         summary=summary)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Danh sách hồ sơ (trong phạm vi của người dùng)",
+                       responses={200: DossierListSerializer, **_error_responses(400, 401, 403)}),
+    retrieve=extend_schema(summary="Chi tiết hồ sơ và nhật ký xử lý",
+                           responses={200: DossierDetailSerializer, **_error_responses(401, 403, 404)}),
+    create=extend_schema(summary="Tiếp nhận hồ sơ tại quầy", request=body.ReceiveSerializer,
+                         responses={201: ReceiptSerializer, **_error_responses(400, 401, 403)}),
+)
+class DossierViewSet(viewsets.GenericViewSet):
+    permission_classes = [IsStaff]
+    pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DossierFilter
+    parser_classes = [JSONParser]
+    lookup_value_converter = "int"
+    serializer_class = DossierListSerializer
+
+    def get_queryset(self):
+        qs = Dossier.objects.select_related("procedure", "receiving_agency").order_by("-created_at", "-id")
+        return access.dossiers_for(self.request.user, qs)
+
+    # --- reading -----------------------------------------------------------------------
+
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(DossierListSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(self._detail(self._visible(pk)))
+
+    def _visible(self, pk) -> Dossier:
+        """The dossier if the user may see it: 404 if it does not exist, 403 if out of reach."""
+        pk = int(pk)
+        dossier = self.get_queryset().filter(pk=pk).first() if pk <= MAX_ID else None
+        if dossier is None:
+            if pk <= MAX_ID and Dossier.objects.filter(pk=pk).exists():
+                raise PermissionDenied(_("Hồ sơ không thuộc phạm vi của bạn."))
+            raise NotFound(_("Không tìm thấy hồ sơ."))
+        return dossier
+
+    def _detail(self, dossier: Dossier, serializer=DossierDetailSerializer, **context) -> dict:
+        events = DossierEvent.objects.filter(dossier=dossier).select_related("actor", "agency").order_by("seq")
+        open_work = None
+        if dossier.process_id:
+            open_work = (
+                WorkItem.objects.filter(process_id=dossier.process_id, status__in=(STATUS.NEW, STATUS.ASSIGNED))
+                .select_related("agency", "owner").order_by("-created", "-pk").first()
+            )
+        files = DossierFile.objects.filter(dossier=dossier).order_by("pk")
+        return serializer(dossier, context={"events": events, "open_work": open_work, "files": files,
+                                            "request": self.request, **context}).data
+
+    # --- reception ---------------------------------------------------------------------
+
+    def create(self, request):
+        data = self._valid(body.ReceiveSerializer, request)
+        receipt = services.receive(
+            actor=request.user, procedure=data["procedure"], agency=data["agency"],
+            applicant=services.Applicant(**data["applicant"]), document_ids=data["document_ids"],
+            channel=data["channel"], note=data["note"],
+        )
+        return Response(self._detail(receipt.dossier, ReceiptSerializer, secret=receipt.secret),
+                        status=status.HTTP_201_CREATED)
+
+    # --- actions -----------------------------------------------------------------------
+
+    def _valid(self, serializer_class, request) -> dict:
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _act(self, request, pk, serializer_class, call):
+        dossier = self._visible(pk)
+        data = self._valid(serializer_class, request)
+        version = data.pop("version", None)
+        result = call(dossier, request.user, version, data)
+        return Response(self._detail(result))
+
+    # --- uploaded files (served only here and on the staff screens, never from a public path)
+
+    @extend_schema(summary="Tải tệp đính kèm của hồ sơ", responses={
+        (200, "application/octet-stream"): OpenApiTypes.BINARY, **_error_responses(401, 403, 404)})
+    @action(detail=True, methods=["get"], url_path="files/<int:file_id>", url_name="file")
+    def file(self, request, pk=None, file_id=None):
+        dossier = self._visible(pk)
+        stored = DossierFile.objects.filter(dossier=dossier, pk=file_id).first() if file_id <= MAX_ID else None
+        if stored is None:
+            raise NotFound(_("Không tìm thấy tệp."))
+        try:
+            handle = uploads.path_of(stored.stored_name).open("rb")
+        except (InvalidInput, OSError):
+            raise NotFound(_("Không tìm thấy tệp.")) from None
+        response = FileResponse(handle, as_attachment=True, filename=stored.original_name,
+                                content_type=stored.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @_action_schema(body.NoteSerializer, "Tiếp nhận hồ sơ trực tuyến")
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._act(request, pk, body.NoteSerializer, lambda d, u, v, x: services.accept_online(
+            d, actor=u, note=x["note"], expected_version=v))
+
+    @_action_schema(body.ReasonsSerializer, "Từ chối tiếp nhận hồ sơ trực tuyến")
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        return self._act(request, pk, body.ReasonsSerializer, lambda d, u, v, x: services.refuse(
+            d, actor=u, reasons=x["reasons"], expected_version=v))
+
+    @_action_schema(body.VersionedSerializer, "Nhận xử lý bước hiện tại")
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._act(request, pk, body.VersionedSerializer, lambda d, u, v, x: services.start_processing(
+            d, actor=u, expected_version=v))
+
+    @_action_schema(body.CompleteStepSerializer, "Hoàn thành bước, chuyển bước tiếp theo")
+    @action(detail=True, methods=["post"], url_path="complete-step")
+    def complete_step(self, request, pk=None):
+        return self._act(request, pk, body.CompleteStepSerializer, lambda d, u, v, x: services.complete_step(
+            d, actor=u, note=x["note"], next_assignee=x.get("next_assignee"), expected_version=v))
+
+    @_action_schema(body.SupplementSerializer, "Yêu cầu bổ sung, hoàn thiện hồ sơ")
+    @action(detail=True, methods=["post"], url_path="request-supplement")
+    def request_supplement(self, request, pk=None):
+        return self._act(request, pk, body.SupplementSerializer, lambda d, u, v, x: services.request_supplement(
+            d, actor=u, items=x["items"], reason=x["reason"], expected_version=v))
+
+    @_action_schema(body.NoteSerializer, "Đã nhận đủ hồ sơ bổ sung")
+    @action(detail=True, methods=["post"], url_path="supplement-received")
+    def supplement_received(self, request, pk=None):
+        return self._act(request, pk, body.NoteSerializer, lambda d, u, v, x: services.supplement_received(
+            d, actor=u, note=x["note"], expected_version=v))
+
+    @_action_schema(body.ExtendSerializer, "Gia hạn (xin lỗi, hẹn lại ngày trả)")
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        return self._act(request, pk, body.ExtendSerializer, lambda d, u, v, x: services.extend(
+            d, actor=u, new_due_at=x["new_due_at"], reason=x["reason"], expected_version=v))
+
+    @_action_schema(body.DecideSerializer, "Quyết định giải quyết / từ chối giải quyết")
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        return self._act(request, pk, body.DecideSerializer, lambda d, u, v, x: services.decide(
+            d, actor=u, outcome=x["outcome"], reasons=x["reasons"], expected_version=v))
+
+    @_action_schema(body.ReturnSerializer, "Trả kết quả")
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_result(self, request, pk=None):
+        return self._act(request, pk, body.ReturnSerializer, lambda d, u, v, x: services.return_result(
+            d, actor=u, collected_by=x["collected_by"], note=x["note"], expected_version=v))
+
+    @_action_schema(body.ReasonSerializer, "Công dân rút hồ sơ")
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._act(request, pk, body.ReasonSerializer, lambda d, u, v, x: services.withdraw(
+            d, actor=u, reason=x["reason"], expected_version=v))
+
+    @_action_schema(body.AssignSerializer, "Nhận / giao công việc hiện tại")
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        return self._act(request, pk, body.AssignSerializer, lambda d, u, v, x: services.assign(
+            d, actor=u, assignee=x["assignee"], expected_version=v))
+
+    @_action_schema(body.VersionedSerializer, "Trả công việc về hàng đợi của cơ quan")
+    @action(detail=True, methods=["post"])
+    def unassign(self, request, pk=None):
+        return self._act(request, pk, body.VersionedSerializer, lambda d, u, v, x: services.unassign(
+            d, actor=u, expected_version=v))

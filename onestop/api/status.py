@@ -1,0 +1,136 @@
+"""Public status lookup (tra cứu hồ sơ): code + secret → what the portal page shows.
+
+No personal data beyond the masked name, no staff names, no internal notes. Finding and
+throttling are the portal's (onestop.portal.lookup): a wrong code and a wrong secret get the
+same 404, and failures count against the same per-address budget as the portal page.
+"""
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from onestop.portal import lookup
+from workflows import clock, privacy
+from workflows.models import Dossier
+from workflows.statuses import NATIONAL_STATUS_CODE, Status
+
+from .exceptions import error_body
+from .schema import ERRORS
+from .throttling import LookupFailureThrottle
+
+WHAT_TO_DO = {
+    Status.SUBMITTED: _("Hồ sơ đang chờ Bộ phận Một cửa kiểm tra và tiếp nhận."),
+    Status.RECEIVED: _("Hồ sơ đang được giải quyết. Ông/bà chờ đến ngày hẹn trả kết quả."),
+    Status.PROCESSING: _("Hồ sơ đang được giải quyết. Ông/bà chờ đến ngày hẹn trả kết quả."),
+    Status.AWAITING_SUPPLEMENT: _("Đề nghị ông/bà bổ sung các giấy tờ được nêu tại Bộ phận Một cửa."),
+    Status.RESULT_READY: _("Đã có kết quả. Mời ông/bà mang giấy tiếp nhận hồ sơ và giấy tờ tùy thân "
+                           "đến Bộ phận Một cửa để nhận kết quả."),
+    Status.RETURNED: _("Đã trả kết quả. Cảm ơn ông/bà đã sử dụng dịch vụ."),
+    Status.REFUSED: _("Hồ sơ không được tiếp nhận; xem lý do bên dưới."),
+    Status.WITHDRAWN: _("Hồ sơ đã được rút theo đề nghị của người nộp."),
+}
+
+NOT_FOUND = _("Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này.")
+
+
+class LookupSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=64, help_text=_("Mã hồ sơ trên giấy tiếp nhận"))
+    secret = serializers.CharField(max_length=32, help_text=_("Mã tra cứu trên giấy tiếp nhận"))
+
+
+class PublicEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    label = serializers.CharField()
+    agency = serializers.CharField(allow_blank=True)
+
+
+class StageSerializer(serializers.Serializer):
+    step = serializers.IntegerField()
+    of = serializers.IntegerField()
+    name = serializers.CharField()
+    agency = serializers.CharField()
+
+
+class PublicStatusSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    procedure = serializers.CharField()
+    receiving_agency = serializers.CharField()
+    applicant = serializers.CharField(help_text=_("Họ tên đã che bớt"))
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_display = serializers.CharField()
+    national_status_code = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True, help_text=_("Ngày hẹn trả kết quả"))
+    returned_at = serializers.DateTimeField(allow_null=True)
+    is_overdue = serializers.BooleanField()
+    extended = serializers.BooleanField()
+    stage = StageSerializer(allow_null=True)
+    outcome = serializers.CharField(allow_blank=True)
+    reasons = serializers.CharField(allow_blank=True)
+    supplement_items = serializers.ListField(child=serializers.CharField())
+    what_to_do = serializers.CharField()
+    timeline = PublicEventSerializer(many=True)
+
+
+def public_status(dossier: Dossier) -> dict:
+    """The portal page's facts (onestop.portal.lookup.public_view) as the API's JSON."""
+    view = lookup.public_view(dossier)
+    stage = view["stage"]
+    return {
+        "code": dossier.code, "procedure": dossier.procedure.name, "receiving_agency": dossier.receiving_agency.name,
+        "applicant": privacy.mask_name(dossier.applicant_name),
+        "status": dossier.status, "status_display": str(dossier.get_status_display()),
+        "national_status_code": NATIONAL_STATUS_CODE[dossier.status],
+        "submitted_at": dossier.submitted_at, "received_at": dossier.received_at, "due_at": dossier.due_at,
+        "returned_at": dossier.returned_at, "is_overdue": dossier.is_overdue(clock.now()),
+        "extended": dossier.extension_count > 0,
+        "stage": {"step": dossier.current_step + 1, "of": len(dossier.plan), "name": stage["name"],
+                  "agency": stage["agency"]} if stage else None,
+        "outcome": dossier.outcome, "reasons": dossier.outcome_reasons if view["show_outcome_reasons"] else "",
+        "supplement_items": list(view["supplement_items"]),
+        "what_to_do": str(WHAT_TO_DO[dossier.status]),
+        "timeline": [{"at": e["at"], "label": str(e["text"]), "agency": e["agency"]} for e in view["timeline"]],
+    }
+
+
+_RESPONSES = {
+    200: PublicStatusSerializer,
+    400: OpenApiResponse(ERRORS, description="invalid_input"),
+    404: OpenApiResponse(ERRORS, description="not_found: unknown code or wrong secret"),
+    429: OpenApiResponse(ERRORS, description="throttled: too many failed lookups from this address"),
+}
+
+
+class StatusView(APIView):
+    """Tra cứu tình trạng hồ sơ: mã hồ sơ + mã tra cứu."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [LookupFailureThrottle]
+    parser_classes = [JSONParser]
+
+    @extend_schema(summary="Tra cứu hồ sơ (GET)", responses=_RESPONSES, parameters=[
+        OpenApiParameter("code", str, required=True), OpenApiParameter("secret", str, required=True)])
+    def get(self, request):
+        return self._lookup(request, request.query_params)
+
+    @extend_schema(summary="Tra cứu hồ sơ (POST, khuyến nghị: mã tra cứu không nằm trong URL)",
+                   request=LookupSerializer, responses=_RESPONSES)
+    def post(self, request):
+        return self._lookup(request, request.data)
+
+    def _lookup(self, request, data):
+        query = LookupSerializer(data=data)
+        query.is_valid(raise_exception=True)
+        code = query.validated_data["code"].strip().upper()
+        dossier = lookup.by_secret(code, query.validated_data["secret"])
+        if dossier is None:
+            lookup.record_failure(request)
+            return Response(error_body("not_found", NOT_FOUND), status=404)
+        response = Response(PublicStatusSerializer(public_status(dossier)).data)
+        response["Cache-Control"] = "private, no-store"
+        return response
