@@ -24,4 +24,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/10"),
         "options": {"expires": 9 * 60},  # a backlog of scans collapses into the next one
     },
+    # Closed months' figures for the dashboards; current periods are always computed live.
+    "rollups-refresh": {
+        "task": "workflows.tasks.refresh_rollups",
+        "schedule": crontab(hour=1, minute=30),
+        "options": {"expires": 6 * 3600},
+    },
 }

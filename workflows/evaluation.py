@@ -149,21 +149,30 @@ def step_averages(unit_ids, period: metrics.Period) -> dict:
     return {r["agency_id"]: {"i2": round(float(r["i2"]), 2), "steps": r["steps"]} for r in rows}
 
 
-def unit_indicator5(unit: AdministrativeUnit, on=None) -> dict:
-    """Indicator 5 for a unit's own level catalog (three small queries)."""
+def indicator5_by_level(level_ids, on=None) -> dict:
+    """Indicator 5 per level id for the in-force catalog (two queries, whatever the number of units)."""
     from django.utils import timezone
 
+    from procedures.models import UnitLevel
+
     on = on or timezone.localdate()
-    catalog = Procedure.objects.in_force(on).filter(level_id=unit.level_id)
-    total = catalog.count()
-    one_stop = catalog.filter(is_one_stop=True).count()
-    counter_only = len(metrics.counter_only_procedure_ids([unit.level_id]) & set(catalog.values_list("pk", flat=True)))
-    share = 100.0 * one_stop / total if total else 0.0
-    counter_share = 100.0 * counter_only / total if total else 0.0
-    minimum = LEVEL_MINIMUM.get(unit.level.code, 100.0)
-    score = 2 if total and counter_share >= minimum else (1 if total and one_stop == total else 0)
-    return {"score": score, "share": round(share, 1), "counter_share": round(counter_share, 1),
-            "minimum": minimum, "total": total}
+    counter_only = metrics.counter_only_procedure_ids(level_ids)
+    rows = (
+        Procedure.objects.in_force(on).filter(level_id__in=level_ids).order_by()
+        .values("level_id", "level__code")
+        .annotate(total=Count("pk"), one_stop=Count("pk", filter=Q(is_one_stop=True)),
+                  counter=Count("pk", filter=Q(pk__in=counter_only)))
+    )
+    out = {lid: {"score": 0, "share": None, "counter_share": None, "total": 0} for lid in level_ids}
+    codes = dict(UnitLevel.objects.filter(pk__in=level_ids).values_list("pk", "code"))
+    for r in rows:
+        total = r["total"]
+        counter_share = 100.0 * r["counter"] / total if total else 0.0
+        minimum = LEVEL_MINIMUM.get(codes.get(r["level_id"], ""), 100.0)
+        score = 2 if total and counter_share >= minimum else (1 if total and r["one_stop"] == total else 0)
+        out[r["level_id"]] = {"score": score, "share": round(100.0 * r["one_stop"] / total, 1) if total else None,
+                              "counter_share": round(counter_share, 1), "total": total, "minimum": minimum}
+    return out
 
 
 def online_services_share(level_ids, on=None) -> dict:

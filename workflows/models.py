@@ -583,3 +583,6 @@ class DeadlineAlert(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id} {self.kind}"
+
+
+from .rollups import *  # noqa: E402,F403

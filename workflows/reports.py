@@ -37,8 +37,8 @@ def build(unit: AdministrativeUnit, period: metrics.Period, qs=None, now=None) -
     from .models import Dossier
 
     unit_ids = metrics.subtree_ids(unit)
-    base = metrics.in_units(Dossier.objects.all() if qs is None else qs, unit_ids)
-    grouped = metrics.grouped(base, period, ["receiving_unit_id", "procedure__field_id"], now=now)
+    grouped = metrics.counts(unit_ids, period, ["receiving_unit_id", "procedure__field_id"],
+                             qs=Dossier.objects.all() if qs is None else qs, now=now)
     units = dict(AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
     paths = dict(AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
     fields = dict(Field.objects.filter(pk__in={r["procedure__field_id"] for r in grouped}).values_list("pk", "name"))

@@ -49,3 +49,13 @@ def scan_deadlines() -> dict:
     result["resent"] = resent
     logger.info("deadline scan: %s", result)
     return result
+
+
+@shared_task(acks_late=True)
+def refresh_rollups() -> int:
+    """Rebuild the monthly rollups the dashboards read for closed months (nightly)."""
+    from .rollups import refresh
+
+    rows = refresh()
+    logger.info("rollups refreshed: %s rows", rows)
+    return rows

@@ -6,4 +6,9 @@ app_name = "oversight"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("cham-tre/", views.delays, name="delays"),
+    path("quy-trach-nhiem/", views.attribution, name="attribution"),
+    path("ho-so/<int:pk>/", views.dossier, name="dossier"),
+    path("bao-cao/", views.report, name="report"),
+    path("dinh-nghia/", views.definitions, name="definitions"),
 ]

@@ -1,7 +1,208 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Oversight screens (giám sát): dashboard, delay audit, attribution, a dossier's delays, the report."""
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from workflows import access, evaluation, metrics, reports
+
+from . import dashboard
+from .forms import DelayForm, ScopeForm
+from .scope import reachable_units, root_unit, supervisor_required
+
+LIST_LIMIT = 200  # rows shown on screen; exports carry the whole list
 
 
-@login_required
+def _scope(request, form_class=ScopeForm):
+    units = reachable_units(request.user)
+    root = root_unit(request.user)
+    if root is None:
+        raise Http404(_("Tài khoản chưa được giao đơn vị giám sát."))
+    form = form_class(request.GET or None, units=units)
+    return form, form.chosen_unit(root), form.period()
+
+
+def _status(form):
+    return 400 if form.is_bound and not form.is_valid() else 200
+
+
+def _download(content: bytes, filename: str, fmt: str) -> HttpResponse:
+    types = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf": "application/pdf",
+    }
+    response = HttpResponse(content, content_type=types[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def _export(request, header, rows, filename):
+    fmt = request.GET.get("export")
+    header = [str(h) for h in header]
+    if fmt == "csv":
+        return _download(reports.to_csv(header, rows), filename, "csv")
+    if fmt == "xlsx":
+        return _download(reports.to_xlsx(header, rows, title=filename), filename, "xlsx")
+    return None
+
+
+@supervisor_required
 def index(request):
-    return render(request, "oversight/index.html")
+    form, unit, period = _scope(request)
+    context = dashboard.build(request.user, unit, period)
+    context.update(form=form, definitions=metrics.DEFINITIONS, indicators=evaluation.INDICATORS)
+    return render(request, "oversight/index.html", context, status=_status(form))
+
+
+# --- delay audit -------------------------------------------------------------------------
+
+
+def _filtered(request, form, unit, period):
+    data = form.cleaned_data if form.is_valid() else {}
+    unit_ids = metrics.subtree_ids(unit)
+    qs = metrics.in_units(access.dossiers_for(request.user), unit_ids)
+    tasks = metrics.task_scope(unit_ids).filter(process__dossier__in=qs.values("pk"))
+    if data.get("agency"):
+        qs = qs.filter(Q(receiving_agency=data["agency"]) | Q(process__workitem__agency=data["agency"])).distinct()
+        tasks = tasks.filter(agency=data["agency"])
+    for key, lookup in (("field", "procedure__field"), ("procedure", "procedure")):
+        if data.get(key):
+            qs = qs.filter(**{lookup: data[key]})
+            tasks = tasks.filter(**{f"process__dossier__{lookup}": data[key]})
+    if data.get("step"):
+        qs = qs.filter(current_step=data["step"] - 1)
+        tasks = tasks.filter(step_index=data["step"] - 1)
+    if data.get("official"):
+        qs = qs.filter(process__workitem__owner=data["official"]).distinct()
+        tasks = tasks.filter(owner=data["official"])
+    if data.get("only_period"):
+        qs = qs.filter(received_at__gte=period.start, received_at__lt=period.end)
+        tasks = tasks.filter(created__gte=period.start, created__lt=period.end)
+    return qs, tasks, data.get("sort") or "-lateness"
+
+
+def _dossier_row(d, now):
+    return [d.code, d.procedure.code, d.procedure.name, d.receiving_agency.name, d.get_status_display(),
+            timezone.localtime(d.original_due_at), timezone.localtime(d.due_at),
+            round((now - d.original_due_at).total_seconds() / 3600, 1)]
+
+
+DOSSIER_HEADER = [_l("Mã hồ sơ"), _l("Mã thủ tục"), _l("Thủ tục"), _l("Nơi tiếp nhận"), _l("Trạng thái"),
+                  _l("Hạn theo quy định"), _l("Hẹn trả"), _l("Quá hạn (giờ)")]
+TASK_HEADER = [_l("Mã hồ sơ"), _l("Bước"), _l("Cơ quan xử lý"), _l("Cán bộ"), _l("Hạn bước"), _l("Kết thúc"),
+               _l("Phân bổ (giờ)"), _l("Thực tế (giờ)"), _l("Chậm (giờ)")]
+
+
+def _task_row(t):
+    def hours(s):
+        return None if s is None else round(s / 3600, 1)
+
+    return [t.process.dossier.code, (t.step_index or 0) + 1, t.agency.name if t.agency else "",
+            t.owner.get_username() if t.owner else "", timezone.localtime(t.due_at) if t.due_at else None,
+            timezone.localtime(t.finished) if t.finished else None, hours(t.allotted_seconds),
+            hours(t.working_seconds), round(t.lateness.total_seconds() / 3600, 1) if t.lateness else None]
+
+
+@supervisor_required
+def delays(request):
+    form, unit, period = _scope(request, DelayForm)
+    now = timezone.now()
+    qs, tasks, sort = _filtered(request, form, unit, period)
+    related = ("procedure", "receiving_agency")
+    overdue = metrics.overdue_dossiers(qs, now).select_related(*related).order_by(sort, "pk")
+    at_risk = metrics.at_risk_dossiers(qs, now).select_related(*related).order_by(
+        "original_due_at" if sort == "-lateness" else "-original_due_at", "pk")
+    late = metrics.late_tasks(tasks, now).order_by(sort, "pk")
+    which = request.GET.get("list")
+    if request.GET.get("export"):
+        if which == "tasks":
+            response = _export(request, TASK_HEADER, [_task_row(t) for t in late], "cong-viec-cham")
+        else:
+            source = at_risk if which == "at_risk" else overdue
+            response = _export(request, DOSSIER_HEADER, [_dossier_row(d, now) for d in source],
+                               "ho-so-sap-den-han" if which == "at_risk" else "ho-so-qua-han")
+        if response is None:
+            return HttpResponse(_("Định dạng xuất không hợp lệ (csv hoặc xlsx)."), status=400)
+        return response
+    return render(request, "oversight/delays.html", {
+        "form": form, "unit": unit, "period": period, "now": now,
+        "overdue": overdue[:LIST_LIMIT], "overdue_count": overdue.count(),
+        "at_risk": at_risk[:LIST_LIMIT], "at_risk_count": at_risk.count(),
+        "late": late[:LIST_LIMIT], "late_count": late.count(), "query": request.GET.urlencode(),
+        "definitions": metrics.DEFINITIONS,
+    }, status=_status(form))
+
+
+ATTRIBUTION_HEADERS = {
+    "agency": [_l("Cơ quan")], "step": [_l("Thủ tục"), _l("Bước")], "official": [_l("Cán bộ")],
+}
+
+
+def _attribution_label(by, r):
+    if by == "agency":
+        return [r["agency__name"] or "—"]
+    if by == "step":
+        return [f'{r["process__dossier__procedure__code"]} {r["process__dossier__procedure__name"]}',
+                f'{r["step_index"] + 1}. {r["step_name"]}']
+    name = f'{r["owner__last_name"]} {r["owner__first_name"]}'.strip()
+    return [name or r["owner__username"] or "—"]
+
+
+@supervisor_required
+def attribution(request):
+    form, unit, period = _scope(request)
+    by = request.GET.get("by", "agency")
+    if by not in ATTRIBUTION_HEADERS:
+        return HttpResponse(_("Cách nhóm không hợp lệ."), status=400)
+    rows = metrics.attribution(metrics.subtree_ids(unit), period, by)
+    header = [*ATTRIBUTION_HEADERS[by], _("Số bước"), _("Số bước chậm"), _("Tỷ lệ chậm (%)"),
+              _("Giờ vượt phân bổ")]
+    table = [[*_attribution_label(by, r), r["steps"], r["late_steps"], r["late_rate"], r["over_hours"]] for r in rows]
+    if request.GET.get("export"):
+        return _export(request, header, table, f"quy-trach-nhiem-{by}") or HttpResponse(
+            _("Định dạng xuất không hợp lệ (csv hoặc xlsx)."), status=400)
+    return render(request, "oversight/attribution.html", {
+        "form": form, "unit": unit, "period": period, "by": by, "header": header, "table": table,
+        "query": request.GET.urlencode(), "definitions": metrics.DEFINITIONS,
+    }, status=_status(form))
+
+
+@supervisor_required
+def dossier(request, pk):
+    d = get_object_or_404(
+        access.dossiers_for(request.user).select_related("procedure", "receiving_agency", "receiving_unit"), pk=pk,
+    )
+    if not reachable_units(request.user).filter(pk=d.receiving_unit_id).exists():
+        raise Http404
+    return render(request, "oversight/dossier.html", {
+        "dossier": d, "breakdown": metrics.delay_breakdown(d), "scores": evaluation.dossier_scores(d),
+        "indicators": evaluation.INDICATORS, "now": timezone.now(),
+    })
+
+
+@supervisor_required
+def report(request):
+    form, unit, period = _scope(request)
+    data = reports.build(unit, period, qs=access.dossiers_for(request.user))
+    fmt = request.GET.get("export")
+    name = f"bao-cao-{period.kind}-{period.year}-{period.number}"
+    if fmt == "pdf":
+        return _download(reports.report_pdf(data), name, "pdf")
+    if fmt == "xlsx":
+        return _download(reports.report_xlsx(data), name, "xlsx")
+    if fmt:
+        return HttpResponse(_("Định dạng xuất không hợp lệ (pdf hoặc xlsx)."), status=400)
+    return render(request, "oversight/report.html", {
+        "form": form, "report": data, "headers": reports.headers(), "table": reports.table(data),
+        "query": request.GET.urlencode(), "definitions": metrics.DEFINITIONS,
+    }, status=_status(form))
+
+
+@supervisor_required
+def definitions(request):
+    return render(request, "oversight/definitions.html", {
+        "definitions": metrics.DEFINITIONS, "indicators": evaluation.INDICATORS,
+    })

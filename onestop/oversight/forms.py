@@ -1,0 +1,66 @@
+"""The oversight filters: unit (within reach), period, and the delay audit's narrowing fields."""
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from procedures.models import Agency, Field, Procedure
+from workflows.metrics import Period
+
+KINDS = [("month", _("Tháng")), ("quarter", _("Quý")), ("year", _("Năm"))]
+SORTS = [("-lateness", _("Chậm nhiều nhất trước")), ("lateness", _("Chậm ít nhất trước"))]
+
+
+class ScopeForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None, required=False,
+                                  empty_label=_("— toàn bộ phạm vi —"))
+    kind = forms.ChoiceField(label=_("Kỳ"), choices=KINDS, required=False)
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100, required=False)
+    number = forms.IntegerField(label=_("Tháng/Quý"), min_value=1, max_value=12, required=False)
+
+    def __init__(self, data, *, units, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        kind = data.get("kind") or "month"
+        year = data.get("year") or today.year
+        number = data.get("number") or (today.month if kind == "month" else (today.month - 1) // 3 + 1)
+        try:
+            data["period"] = Period.of(kind, year, number)
+        except ValueError:
+            raise forms.ValidationError(_("Kỳ báo cáo không hợp lệ (quý từ 1 đến 4, tháng từ 1 đến 12).")) from None
+        return data
+
+    def period(self) -> Period:
+        """The chosen period; the current month when the input is missing or invalid."""
+        if self.is_valid() and "period" in self.cleaned_data:
+            return self.cleaned_data["period"]
+        today = timezone.localdate()
+        return Period.of("month", today.year, today.month)
+
+    def chosen_unit(self, default):
+        if self.is_valid() and self.cleaned_data.get("unit"):
+            return self.cleaned_data["unit"]
+        return default
+
+
+class DelayForm(ScopeForm):
+    agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=None, required=False)
+    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.all(), required=False)
+    procedure = forms.ModelChoiceField(label=_("Thủ tục"), queryset=None, required=False)
+    step = forms.IntegerField(label=_("Bước (1, 2, …)"), min_value=1, max_value=50, required=False)
+    official = forms.ModelChoiceField(label=_("Cán bộ"), queryset=None, required=False)
+    only_period = forms.BooleanField(label=_("Chỉ hồ sơ tiếp nhận trong kỳ"), required=False)
+    sort = forms.ChoiceField(label=_("Sắp xếp"), choices=SORTS, required=False)
+
+    def __init__(self, data, *, units, **kwargs):
+        super().__init__(data, units=units, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(unit__in=units).order_by("unit__path", "name")
+        level_ids = units.values("level_id")
+        self.fields["procedure"].queryset = Procedure.objects.filter(level_id__in=level_ids).order_by("code")
+        self.fields["official"].queryset = (
+            get_user_model().objects.filter(memberships__agency__unit__in=units).distinct().order_by("username")
+        )
