@@ -55,7 +55,8 @@ bench: install-dev
 	$(PY) -m bench.metrics
 
 messages: install
-	$(MANAGE) makemessages -l vi -l en --ignore=.venv --ignore=var
+	$(MANAGE) makemessages -l en --ignore=.venv --ignore=var --ignore=staticfiles --ignore=test-output --no-obsolete
+	$(MANAGE) compilemessages -l en --ignore=.venv
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -34,17 +34,19 @@ CITIZEN_ACTIONS = frozenset({
 # --- the status link (QR code on the receipt, link in messages) -------------------------
 
 _TOKEN_SALT = "onestop.portal.lookup"
-TOKEN_MAX_AGE = timedelta(days=400)  # a receipt outlives most dossiers; the link stays usable
 
 
 def make_lookup_token(code: str) -> str:
-    return signing.TimestampSigner(salt=_TOKEN_SALT).sign(code)
+    """A signed token for the dossier's status page: the same for a dossier every time, so a
+    reprinted receipt carries the same QR code. It shows no personal data and is revoked by
+    rotating SECRET_KEY (which also invalidates the printed secrets)."""
+    return signing.Signer(salt=_TOKEN_SALT).sign(code)
 
 
 def read_lookup_token(token: str) -> str | None:
-    """The dossier code a token was signed for, or None when forged, altered or expired."""
+    """The dossier code a token was signed for, or None when forged or altered."""
     try:
-        return signing.TimestampSigner(salt=_TOKEN_SALT).unsign(token, max_age=TOKEN_MAX_AGE)
+        return signing.Signer(salt=_TOKEN_SALT).unsign(token)
     except signing.BadSignature:
         return None
 

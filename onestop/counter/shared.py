@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from procedures.calendar import load_calendar
 from workflows.access import dossiers_for, has_role
@@ -22,11 +22,11 @@ from workflows.errors import DomainError
 # The official forms workflows.documents renders (kept here too, so links resolve before it exists).
 FORM_KINDS = ("receipt", "supplement_request", "refusal", "apology", "control_slip")
 FORM_LABELS = {
-    "receipt": _lazy("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
-    "supplement_request": _lazy("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
-    "refusal": _lazy("Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
-    "apology": _lazy("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
-    "control_slip": _lazy("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+    "receipt": gettext_lazy("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+    "supplement_request": gettext_lazy("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "refusal": gettext_lazy("Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+    "apology": gettext_lazy("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+    "control_slip": gettext_lazy("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
 }
 
 

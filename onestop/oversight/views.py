@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from workflows import access, evaluation, metrics, reports
 
@@ -90,10 +90,16 @@ def _dossier_row(d, now):
             round((now - d.original_due_at).total_seconds() / 3600, 1)]
 
 
-DOSSIER_HEADER = [_l("Mã hồ sơ"), _l("Mã thủ tục"), _l("Thủ tục"), _l("Nơi tiếp nhận"), _l("Trạng thái"),
-                  _l("Hạn theo quy định"), _l("Hẹn trả"), _l("Quá hạn (giờ)")]
-TASK_HEADER = [_l("Mã hồ sơ"), _l("Bước"), _l("Cơ quan xử lý"), _l("Cán bộ"), _l("Hạn bước"), _l("Kết thúc"),
-               _l("Phân bổ (giờ)"), _l("Thực tế (giờ)"), _l("Chậm (giờ)")]
+DOSSIER_HEADER = [
+    gettext_lazy("Mã hồ sơ"), gettext_lazy("Mã thủ tục"), gettext_lazy("Thủ tục"), gettext_lazy("Nơi tiếp nhận"),
+    gettext_lazy("Trạng thái"), gettext_lazy("Hạn theo quy định"), gettext_lazy("Hẹn trả"),
+    gettext_lazy("Quá hạn (giờ)"),
+]
+TASK_HEADER = [
+    gettext_lazy("Mã hồ sơ"), gettext_lazy("Bước"), gettext_lazy("Cơ quan xử lý"), gettext_lazy("Cán bộ"),
+    gettext_lazy("Hạn bước"), gettext_lazy("Kết thúc"), gettext_lazy("Phân bổ (giờ)"), gettext_lazy("Thực tế (giờ)"),
+    gettext_lazy("Chậm (giờ)"),
+]
 
 
 def _task_row(t):
@@ -137,7 +143,9 @@ def delays(request):
 
 
 ATTRIBUTION_HEADERS = {
-    "agency": [_l("Cơ quan")], "step": [_l("Thủ tục"), _l("Bước")], "official": [_l("Cán bộ")],
+    "agency": [gettext_lazy("Cơ quan")],
+    "step": [gettext_lazy("Thủ tục"), gettext_lazy("Bước")],
+    "official": [gettext_lazy("Cán bộ")],
 }
 
 
