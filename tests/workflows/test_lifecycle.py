@@ -141,3 +141,22 @@ def test_codes_run_per_agency_and_day(world):
              receive(w, clerk=w.other_clerk, agency=w.other_counter, now=at(2026, 3, 2, 9)).code]
     assert codes == ["000.01.06.H29-260302-0001", "000.01.06.H29-260302-0002",
                      "000.01.06.H29-260303-0001", "000.04.06.H29-260302-0001"]
+
+
+def test_a_hand_over_can_name_the_next_holder_who_must_be_eligible(world):
+    from workflows.errors import PermissionDenied
+
+    w = world
+    second_leader = f.user("leader2", "leader", [w.pc])  # two leaders: no automatic assignment
+    dossier = receive(w)
+    with pytest.raises(PermissionDenied):
+        services.complete_step(dossier, actor=w.specialist, next_assignee=w.land_specialist)
+    dossier = services.complete_step(dossier, actor=w.specialist, next_assignee=second_leader)
+    assert open_task(dossier).owner_id == second_leader.pk
+
+
+def test_with_several_eligible_members_the_step_waits_in_the_agency_queue(world):
+    w = world
+    f.user("leader2", "leader", [w.pc])
+    dossier = services.complete_step(receive(w), actor=w.specialist)
+    assert open_task(dossier).owner_id is None
