@@ -81,7 +81,7 @@ def _load_open_task(dossier: Dossier, expected_version: int | None = None) -> Wo
     if dossier.process_id is None:
         raise TransitionNotAllowed()
     task = lock_clause(
-        WorkItem.objects.select_related("process__dossier__procedure")
+        WorkItem.objects.select_related("process__dossier")
         .filter(process_id=dossier.process_id, status__in=OPEN_TASK, flow_task_type="HUMAN")
         .annotate(calendar_revision=CalendarRevision.subquery())  # read with the task: no extra query
     ).first()
