@@ -4,6 +4,7 @@
 A real provider is a subclass of `BaseSMSBackend` named in the setting (configuration only).
 """
 import logging
+from abc import ABC, abstractmethod
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -15,14 +16,16 @@ class SMSError(Exception):
     """The provider refused or could not take the message (retried by the task)."""
 
 
-class BaseSMSBackend:
+class BaseSMSBackend(ABC):
+    """The interface an SMS provider's backend implements (settings.SMS_BACKEND)."""
+
+    @abstractmethod
     def send(self, phone: str, text: str, *, idempotency_key: str = "") -> str:
         """Send one message; return the provider's message id. Raise SMSError on failure.
 
         Providers that accept a client reference should pass `idempotency_key` so a retried
         call after a lost reply is not delivered twice.
         """
-        raise NotImplementedError
 
 
 class LoggingSMSBackend(BaseSMSBackend):
