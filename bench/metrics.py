@@ -368,7 +368,7 @@ def cases(world, now):
         ("TT01 indicator 2 by agency · province · year",
          lambda: evaluation.step_averages(province_ids, last_year), "step_scores", py),
         ("delays by agency · province · year",
-         lambda: metrics.attribution(province_ids, last_year, "agency", now), "delays_by_agency", py),
+         lambda: metrics.attribution_live(province_ids, last_year, "agency", now), "delays_by_agency", py),
         ("summary · district · month", lambda: metrics.summary(qs_d, month, now), "summary", dm),
         ("by unit · district · month", lambda: metrics.grouped(qs_d, month, ["receiving_unit_id"], now),
          "by_unit", dm),
@@ -409,6 +409,16 @@ def rollup_cases(world, now):
          lambda: rollups.scores(province_ids, last_year, "receiving_agency_id"), "evaluation", py),
         ("[rollups] by unit · district · month",
          lambda: rollups.grouped(district_ids, month, ["receiving_unit_id"]), "by_unit", dm),
+        ("[rollups] satisfaction · province · year", lambda: rollups.satisfaction(province_ids, last_year),
+         "satisfaction", py),
+        ("[rollups] working time avg/p90 · province · year",
+         lambda: rollups.working_time_by_procedure(province_ids, last_year), "working_time", py),
+        ("[rollups] TT01 indicator 2 by agency · province · year",
+         lambda: rollups.step_averages(province_ids, last_year), "step_scores", py),
+        ("[rollups] delays by agency · province · year",
+         lambda: rollups.attribution(province_ids, last_year, "agency"), "delays_by_agency", py),
+        ("[rollups] working time avg/p90 · district · month",
+         lambda: rollups.working_time_by_procedure(district_ids, month), "working_time", dm),
         ("[rollups] yearly report · province", lambda: reports.build(world["province"], last_year, now=now),
          "report", py),
         ("[rollups] dashboard page · district supervisor · month",
@@ -463,7 +473,7 @@ def run(argv=None):
         t0 = time.perf_counter()
         rows = rollups.refresh(now=now)
         print(f"rollups.refresh(): {rows:,} rows in {time.perf_counter() - t0:.1f} s "
-              f"(rows grow with units × procedures × months, not with dossiers)")
+              f"(counts, ratings, steps: units × procedures × months; working-time histogram: ≈ resolved dossiers)")
         _time_cases(connection, rollup_cases(world, now), args.repeat)
     finally:
         if not args.keep:

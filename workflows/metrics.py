@@ -345,12 +345,13 @@ def working_time_by_procedure(qs, period: Period) -> list[dict]:
     )
     inner, params = per_dossier.query.sql_with_params()
     dossier_table = Dossier._meta.db_table
+    # NULL working times rank last on every database (SQLite would put them first by default)
     sql = f"""
-        SELECT ranked.procedure_id, COUNT(*), AVG(ranked.secs),
+        SELECT ranked.procedure_id, COUNT(*), SUM(ranked.secs), COUNT(ranked.secs),
                MIN(CASE WHEN ranked.rn * 10 >= ranked.n * 9 THEN ranked.secs END)
         FROM (
             SELECT d.procedure_id AS procedure_id, per.secs AS secs,
-                   ROW_NUMBER() OVER (PARTITION BY d.procedure_id ORDER BY per.secs) AS rn,
+                   ROW_NUMBER() OVER (PARTITION BY d.procedure_id ORDER BY per.secs NULLS LAST) AS rn,
                    COUNT(*) OVER (PARTITION BY d.procedure_id) AS n
             FROM ({inner}) per JOIN {dossier_table} d ON d.process_id = per.process_id
         ) ranked
@@ -358,12 +359,23 @@ def working_time_by_procedure(qs, period: Period) -> list[dict]:
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        rows = [(pid, n, total, timed, None if p90 is None else hundredths_of_hour(p90) / 100)
+                for pid, n, total, timed, p90 in cursor.fetchall()]
+    return finish_working_time(rows)
+
+
+def hundredths_of_hour(seconds: int) -> int:
+    """Seconds to hundredths of an hour, rounded half up (integer arithmetic: the rollup's histogram key)."""
+    return (int(seconds) + 18) // 36
+
+
+def finish_working_time(rows) -> list[dict]:
+    """(procedure id, dossiers, Σ seconds, dossiers with a time, p90 hours) → the figure's rows, p90 first."""
     names = dict(Procedure.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "name"))
     return sorted(
-        ({"procedure_id": pid, "procedure": names.get(pid, ""), "dossiers": n,
-          "avg_hours": round(float(avg or 0) / 3600, 2), "p90_hours": round(float(p90 or 0) / 3600, 2)}
-         for pid, n, avg, p90 in rows),
+        ({"procedure_id": pid, "procedure": names.get(pid, ""), "dossiers": int(n),
+          "avg_hours": round(int(total) / int(timed) / 3600, 2) if timed else 0.0, "p90_hours": p90 or 0.0}
+         for pid, n, total, timed, p90 in rows),
         key=lambda r: (-r["p90_hours"], r["procedure"]),
     )
 
@@ -502,7 +514,10 @@ def late_tasks(tasks, now=None):
     )
 
 
-def attribution(unit_ids, period: Period, by: str, now=None) -> list[dict]:
+FINISHED_LATE = Q(finished__gt=F("due_at")) | Q(working_seconds__gt=F("allotted_seconds"))
+
+
+def attribution_live(unit_ids, period: Period, by: str, now=None) -> list[dict]:
     """Late steps finished in the period grouped by `agency`, `step` or `official` (one GROUP BY)."""
     now = now or timezone.now()
     keys = {
@@ -514,25 +529,36 @@ def attribution(unit_ids, period: Period, by: str, now=None) -> list[dict]:
         When(working_seconds__gt=F("allotted_seconds"), then=F("working_seconds") - F("allotted_seconds")),
         default=Value(0), output_field=IntegerField(),
     )
-    finished_late = Q(finished__gt=F("due_at")) | Q(working_seconds__gt=F("allotted_seconds"))
     rows = (
         task_scope(unit_ids).filter(finished__gte=period.start, finished__lt=period.end)
         .order_by().values(*keys)
-        .annotate(steps=Count("pk"), late_steps=Count("pk", filter=finished_late),
+        .annotate(steps=Count("pk"), late_steps=Count("pk", filter=FINISHED_LATE),
                   over_seconds=Sum(over), working_seconds=Sum("working_seconds"),
                   allotted_seconds=Sum("allotted_seconds"))
         .filter(late_steps__gt=0)
         .order_by("-late_steps", "-over_seconds")
     )
-    out = []
+    return finish_attribution(list(rows), by)
+
+
+def attribution(unit_ids, period: Period, by: str, now=None) -> list[dict]:
+    """`attribution_live`, or from the monthly rollups when they cover the period."""
+    from . import rollups
+
+    if rollups.covers(period):
+        return rollups.attribution(unit_ids, period, by)
+    return attribution_live(unit_ids, period, by, now)
+
+
+def finish_attribution(rows: list[dict], by: str) -> list[dict]:
+    """Add the step names, hours over and late rate to rows of late-step counts."""
     step_names = _step_names(rows) if by == "step" else {}
     for r in rows:
         if by == "step":
             r["step_name"] = step_names.get((r["process__dossier__procedure__code"], r["step_index"]), "")
         r["over_hours"] = round((r["over_seconds"] or 0) / 3600, 2)
         r["late_rate"] = round(100.0 * r["late_steps"] / r["steps"], 1) if r["steps"] else None
-        out.append(r)
-    return out
+    return rows
 
 
 def _step_names(rows) -> dict:
@@ -566,7 +592,7 @@ def delay_breakdown(dossier: Dossier) -> dict:
 
 
 __all__ = [
-    "DEFINITIONS", "Period", "at_risk_dossiers", "attribution", "catalog_share", "delay_breakdown",
+    "DEFINITIONS", "Period", "at_risk_dossiers", "attribution", "attribution_live", "catalog_share", "delay_breakdown",
     "grouped", "late_tasks", "monthly_trend", "not_one_stop", "overdue_dossiers", "satisfaction",
     "subtree_ids", "summary", "working_time_by_procedure",
 ]

@@ -11,18 +11,23 @@ figures of `metrics.grouped` follow by sums (left ⇒ received earlier, so):
 - pending = carried over + received − resolved − withdrawn
 - pending overdue = Σ received before M2 with due month before M2 − Σ left before M2 with due month before M2
 
-Rebuilt whole by `refresh()` (nightly, or after a bulk load): two GROUP BY queries, no loop
+The other figures have their own tables: `MonthlyRating` (satisfaction), `MonthlyStep`
+(indicator 2 and delays by agency, step or official) and `MonthlyWorkingTime` (a histogram of
+each resolved dossier's working time to 0.01 h: exact average and 90th percentile).
+
+Rebuilt whole by `refresh()` (nightly, or after a bulk load): a few GROUP BY queries, no loop
 over dossiers. A period is served from rollups only when it ended before the rebuild's
 month (`covers`); the current period is always computed live.
 """
 import datetime as dt
 
-from django.db import models, transaction
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import Case, Count, DateTimeField, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-__all__ = ["MonthlyCount", "RollupState"]  # what workflows.models re-exports
+__all__ = ["MonthlyCount", "MonthlyRating", "MonthlyStep", "MonthlyWorkingTime", "RollupState"]  # re-exported
 
 MEASURES = ("total", "online", "one_stop", "resolved", "early", "on_time", "late", "withdrawn", "online_late",
             "sup0", "sup1", "outside_supp", "early_nc", "on_time_nc")
@@ -59,6 +64,80 @@ class MonthlyCount(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.month:%m/%Y} unit {self.unit_id}"
+
+
+class MonthlyRating(models.Model):
+    """Satisfaction ratings given in a month, by the rated dossier's receiving unit and agency."""
+
+    month = models.DateField()
+    unit = models.ForeignKey("procedures.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.CASCADE, related_name="+")
+    total = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    normal = models.PositiveIntegerField(default=0)
+    not_satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "monthly ratings (rollup)"
+        indexes = [models.Index(fields=["unit", "month"], name="rollup_rating_unit_month")]
+
+    def __str__(self):
+        return f"ratings {self.month:%m/%Y} unit {self.unit_id}"
+
+
+class MonthlyStep(models.Model):
+    """Processing steps finished in a month (not cancelled), for delays and TT 01 indicator 2.
+
+    Two row sets: STEP rows by (agency, procedure, step index) — summed per agency too —
+    and OFFICIAL rows by (agency, official). Sums of seconds stay NULL when every step's
+    value was NULL, as SQL's SUM over the live rows.
+    """
+
+    STEP, OFFICIAL = "step", "official"
+
+    kind = models.CharField(max_length=8)
+    month = models.DateField()
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey("procedures.Procedure", null=True, on_delete=models.CASCADE, related_name="+")
+    step_index = models.SmallIntegerField(null=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    steps = models.PositiveIntegerField(default=0)
+    late_steps = models.PositiveIntegerField(default=0)
+    over_seconds = models.BigIntegerField(default=0)
+    working_seconds = models.BigIntegerField(null=True)
+    allotted_seconds = models.BigIntegerField(null=True)
+    scored = models.PositiveIntegerField(default=0)  # steps with both allotted and working time
+    score_sum = models.PositiveIntegerField(default=0)  # Σ indicator 2 (0/1/2) of those steps
+
+    class Meta:
+        verbose_name = "monthly steps (rollup)"
+        indexes = [models.Index(fields=["kind", "agency", "month"], name="rollup_step_kind_agency_month")]
+
+    def __str__(self):
+        return f"{self.kind} steps {self.month:%m/%Y} agency {self.agency_id}"
+
+
+class MonthlyWorkingTime(models.Model):
+    """Resolved dossiers by month of resolution and working time in hundredths of an hour (a histogram).
+
+    `hundredths` = the dossier's working seconds rounded half up to 0.01 h (NULL: no working
+    time recorded); `seconds` keeps their exact sum for the average. The 90th percentile is
+    read from the histogram: exact, since the figure is shown to 0.01 h and rounding keeps order.
+    """
+
+    month = models.DateField()
+    unit = models.ForeignKey("procedures.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.CASCADE, related_name="+")
+    hundredths = models.PositiveIntegerField(null=True)
+    dossiers = models.PositiveIntegerField(default=0)
+    seconds = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = "monthly working time (rollup)"
+        indexes = [models.Index(fields=["unit", "month"], name="rollup_wt_unit_month")]
+
+    def __str__(self):
+        return f"working time {self.month:%m/%Y} unit {self.unit_id}"
 
 
 class RollupState(models.Model):
@@ -115,7 +194,7 @@ def refresh(now=None) -> int:
                   early_nc=Count("pk", filter=decided & early & clean),
                   on_time_nc=Count("pk", filter=decided & ~early & ~late & clean))
     )
-    rows = []
+    rows, extra = [], _rating_rows(tz) + _step_rows(tz) + _working_time_rows(tz)
     for kind, source in ((MonthlyCount.RECEIVED, received), (MonthlyCount.LEFT, left)):
         for r in source.iterator(chunk_size=5000):
             rows.append(MonthlyCount(
@@ -126,9 +205,96 @@ def refresh(now=None) -> int:
     with transaction.atomic():
         MonthlyCount.objects.all().delete()
         MonthlyCount.objects.bulk_create(rows, batch_size=5000)
+        for model in (MonthlyRating, MonthlyStep, MonthlyWorkingTime):
+            model.objects.all().delete()
+            model.objects.bulk_create([r for r in extra if isinstance(r, model)], batch_size=5000)
         RollupState.objects.all().delete()
         RollupState.objects.create(built_at=now, through=_month(now))
-    return len(rows)
+    if connection.vendor == "postgresql":  # fresh statistics: the planner sizes its aggregates from them
+        with connection.cursor() as cursor:
+            for model in (MonthlyCount, MonthlyRating, MonthlyStep, MonthlyWorkingTime):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+    return len(rows) + len(extra)
+
+
+def _rating_rows(tz) -> list:
+    from .models import Rating, SatisfactionRating
+
+    source = (
+        SatisfactionRating.objects.filter(dossier__receiving_unit_id__isnull=False,
+                                          dossier__receiving_agency_id__isnull=False).order_by()
+        .annotate(m=TruncMonth("created_at", tzinfo=tz))
+        .values("dossier__receiving_unit_id", "dossier__receiving_agency_id", "m")
+        .annotate(total=Count("pk"), **{v: Count("pk", filter=Q(rating=v)) for v in Rating.values})
+    )
+    return [MonthlyRating(month=_month(r["m"]), unit_id=r["dossier__receiving_unit_id"],
+                          agency_id=r["dossier__receiving_agency_id"], total=r["total"],
+                          **{v: r[v] for v in Rating.values}) for r in source.iterator(chunk_size=5000)]
+
+
+def _step_rows(tz) -> list:
+    from . import evaluation, metrics
+    from .models import WorkItem
+
+    over = Case(When(working_seconds__gt=F("allotted_seconds"), then=F("working_seconds") - F("allotted_seconds")),
+                default=Value(0), output_field=IntegerField())
+    scored = Q(allotted_seconds__isnull=False, working_seconds__isnull=False)
+    measures = dict(
+        steps=Count("pk"), late_steps=Count("pk", filter=metrics.FINISHED_LATE), over_seconds=Sum(over),
+        working_seconds=Sum("working_seconds"), allotted_seconds=Sum("allotted_seconds"),
+        scored=Count("pk", filter=scored), score_sum=Sum(evaluation.step_score(), filter=scored),
+    )
+    base = (
+        WorkItem.objects.filter(step_index__isnull=False, agency_id__isnull=False, finished__isnull=False)
+        .exclude(status="CANCELED").order_by().annotate(m=TruncMonth("finished", tzinfo=tz))
+    )
+    out = []
+    groupings = ((MonthlyStep.STEP, {"procedure_id": "process__dossier__procedure_id", "step_index": "step_index"}),
+                 (MonthlyStep.OFFICIAL, {"owner_id": "owner_id"}))
+    for kind, cols in groupings:
+        # annotation names end in "_": "working_seconds" would shadow the column in later expressions
+        source = base.values("agency_id", "m", *cols.values()).annotate(**{k + "_": v for k, v in measures.items()})
+        for r in source.iterator(chunk_size=5000):
+            out.append(MonthlyStep(
+                kind=kind, month=_month(r["m"]), agency_id=r["agency_id"],
+                **{field: r[src] for field, src in cols.items()},
+                **{k: (r[k + "_"] or 0) if k in ("over_seconds", "score_sum") else r[k + "_"] for k in measures},
+            ))
+    return out
+
+
+def _working_time_rows(tz) -> list:
+    """Per resolved dossier its steps' working seconds (as `metrics.working_time_by_procedure`), bucketed."""
+    from . import metrics
+    from .models import WorkItem
+
+    dossier = "process__dossier__"
+    end = Coalesce(f"{dossier}returned_at", f"{dossier}closed_at", f"{dossier}resolved_at",
+                   output_field=DateTimeField())
+    per_dossier = (
+        WorkItem.objects.filter(step_index__isnull=False, **{f"{dossier}received_at__isnull": False})
+        .exclude(**{f"{dossier}status__in": metrics.LEFT_WITHOUT_DECISION})
+        .annotate(end_at=end).filter(end_at__isnull=False).order_by()
+        .values("process_id", wt_unit=F(f"{dossier}receiving_unit_id"), wt_proc=F(f"{dossier}procedure_id"),
+                wt_month=TruncMonth("end_at", tzinfo=tz))
+        .annotate(secs=Sum("working_seconds"))
+    )
+    inner, params = per_dossier.query.sql_with_params()
+    sql = f"""SELECT per.wt_unit, per.wt_proc, per.wt_month, (per.secs + 18) / 36, COUNT(*), SUM(per.secs)
+              FROM ({inner}) per GROUP BY per.wt_unit, per.wt_proc, per.wt_month, (per.secs + 18) / 36"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [MonthlyWorkingTime(unit_id=u, procedure_id=p, month=_month_of(m), hundredths=h, dossiers=n, seconds=s)
+                for u, p, m, h, n, s in cursor.fetchall()]
+
+
+def _month_of(value) -> dt.date:
+    """A month from a raw cursor: a date/datetime (PostgreSQL, local already) or an ISO string (SQLite)."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10]).replace(day=1)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value.replace(day=1)
 
 
 def covers(period) -> bool:
@@ -230,3 +396,101 @@ def scores(unit_ids, period, key: str) -> dict:
             "i7": round((2 * r["early_nc"] + r["on_time_nc"]) / n, 2),
         }
     return out
+
+
+def _in(model, unit_ids, period):
+    return model.objects.filter(unit_id__in=unit_ids, month__gte=_month(period.start), month__lt=_month(period.end))
+
+
+def satisfaction(unit_ids, period) -> dict:
+    """`metrics.satisfaction` from the rollups (one query)."""
+    from .models import Rating
+
+    row = (
+        _in(MonthlyRating, unit_ids, period).aggregate(total=Sum("total"), **{v: Sum(v) for v in Rating.values})
+    )
+    row = {k: v or 0 for k, v in row.items()}
+    for value in Rating.values:
+        row[f"{value}_rate"] = round(100.0 * row[value] / row["total"], 1) if row["total"] else None
+    return row
+
+
+def satisfaction_by(unit_ids, period, key: str) -> dict:
+    """`metrics.satisfaction_by` from the rollups; key receiving_agency_id or receiving_unit_id."""
+    col = KEY_MAP[key]
+    rows = (
+        _in(MonthlyRating, unit_ids, period).order_by().values(col)
+        .annotate(total=Sum("total"), satisfied=Sum("satisfied"))
+    )
+    return {r[col]: round(100.0 * r["satisfied"] / r["total"], 1) for r in rows if r["total"]}
+
+
+def _steps(unit_ids, period, kind):
+    from procedures.models import Agency
+
+    agency_ids = list(Agency.objects.filter(unit_id__in=unit_ids).values_list("pk", flat=True))
+    return MonthlyStep.objects.filter(kind=kind, agency_id__in=agency_ids, month__gte=_month(period.start),
+                                      month__lt=_month(period.end)).order_by()
+
+
+def step_averages(unit_ids, period) -> dict:
+    """`evaluation.step_averages` (indicator 2 per processing agency) from the rollups."""
+    rows = _steps(unit_ids, period, MonthlyStep.STEP).values("agency_id").annotate(
+        scored=Sum("scored"), score_sum=Sum("score_sum"))
+    return {r["agency_id"]: {"i2": round(r["score_sum"] / r["scored"], 2), "steps": r["scored"]}
+            for r in rows if r["scored"]}
+
+
+ATTRIBUTION_KEYS = {  # the live key → the rollup column
+    "agency": (MonthlyStep.STEP, {"agency_id": "agency_id", "agency__name": "agency__name"}),
+    "step": (MonthlyStep.STEP, {"process__dossier__procedure__code": "procedure__code",
+                                "process__dossier__procedure__name": "procedure__name",
+                                "step_index": "step_index"}),
+    "official": (MonthlyStep.OFFICIAL, {"owner_id": "owner_id", "owner__username": "owner__username",
+                                        "owner__first_name": "owner__first_name",
+                                        "owner__last_name": "owner__last_name"}),
+}
+
+
+STEP_SUMS = ("steps", "late_steps", "over_seconds", "working_seconds", "allotted_seconds")
+
+
+def attribution(unit_ids, period, by: str) -> list[dict]:
+    """`metrics.attribution` (late steps by agency, step or official) from the rollups."""
+    from . import metrics
+
+    kind, cols = ATTRIBUTION_KEYS[by]
+    rows = (
+        _steps(unit_ids, period, kind).values(*cols.values())
+        .annotate(**{"t_" + m: Sum(m) for m in STEP_SUMS})  # "t_": not to shadow the columns
+        .filter(t_late_steps__gt=0).order_by("-t_late_steps", "-t_over_seconds")
+    )
+    out = [{**{live: r[col] for live, col in cols.items()}, **{m: r["t_" + m] for m in STEP_SUMS}} for r in rows]
+    return metrics.finish_attribution(out, by)
+
+
+def working_time_by_procedure(unit_ids, period) -> list[dict]:
+    """`metrics.working_time_by_procedure` from the histogram: the same dossiers, average and p90."""
+    from . import metrics
+
+    buckets = (
+        _in(MonthlyWorkingTime, unit_ids, period).order_by().values("procedure_id", "hundredths")
+        .annotate(n=Sum("dossiers"), s=Sum("seconds"))
+    )
+    inner, params = buckets.query.sql_with_params()
+    sql = f"""
+        SELECT c.procedure_id, MAX(c.tot), SUM(c.s), SUM(CASE WHEN c.hundredths IS NOT NULL THEN c.n END),
+               MIN(CASE WHEN c.cum * 10 >= c.tot * 9 THEN c.hundredths END)
+        FROM (
+            SELECT h.procedure_id, h.hundredths, h.n, h.s,
+                   SUM(h.n) OVER (PARTITION BY h.procedure_id ORDER BY h.hundredths NULLS LAST
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,
+                   SUM(h.n) OVER (PARTITION BY h.procedure_id) AS tot
+            FROM ({inner}) h
+        ) c
+        GROUP BY c.procedure_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [(pid, n, s, timed, None if h is None else h / 100) for pid, n, s, timed, h in cursor.fetchall()]
+    return metrics.finish_working_time(rows)

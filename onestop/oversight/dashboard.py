@@ -28,13 +28,20 @@ def build(user, unit: AdministrativeUnit, period: metrics.Period, now=None) -> d
     if from_rollups:
         eval_agency = rollups.scores(unit_ids, period, "receiving_agency_id")
         eval_unit = rollups.scores(unit_ids, period, "receiving_unit_id")
+        sat_agency = rollups.satisfaction_by(unit_ids, period, "receiving_agency_id")
+        sat_unit = rollups.satisfaction_by(unit_ids, period, "receiving_unit_id")
+        satisfaction = rollups.satisfaction(unit_ids, period)
+        steps = rollups.step_averages(unit_ids, period)
+        working_times = rollups.working_time_by_procedure(unit_ids, period)
     else:
         eval_agency = evaluation.averages(qs, period, "receiving_agency_id")
         eval_unit = evaluation.averages(qs, period, "receiving_unit_id")
-    sat_agency = metrics.satisfaction_by(qs, period, "receiving_agency_id")
-    sat_unit = metrics.satisfaction_by(qs, period, "receiving_unit_id")
-    steps = evaluation.step_averages(unit_ids, period)
-    delays = metrics.attribution(unit_ids, period, "agency", now)
+        sat_agency = metrics.satisfaction_by(qs, period, "receiving_agency_id")
+        sat_unit = metrics.satisfaction_by(qs, period, "receiving_unit_id")
+        satisfaction = metrics.satisfaction(qs, period)
+        steps = evaluation.step_averages(unit_ids, period)
+        working_times = metrics.working_time_by_procedure(qs, period)
+    delays = metrics.attribution(unit_ids, period, "agency", now)  # from the rollups when they cover the period
     units = {u.pk: u for u in AdministrativeUnit.objects.filter(pk__in=unit_ids).select_related("level")}
     level_ids = {u.level_id for u in units.values()}
     indicator5 = evaluation.indicator5_by_level(level_ids)
@@ -78,8 +85,8 @@ def build(user, unit: AdministrativeUnit, period: metrics.Period, now=None) -> d
         "unit": unit, "period": period, "summary": summary,
         "agency_rows": _rank(agency_rows, "on_time_rate"), "unit_rows": _rank(unit_rows, "on_time_rate"),
         "processing_rows": processing_rows, "catalog": catalog, "missing": metrics.not_one_stop(unit),
-        "satisfaction": metrics.satisfaction(qs, period),
-        "working_times": metrics.working_time_by_procedure(qs, period)[:20],
+        "satisfaction": satisfaction,
+        "working_times": working_times[:20],
         "trend_chart": charts.line(
             [(f"{t['month']:%m/%Y}", t["on_time_rate"]) for t in trend],
             _("Tỷ lệ giải quyết đúng hạn theo tháng")),
