@@ -126,8 +126,7 @@ class Simulation:
 
     def later(self, dossier, instant, share_of_step=1.0):
         """A plausible next instant: most work finishes within its allotment, some overruns."""
-        cal = load_calendar(dossier.receiving_unit_id) if not hasattr(self, "_cal") else self._cal
-        self._cal = cal
+        cal = load_calendar(dossier.receiving_unit_id)  # cached per process by load_calendar
         factor = self.rng.choice([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.5])
         task = WorkItem.objects.filter(process_id=dossier.process_id, finished__isnull=True).first()
         allotted = (task.allotted_seconds or 3600) if task else 3600
