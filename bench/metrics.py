@@ -5,7 +5,7 @@ ratings on the configured database (PostgreSQL: COPY; SQLite: bulk INSERTs, for 
 run only), then times each dashboard query through our code and the same figure written
 as one hand-made SQL statement (PostgreSQL), in the same run: the ratio is the target.
 
-    python -m bench.metrics [--dossiers N] [--quick] [--keep] [--reuse] [--repeat R]
+    python -m bench.metrics [--dossiers N] [--quick] [--keep] [--reuse] [--repeat R] [--load-only] [--skip-live]
 
 `--quick` = 100,000 dossiers. `--keep` leaves the database for `--reuse` (skip generation).
 Uses a throwaway database `test_<name>_metrics` next to the configured one.
@@ -138,8 +138,12 @@ def generate(world, n: int, now: dt.datetime, connection):
     day = 86400
 
     dossiers, processes, items, events, ratings = [], [], [], [], []
+    w = Writer(connection)
+    totals = dict.fromkeys(("dossiers", "work_items", "events", "ratings"), 0)
     item_id = 0
     for i in range(1, n + 1):
+        if len(dossiers) >= CHUNK:  # written in chunks: 10M dossiers do not fit in memory at once
+            _flush(w, totals, dossiers, processes, items, events, ratings)
         level, unit = choices[rng.randrange(len(choices))]
         proc = world["procedures"][level][rng.randrange(12)]
         agency = world["agencies"][unit.pk]
@@ -197,8 +201,15 @@ def generate(world, n: int, now: dt.datetime, connection):
             if rng.random() < 0.2:
                 ratings.append((i, i, ("satisfied", "satisfied", "satisfied", "normal", "not_satisfied")[i % 5], "",
                                 _ts(returned or resolved)))
+    _flush(w, totals, dossiers, processes, items, events, ratings)
+    return totals
 
-    w = Writer(connection)
+
+CHUNK = 250_000
+
+
+def _flush(w, totals, dossiers, processes, items, events, ratings):
+    """Write one chunk (processes before the dossiers and work items that refer to them) and empty the lists."""
     w.write("viewflow_process", ["id", "flow_class", "status", "created", "finished", "data"], processes)
     w.write("workflows_dossier", DOSSIER_COLUMNS, dossiers)
     w.write("workflows_workitem", [
@@ -210,7 +221,10 @@ def generate(world, n: int, now: dt.datetime, connection):
         "id", "dossier_id", "seq", "at", "action", "from_status", "to_status", "data", "prev_hash", "hash", "note",
     ], ((*e, "") for e in events))
     w.write("workflows_satisfactionrating", ["id", "dossier_id", "rating", "comment", "created_at"], ratings)
-    return {"dossiers": n, "work_items": len(items), "events": len(events), "ratings": len(ratings)}
+    for key, rows in (("dossiers", dossiers), ("work_items", items), ("events", events), ("ratings", ratings)):
+        totals[key] += len(rows)
+    for rows in (dossiers, processes, items, events, ratings):
+        rows.clear()
 
 
 DOSSIER_COLUMNS = [
@@ -412,13 +426,13 @@ def rollup_cases(world, now):
         ("[rollups] satisfaction · province · year", lambda: rollups.satisfaction(province_ids, last_year),
          "satisfaction", py),
         ("[rollups] working time avg/p90 · province · year",
-         lambda: rollups.working_time_by_procedure(province_ids, last_year), "working_time", py),
+         lambda: rollups.working_time_by_procedure(world["province"], last_year), "working_time", py),
         ("[rollups] TT01 indicator 2 by agency · province · year",
          lambda: rollups.step_averages(province_ids, last_year), "step_scores", py),
         ("[rollups] delays by agency · province · year",
          lambda: rollups.attribution(province_ids, last_year, "agency"), "delays_by_agency", py),
         ("[rollups] working time avg/p90 · district · month",
-         lambda: rollups.working_time_by_procedure(district_ids, month), "working_time", dm),
+         lambda: rollups.working_time_by_procedure(world["district"], month), "working_time", dm),
         ("[rollups] yearly report · province", lambda: reports.build(world["province"], last_year, now=now),
          "report", py),
         ("[rollups] dashboard page · district supervisor · month",
@@ -435,6 +449,8 @@ def run(argv=None):
     parser.add_argument("--keep", action="store_true", help="keep the database for --reuse")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept database, skip generation")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--load-only", action="store_true", help="generate and keep the database, time nothing")
+    parser.add_argument("--skip-live", action="store_true", help="time only the rollup-served figures")
     args = parser.parse_args(argv)
     n = 100_000 if args.quick else args.dossiers
 
@@ -465,18 +481,21 @@ def run(argv=None):
             loaded = f"{counts} in {time.perf_counter() - t0:.0f} s"
         total = _count(connection)
         print(f"database: {connection.vendor} {_version(connection)}, dossiers: {total:,} ({loaded})")
+        if args.load_only:
+            return
         from workflows import rollups
 
         rollups.RollupState.objects.all().delete()  # live figures first
         print(f"{'query':56s} {'ours ms':>9s} {'hand ms':>9s} {'ratio':>6s} {'queries':>7s}")
-        _time_cases(connection, cases(world, now), args.repeat)
+        if not args.skip_live:
+            _time_cases(connection, cases(world, now), args.repeat)
         t0 = time.perf_counter()
         rows = rollups.refresh(now=now)
         print(f"rollups.refresh(): {rows:,} rows in {time.perf_counter() - t0:.1f} s "
               f"(counts, ratings, steps: units × procedures × months; working-time histogram: ≈ resolved dossiers)")
         _time_cases(connection, rollup_cases(world, now), args.repeat)
     finally:
-        if not args.keep:
+        if not (args.keep or args.load_only):
             connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
 

@@ -12,8 +12,9 @@ figures of `metrics.grouped` follow by sums (left ⇒ received earlier, so):
 - pending overdue = Σ received before M2 with due month before M2 − Σ left before M2 with due month before M2
 
 The other figures have their own tables: `MonthlyRating` (satisfaction), `MonthlyStep`
-(indicator 2 and delays by agency, step or official) and `MonthlyWorkingTime` (a histogram of
-each resolved dossier's working time to 0.01 h: exact average and 90th percentile).
+(indicator 2 and delays by agency, step or official) and `PeriodWorkingTime` (average and
+90th-percentile working time per subtree root, procedure and month, quarter or year: a
+percentile does not merge, so it is ranked once per period the dashboard can ask for).
 
 Rebuilt whole by `refresh()` (nightly, or after a bulk load): a few GROUP BY queries, no loop
 over dossiers. A period is served from rollups only when it ended before the rebuild's
@@ -24,10 +25,10 @@ import datetime as dt
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Case, Count, DateTimeField, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
-__all__ = ["MonthlyCount", "MonthlyRating", "MonthlyStep", "MonthlyWorkingTime", "RollupState"]  # re-exported
+__all__ = ["MonthlyCount", "MonthlyRating", "MonthlyStep", "PeriodWorkingTime", "RollupState"]  # re-exported
 
 MEASURES = ("total", "online", "one_stop", "resolved", "early", "on_time", "late", "withdrawn", "online_late",
             "sup0", "sup1", "outside_supp", "early_nc", "on_time_nc")
@@ -117,27 +118,33 @@ class MonthlyStep(models.Model):
         return f"{self.kind} steps {self.month:%m/%Y} agency {self.agency_id}"
 
 
-class MonthlyWorkingTime(models.Model):
-    """Resolved dossiers by month of resolution and working time in hundredths of an hour (a histogram).
+class PeriodWorkingTime(models.Model):
+    """Working time of resolved dossiers per subtree root, procedure and month, quarter or year of resolution.
 
-    `hundredths` = the dossier's working seconds rounded half up to 0.01 h (NULL: no working
-    time recorded); `seconds` keeps their exact sum for the average. The 90th percentile is
-    read from the histogram: exact, since the figure is shown to 0.01 h and rounding keeps order.
+    One row answers the dashboard's figure for a whole subtree (the unit it is opened on) and a
+    standard period: dossiers, how many have a working time, their exact total seconds (the
+    average) and the nearest-rank 90th percentile in hundredths of an hour (NULL when the
+    ranked dossier has no working time). A percentile does not add up across units or months,
+    so it is computed per (root, period) at `refresh()` instead of merged at read time.
     """
 
-    month = models.DateField()
-    unit = models.ForeignKey("procedures.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
+    MONTH, QUARTER, YEAR = "month", "quarter", "year"
+
+    root = models.ForeignKey("procedures.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
     procedure = models.ForeignKey("procedures.Procedure", on_delete=models.CASCADE, related_name="+")
-    hundredths = models.PositiveIntegerField(null=True)
+    kind = models.CharField(max_length=8)
+    start = models.DateField(help_text="First day of the period (local time).")
     dossiers = models.PositiveIntegerField(default=0)
+    timed = models.PositiveIntegerField(default=0)
     seconds = models.BigIntegerField(null=True)
+    p90_hundredths = models.PositiveIntegerField(null=True)
 
     class Meta:
-        verbose_name = "monthly working time (rollup)"
-        indexes = [models.Index(fields=["unit", "month"], name="rollup_wt_unit_month")]
+        verbose_name = "working time per period (rollup)"
+        indexes = [models.Index(fields=["root", "kind", "start"], name="rollup_wt_root_period")]
 
     def __str__(self):
-        return f"working time {self.month:%m/%Y} unit {self.unit_id}"
+        return f"working time {self.kind} {self.start:%m/%Y} root {self.root_id}"
 
 
 class RollupState(models.Model):
@@ -205,14 +212,14 @@ def refresh(now=None) -> int:
     with transaction.atomic():
         MonthlyCount.objects.all().delete()
         MonthlyCount.objects.bulk_create(rows, batch_size=5000)
-        for model in (MonthlyRating, MonthlyStep, MonthlyWorkingTime):
+        for model in (MonthlyRating, MonthlyStep, PeriodWorkingTime):
             model.objects.all().delete()
             model.objects.bulk_create([r for r in extra if isinstance(r, model)], batch_size=5000)
         RollupState.objects.all().delete()
         RollupState.objects.create(built_at=now, through=_month(now))
     if connection.vendor == "postgresql":  # fresh statistics: the planner sizes its aggregates from them
         with connection.cursor() as cursor:
-            for model in (MonthlyCount, MonthlyRating, MonthlyStep, MonthlyWorkingTime):
+            for model in (MonthlyCount, MonthlyRating, MonthlyStep, PeriodWorkingTime):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
     return len(rows) + len(extra)
 
@@ -264,7 +271,15 @@ def _step_rows(tz) -> list:
 
 
 def _working_time_rows(tz) -> list:
-    """Per resolved dossier its steps' working seconds (as `metrics.working_time_by_procedure`), bucketed."""
+    """`PeriodWorkingTime` rows: one statement ranks the resolved dossiers of every (root, procedure, period).
+
+    Each dossier's working time (the sum of its steps', as `metrics.working_time_by_procedure`)
+    is counted under every unit whose subtree holds its receiving unit and under its month,
+    quarter and year; equal hundredths of an hour are merged before ranking, which keeps the
+    percentile exact at the 0.01 h shown (rounding keeps the order) and shrinks the sort.
+    """
+    from procedures.models import AdministrativeUnit
+
     from . import metrics
     from .models import WorkItem
 
@@ -276,16 +291,44 @@ def _working_time_rows(tz) -> list:
         .exclude(**{f"{dossier}status__in": metrics.LEFT_WITHOUT_DECISION})
         .annotate(end_at=end).filter(end_at__isnull=False).order_by()
         .values("process_id", wt_unit=F(f"{dossier}receiving_unit_id"), wt_proc=F(f"{dossier}procedure_id"),
-                wt_month=TruncMonth("end_at", tzinfo=tz))
+                wt_month=TruncMonth("end_at", tzinfo=tz), wt_quarter=TruncQuarter("end_at", tzinfo=tz),
+                wt_year=TruncYear("end_at", tzinfo=tz))
         .annotate(secs=Sum("working_seconds"))
     )
     inner, params = per_dossier.query.sql_with_params()
-    sql = f"""SELECT per.wt_unit, per.wt_proc, per.wt_month, (per.secs + 18) / 36, COUNT(*), SUM(per.secs)
-              FROM ({inner}) per GROUP BY per.wt_unit, per.wt_proc, per.wt_month, (per.secs + 18) / 36"""
+    unit = AdministrativeUnit._meta.db_table
+    # the unit → subtree-root pairs: u lies under r when r's materialised path prefixes u's
+    sql = f"""
+        WITH roots AS (
+            SELECT u.id AS unit_id, r.id AS root_id FROM {unit} u
+            JOIN {unit} r ON substr(u.path, 1, length(r.path)) = r.path
+        ),
+        kinds AS (SELECT 'month' AS kind UNION ALL SELECT 'quarter' UNION ALL SELECT 'year'),
+        hist AS (
+            SELECT roots.root_id, per.wt_proc AS proc, kinds.kind,
+                   CASE kinds.kind WHEN 'month' THEN per.wt_month WHEN 'quarter' THEN per.wt_quarter
+                        ELSE per.wt_year END AS start,
+                   (per.secs + 18) / 36 AS h, COUNT(*) AS n, SUM(per.secs) AS s
+            FROM ({inner}) per JOIN roots ON roots.unit_id = per.wt_unit CROSS JOIN kinds
+            GROUP BY 1, 2, 3, 4, 5
+        )
+        SELECT c.root_id, c.proc, c.kind, c.start, MAX(c.tot), SUM(c.s),
+               SUM(CASE WHEN c.h IS NOT NULL THEN c.n ELSE 0 END),
+               MIN(CASE WHEN c.cum * 10 >= c.tot * 9 THEN c.h END)
+        FROM (
+            SELECT hist.*,
+                   SUM(n) OVER (PARTITION BY root_id, proc, kind, start ORDER BY h NULLS LAST
+                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,
+                   SUM(n) OVER (PARTITION BY root_id, proc, kind, start) AS tot
+            FROM hist
+        ) c
+        GROUP BY c.root_id, c.proc, c.kind, c.start
+    """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [MonthlyWorkingTime(unit_id=u, procedure_id=p, month=_month_of(m), hundredths=h, dossiers=n, seconds=s)
-                for u, p, m, h, n, s in cursor.fetchall()]
+        return [PeriodWorkingTime(root_id=r, procedure_id=p, kind=k, start=_month_of(m), dossiers=n, seconds=s,
+                                  timed=t, p90_hundredths=h)
+                for r, p, k, m, n, s, t, h in cursor.fetchall()]
 
 
 def _month_of(value) -> dt.date:
@@ -469,28 +512,13 @@ def attribution(unit_ids, period, by: str) -> list[dict]:
     return metrics.finish_attribution(out, by)
 
 
-def working_time_by_procedure(unit_ids, period) -> list[dict]:
-    """`metrics.working_time_by_procedure` from the histogram: the same dossiers, average and p90."""
+def working_time_by_procedure(root, period) -> list[dict]:
+    """`metrics.working_time_by_procedure` for the subtree of `root` and a standard period: one row per procedure."""
     from . import metrics
 
-    buckets = (
-        _in(MonthlyWorkingTime, unit_ids, period).order_by().values("procedure_id", "hundredths")
-        .annotate(n=Sum("dossiers"), s=Sum("seconds"))
+    rows = (
+        PeriodWorkingTime.objects.filter(root=root, kind=period.kind, start=_month(period.start))
+        .values_list("procedure_id", "dossiers", "seconds", "timed", "p90_hundredths")
     )
-    inner, params = buckets.query.sql_with_params()
-    sql = f"""
-        SELECT c.procedure_id, MAX(c.tot), SUM(c.s), SUM(CASE WHEN c.hundredths IS NOT NULL THEN c.n END),
-               MIN(CASE WHEN c.cum * 10 >= c.tot * 9 THEN c.hundredths END)
-        FROM (
-            SELECT h.procedure_id, h.hundredths, h.n, h.s,
-                   SUM(h.n) OVER (PARTITION BY h.procedure_id ORDER BY h.hundredths NULLS LAST
-                                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,
-                   SUM(h.n) OVER (PARTITION BY h.procedure_id) AS tot
-            FROM ({inner}) h
-        ) c
-        GROUP BY c.procedure_id
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [(pid, n, s, timed, None if h is None else h / 100) for pid, n, s, timed, h in cursor.fetchall()]
-    return metrics.finish_working_time(rows)
+    return metrics.finish_working_time([(pid, n, s or 0, timed, None if h is None else h / 100)
+                                        for pid, n, s, timed, h in rows])

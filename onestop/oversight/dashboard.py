@@ -32,7 +32,7 @@ def build(user, unit: AdministrativeUnit, period: metrics.Period, now=None) -> d
         sat_unit = rollups.satisfaction_by(unit_ids, period, "receiving_unit_id")
         satisfaction = rollups.satisfaction(unit_ids, period)
         steps = rollups.step_averages(unit_ids, period)
-        working_times = rollups.working_time_by_procedure(unit_ids, period)
+        working_times = rollups.working_time_by_procedure(unit, period)
     else:
         eval_agency = evaluation.averages(qs, period, "receiving_agency_id")
         eval_unit = evaluation.averages(qs, period, "receiving_unit_id")

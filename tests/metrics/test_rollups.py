@@ -3,13 +3,13 @@ import pytest
 
 from tests.world import at
 from workflows import metrics, rollups
-from workflows.models import Dossier, MonthlyCount, MonthlyRating, MonthlyStep, MonthlyWorkingTime
+from workflows.models import Dossier, MonthlyCount, MonthlyRating, MonthlyStep, PeriodWorkingTime, WorkItem
 
 pytestmark = pytest.mark.django_db
 LATER = at(2026, 5, 10)
 PERIODS = [metrics.Period.of("month", 2026, 2), metrics.Period.of("month", 2026, 3),
            metrics.Period.of("month", 2026, 4), metrics.Period.of("quarter", 2026, 1)]
-ROLLUP_MODELS = (MonthlyCount, MonthlyRating, MonthlyStep, MonthlyWorkingTime)
+ROLLUP_MODELS = (MonthlyCount, MonthlyRating, MonthlyStep, PeriodWorkingTime)
 KEYS = [["receiving_unit_id", "procedure__field_id"], ["receiving_agency_id"], ["receiving_unit_id"]]
 
 
@@ -62,12 +62,15 @@ def test_rollup_satisfaction_equals_the_live_one(march, period):
         assert rollups.satisfaction_by(ids, period, key) == metrics.satisfaction_by(live_qs, period, key)
 
 
-@pytest.mark.parametrize("period", PERIODS, ids=lambda p: f"{p.kind}-{p.number}")
-def test_rollup_working_time_equals_the_live_one(march, period):
-    rollups.refresh(now=LATER)
-    ids = metrics.subtree_ids(march.world.province)
-    live = metrics.working_time_by_procedure(metrics.in_units(Dossier.objects.all(), ids), period)
-    assert rollups.working_time_by_procedure(ids, period) == live
+@pytest.mark.parametrize("root", ["province", "district", "commune"])
+@pytest.mark.parametrize("period", PERIODS + [metrics.Period.of("year", 2026)], ids=lambda p: f"{p.kind}-{p.number}")
+def test_rollup_working_time_equals_the_live_one(march, period, root):
+    rollups.refresh(now=at(2027, 1, 5))  # the year 2026 is covered too
+    unit = getattr(march.world, root)
+    live = metrics.working_time_by_procedure(metrics.in_units(Dossier.objects.all(), metrics.subtree_ids(unit)), period)
+    if period.kind != "month" or period.number == 3:
+        assert live  # resolved dossiers to rank (April has none)
+    assert rollups.working_time_by_procedure(unit, period) == live
 
 
 @pytest.mark.parametrize("by", ["agency", "step", "official"])
@@ -92,7 +95,7 @@ def test_march_from_rollups_is_the_hand_count_of_every_new_figure(march):
     ids, period = metrics.subtree_ids(w.district), metrics.Period.of("month", 2026, 3)
     sat = rollups.satisfaction(ids, period)
     assert (sat["total"], sat["satisfied"], sat["normal"], sat["not_satisfied"]) == (3, 1, 1, 1)
-    times = {r["procedure"]: r for r in rollups.working_time_by_procedure(ids, period)}
+    times = {r["procedure"]: r for r in rollups.working_time_by_procedure(w.district, period)}
     marriage = times["Cấp Giấy xác nhận tình trạng hôn nhân"]
     assert (marriage["dossiers"], marriage["avg_hours"]) == (6, round(288000 / 6 / 3600, 2))
     assert marriage["p90_hours"] == 26.0
@@ -106,21 +109,27 @@ def test_march_from_rollups_is_the_hand_count_of_every_new_figure(march):
 
 
 def test_the_p90_is_the_nearest_rank_dossier_to_the_hundredth_of_an_hour(march):
-    """The histogram keeps p90 exact at the shown precision; a dossier without working time ranks last."""
+    """One row per (subtree root, procedure, period), the percentile ranked over that subtree's dossiers."""
     w = march.world
     rollups.refresh(now=LATER)
-    marriage = MonthlyWorkingTime.objects.filter(procedure=w.commune_proc, month="2026-03-01")
-    # C 7,200 s = 2.00 h; A and K 10,800 s = 3.00 h share a bucket; B 21.00 h; H 25.00 h; D 26.00 h
-    assert sorted((r.hundredths, r.dossiers, r.seconds) for r in marriage) == [
-        (200, 1, 7200), (300, 2, 21600), (2100, 1, 75600), (2500, 1, 90000), (2600, 1, 93600)]
+    rows = PeriodWorkingTime.objects.filter(procedure=w.commune_proc, start="2026-03-01", kind="month")
+    # C 7,200 s = 2.00 h; A and K 10,800 s = 3.00 h; B 21.00 h; H 25.00 h; D 26.00 h: the 6th of 6 is D
+    assert sorted((r.root_id, r.dossiers, r.timed, r.seconds, r.p90_hundredths) for r in rows) == sorted(
+        (u.pk, 6, 6, 288000, 2600) for u in (w.province, w.district, w.commune))
+    quarter = PeriodWorkingTime.objects.get(procedure=w.commune_proc, root=w.district, kind="quarter")
+    assert str(quarter.start) == "2026-01-01" and quarter.dossiers >= 6
     assert metrics.hundredths_of_hour(17) == 0 and metrics.hundredths_of_hour(18) == 1  # half up
-    # a dossier without recorded working time (a NULL bucket) counts, has no time, and ranks last
-    ids, period = metrics.subtree_ids(w.district), metrics.Period.of("month", 2026, 3)
-    MonthlyWorkingTime.objects.create(unit=w.commune, procedure=w.commune_proc, month="2026-03-01", hundredths=None,
-                                      dossiers=1, seconds=None)
-    row = next(r for r in rollups.working_time_by_procedure(ids, period) if r["procedure_id"] == w.commune_proc.pk)
-    assert (row["dossiers"], row["avg_hours"], row["p90_hours"]) == (7, round(288000 / 6 / 3600, 2), 0.0)
-    MonthlyWorkingTime.objects.filter(procedure=w.commune_proc, hundredths=2600).delete()
-    MonthlyWorkingTime.objects.filter(procedure=w.commune_proc, hundredths__isnull=True).delete()
-    row = next(r for r in rollups.working_time_by_procedure(ids, period) if r["procedure_id"] == w.commune_proc.pk)
-    assert (row["dossiers"], row["p90_hours"]) == (5, 25.0)  # without D and the NULL: the 5th of 5 is H
+
+
+def test_a_dossier_without_working_time_counts_and_ranks_last(march):
+    w = march.world
+    WorkItem.objects.filter(process_id=march.D.process_id).update(working_seconds=None)
+    rollups.refresh(now=LATER)
+    period = metrics.Period.of("month", 2026, 3)
+    rows = rollups.working_time_by_procedure(w.district, period)
+    row = next(r for r in rows if r["procedure_id"] == w.commune_proc.pk)
+    # six dossiers, five with a time (288,000 − 93,600 s); the 6th ranked has none, so no p90
+    assert (row["dossiers"], row["avg_hours"], row["p90_hours"]) == (6, round(194400 / 5 / 3600, 2), 0.0)
+    live = metrics.working_time_by_procedure(metrics.in_units(Dossier.objects.all(), metrics.subtree_ids(w.district)),
+                                             period)
+    assert rollups.working_time_by_procedure(w.district, period) == live
