@@ -502,6 +502,9 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)
+    # The lookup secret of an online submission, held only until the message is sent or given
+    # up: `body` keeps it masked, so the record never shows what the dossier stores only hashed.
+    pending_secret = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -59,6 +59,10 @@ def lookup_url(dossier) -> str:
 # --- message texts (plain Vietnamese; no staff names) -------------------------------------
 
 
+#: Stands for the lookup secret in a recorded body; `_send` puts the secret back.
+SECRET_MASK = "••••••"
+
+
 def _when(value) -> str:
     return date_format(timezone.localtime(value), "d/m/Y H:i") if value else ""
 
@@ -86,7 +90,7 @@ def _citizen_text(event: DossierEvent, secret: str = "") -> tuple[str, str] | No
     if event.action not in texts:
         return None
     body = texts[event.action] % {
-        "code": d.code, "counter": counter, "secret": secret, "due": _when(d.due_at),
+        "code": d.code, "counter": counter, "secret": SECRET_MASK if secret else "", "due": _when(d.due_at),
         "reasons": d.outcome_reasons, "items": "; ".join(event.data.get("items", [])),
     }
     subject = _("Hồ sơ %(code)s: %(status)s") % {"code": d.code, "status": d.get_status_display()}
@@ -96,13 +100,13 @@ def _citizen_text(event: DossierEvent, secret: str = "") -> tuple[str, str] | No
 # --- recording and dispatch ---------------------------------------------------------------
 
 
-def _record(*, dossier, event, channel, recipient, subject, body, key) -> Notification | None:
+def _record(*, dossier, event, channel, recipient, subject, body, key, secret="") -> Notification | None:
     """Write the message once; None when a row with this key exists (already recorded)."""
     try:
         with transaction.atomic():
             return Notification.objects.create(
                 dossier=dossier, event=event, channel=channel, recipient=recipient,
-                subject=subject[:255], body=body, idempotency_key=key,
+                subject=subject[:255], body=body, idempotency_key=key, pending_secret=secret,
             )
     except IntegrityError:
         return None
@@ -135,7 +139,7 @@ def notify_citizen(event: DossierEvent, *, secret: str = "") -> list[Notificatio
                                (NotificationChannel.SMS, d.applicant_phone)):
         if recipient:
             n = _record(dossier=d, event=event, channel=channel, recipient=recipient, subject=subject,
-                        body=body, key=f"{event.pk}:{channel}:{recipient}")
+                        body=body, key=f"{event.pk}:{channel}:{recipient}", secret=secret)
             if n is not None:
                 created.append(n)
     _dispatch([n.pk for n in created])
@@ -174,13 +178,14 @@ event_committed.connect(on_event_committed, sender=DossierEvent, dispatch_uid="o
 
 
 def _send(n: Notification):
+    body = n.body.replace(SECRET_MASK, n.pending_secret) if n.pending_secret else n.body
     if n.channel == NotificationChannel.EMAIL:
         EmailMessage(
-            subject=n.subject, body=n.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[n.recipient],
+            subject=n.subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[n.recipient],
             headers={"X-Onestop-Idempotency-Key": n.idempotency_key},
         ).send(fail_silently=False)
     else:
-        send_sms(n.recipient, n.body, idempotency_key=n.idempotency_key)
+        send_sms(n.recipient, body, idempotency_key=n.idempotency_key)
 
 
 def deliver(notification_id: int, *, final: bool) -> str:
@@ -207,7 +212,9 @@ def deliver(notification_id: int, *, final: bool) -> str:
                 n.status = NotificationStatus.FAILED
         else:
             n.status, n.sent_at, n.last_error = NotificationStatus.SENT, timezone.now(), ""
-        n.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+        if n.status != NotificationStatus.PENDING:
+            n.pending_secret = ""  # sent or given up: the secret is not kept
+        n.save(update_fields=["attempts", "last_error", "status", "sent_at", "pending_secret"])
     if error is not None and not final:
         raise error
     return n.status

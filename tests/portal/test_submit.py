@@ -6,11 +6,12 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from workflows import codes, services, uploads
+from workflows import codes, notifications, services, uploads
 from workflows.access import work_items_for
 from workflows.errors import InvalidInput
 from workflows.flows import DossierFlow
 from workflows.models import Dossier, DossierFile, Notification, WorkItem
+from workflows.sms import LoggingSMSBackend
 from workflows.statuses import Status
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,11 @@ def test_a_good_submission_reaches_the_right_counter_and_the_citizen_gets_code_a
     assert len(mail.outbox) == 1 and secret in mail.outbox[0].body and dossier.code in mail.outbox[0].subject
     assert set(Notification.objects.filter(dossier=dossier).values_list("channel", "status")) == {
         ("email", "sent"), ("sms", "sent")}
+    assert secret in LoggingSMSBackend.outbox[0]["text"]
+    # the record keeps the message with the secret masked, and nothing of it once sent
+    for recorded in Notification.objects.filter(dossier=dossier):
+        assert secret not in recorded.body and notifications.SECRET_MASK in recorded.body
+        assert recorded.pending_secret == ""
 
     # The counter accepts it: the clock starts.
     dossier = services.accept_online(dossier, actor=world.clerk)
