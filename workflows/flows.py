@@ -119,6 +119,15 @@ class DossierFlow(flow.Flow):
         return None
 
 
+def eligible_users(agency_id: int, role: str):
+    """Every active member of the agency holding the role: who may hold a step there (for lists).
+
+    The same rule as `eligible_user_ids`, which the engine runs as fixed SQL on every hand-over.
+    """
+    return get_user_model().objects.filter(
+        is_active=True, memberships__agency_id=agency_id, groups__name=role).distinct()
+
+
 def eligible_user_ids(agency_id: int, role: str, only: int | None = None) -> list[int]:
     """Up to two active members of the agency holding the role (or just `only`, if eligible).
 

@@ -92,6 +92,16 @@ class ReturnForm(VersionedForm):
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class WithdrawForm(VersionedForm):
+    """Rút hồ sơ theo yêu cầu của công dân: the citizen's reason is recorded in the audit trail."""
+
+    reason = forms.CharField(
+        label=_("Lý do rút hồ sơ"), max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "autofocus": True, "accesskey": "l"}),
+        error_messages={"required": _("Cần ghi lý do rút hồ sơ.")},
+    )
+
+
 class TrackingBookForm(forms.Form):
     date_from = forms.DateField(label=_("Từ ngày"))
     date_to = forms.DateField(label=_("Đến ngày"))

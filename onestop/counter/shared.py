@@ -98,15 +98,18 @@ def remaining_hours(cal, now, due_at) -> float | None:
     return round(left.total_seconds() / 3600, 1)
 
 
-def perform_action(request, pk, form_class, form_name, call, *, page, done):
+def perform_action(request, pk, form_class, form_name, call, *, page, done, form_kwargs=None):
     """Validate the posted form, call the service with the version the form was drawn from.
 
     `page(request, dossier, bound=..., error=..., status=...)` draws the dossier page again:
     with the form's errors (400), or with the domain error's message and status, the
     dossier as it is now and the user's input kept (a stale form is a 409 Conflict).
+    `form_kwargs(dossier) -> dict`, if given, adds constructor arguments that depend on the
+    dossier (e.g. choices), recomputed for the fresh dossier after an error.
     """
+    extra = form_kwargs or (lambda dossier: {})
     dossier = dossier_or_404(request.user, pk, "receiving_unit")
-    form = form_class(request.POST)
+    form = form_class(request.POST, **extra(dossier))
     if not form.is_valid():
         return page(request, dossier, bound={form_name: form}, status=400)
     try:
@@ -115,7 +118,7 @@ def perform_action(request, pk, form_class, form_name, call, *, page, done):
         fresh = dossier_or_404(request.user, pk, "receiving_unit")
         data = request.POST.copy()
         data["version"] = str(fresh.event_count)  # resubmitting acts, knowingly, on the dossier as it is now
-        kept = form_class(data)
+        kept = form_class(data, **extra(fresh))
         kept.is_valid()
         return page(request, fresh, bound={form_name: kept}, error=error.message, status=error.http_status)
     return done(dossier)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/refuse/", views.refuse, name="refuse"),
     path("dossiers/<int:pk>/supplement-received/", views.supplement_received, name="supplement_received"),
     path("dossiers/<int:pk>/return/", views.return_result, name="return"),
+    path("dossiers/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("dossiers/<int:pk>/forms/<slug:kind>.pdf", views.form_pdf, name="form"),
     path("tracking-book.pdf", views.tracking_book, name="tracking_book"),
 ]

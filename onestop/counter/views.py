@@ -1,4 +1,4 @@
-"""The one-stop counter (Bộ phận Một cửa): receive, refuse, accept online, return results.
+"""The one-stop counter (Bộ phận Một cửa): receive, refuse, accept online, return results, withdraw.
 
 Every change goes through workflows.services; lists start from dossiers_for(user).
 """
@@ -8,18 +8,20 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_fsm import can_proceed, has_transition_perm
 
 from procedures.calendar import load_calendar
 from procedures.models import Agency, Procedure
 from workflows import services
 from workflows.access import agency_ids, dossiers_for
 from workflows.deadlines import legal_deadline
-from workflows.errors import DomainError
+from workflows.errors import DomainError, TransitionNotAllowed
+from workflows.errors import PermissionDenied as DomainPermissionDenied
 from workflows.roles import Role
 from workflows.statuses import Status
 
-from .dossier_page import dossier_context
+from .dossier_page import dossier_context, open_work_item
 from .forms import (
     AcceptOnlineForm,
     ReceiveForm,
@@ -27,6 +29,7 @@ from .forms import (
     ReturnForm,
     SupplementReceivedForm,
     TrackingBookForm,
+    WithdrawForm,
 )
 from .search import search_procedures
 from .shared import dossier_or_404, perform_action, render_pdf_form, role_required
@@ -170,9 +173,15 @@ def receipt(request, pk):
 # --- one dossier at the counter ------------------------------------------------------------------
 
 
+def can_withdraw(dossier, user) -> bool:
+    """Ask the FSM, as the service will: an open status, and a clerk of the receiving agency."""
+    return can_proceed(dossier.withdraw) and has_transition_perm(dossier.withdraw, user)
+
+
 def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
     """The dossier page with its action forms; `bound` keeps the user's input after an error."""
     context = dossier_context(dossier)
+    context["can_withdraw"] = can_withdraw(dossier, request.user)
     version = {"version": dossier.event_count}
     forms_by_name = {
         "accept_form": AcceptOnlineForm(initial=version),
@@ -242,6 +251,39 @@ def return_result(request, pk):
                                expected_version=data["version"])
 
     return _counter_action(request, pk, ReturnForm, "return_form", call, _("Đã trả kết quả hồ sơ %(code)s."))
+
+
+def _withdraw_page(request, dossier, *, bound=None, error=None, status=200):
+    """The withdrawal screen: what stops (status, open work) and the reason; submitting confirms."""
+    form = (bound or {}).get("withdraw_form") or WithdrawForm(initial={"version": dossier.event_count})
+    context = {"dossier": dossier, "form": form, "error": error, "task": open_work_item(dossier),
+               "can_withdraw": can_withdraw(dossier, request.user)}
+    return render(request, "counter/withdraw.html", context, status=status)
+
+
+@clerk_only
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    """Rút hồ sơ theo yêu cầu của công dân: GET shows the confirmation screen, POST records it."""
+    if request.method == "POST":
+        def call(dossier, form):
+            data = form.cleaned_data
+            services.withdraw(dossier, actor=request.user, reason=data["reason"], expected_version=data["version"])
+
+        def done(dossier):
+            messages.success(request, _("Đã ghi nhận công dân rút hồ sơ %(code)s; hồ sơ dừng xử lý.")
+                             % {"code": dossier.code})
+            return redirect("counter:dossier", pk=dossier.pk)
+
+        return perform_action(request, pk, WithdrawForm, "withdraw_form", call, page=_withdraw_page, done=done)
+
+    dossier = dossier_or_404(request.user, pk, "receiving_unit")
+    # Say why up front rather than let the clerk fill in a form the service will refuse.
+    if not can_proceed(dossier.withdraw):
+        return _withdraw_page(request, dossier, error=TransitionNotAllowed.default_message, status=409)
+    if not has_transition_perm(dossier.withdraw, request.user):
+        return _withdraw_page(request, dossier, error=DomainPermissionDenied.default_message, status=403)
+    return _withdraw_page(request, dossier)
 
 
 # --- printed forms (biểu mẫu) ------------------------------------------------------------------

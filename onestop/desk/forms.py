@@ -15,8 +15,35 @@ class AssignForm(VersionedForm):
 
 
 class CompleteForm(VersionedForm):
+    """Hoàn thành bước; optionally name who holds the next step (else the engine decides).
+
+    `holders` are the eligible members of the next step's agency and role (views.next_step_holders);
+    `current_version` is the dossier's event_count when the form is checked.
+    """
+
     note = forms.CharField(label=_("Ý kiến xử lý"), required=False,
                            widget=forms.Textarea(attrs={"rows": 3, "accesskey": "y", "autofocus": True}))
+    # An integer, not a ChoiceField: on a stale form the choices may have moved on, and the
+    # service's Conflict (409) is the truer answer than "not a valid choice".
+    next_assignee = forms.IntegerField(label=_("Chuyển cho cán bộ"), required=False, widget=forms.Select)
+
+    def __init__(self, *args, holders=(), next_step=None, current_version=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.holders = list(holders)
+        self.next_step = next_step
+        self.current_version = current_version
+        self.fields["next_assignee"].widget.choices = [
+            ("", _("— Không chỉ định (hệ thống tự chuyển) —")), *[(h["pk"], h["name"]) for h in self.holders],
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("next_assignee")
+        fresh = self.current_version is None or cleaned.get("version") == self.current_version
+        if chosen is not None and fresh and chosen not in {h["pk"] for h in self.holders}:
+            self.add_error("next_assignee",
+                           _("Người được chuyển không thuộc cơ quan hoặc không có vai trò xử lý bước này."))
+        return cleaned
 
 
 class SupplementForm(VersionedForm):

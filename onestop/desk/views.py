@@ -22,7 +22,7 @@ from onestop.counter.shared import (
 from workflows import services
 from workflows.access import agency_ids, can_take, is_member, work_items_for
 from workflows.errors import PermissionDenied as DomainPermissionDenied
-from workflows.flows import DossierFlow
+from workflows.flows import DossierFlow, eligible_users
 from workflows.models import WorkItem
 from workflows.roles import Role
 from workflows.statuses import Status
@@ -43,9 +43,33 @@ def colleagues_by_slot(user) -> dict[tuple[int, str], list]:
     )
     slots: dict[tuple[int, str], list] = {}
     for pk, username, first, last, agency_id, role in rows:
-        name = f"{last} {first}".strip() or username
-        slots.setdefault((agency_id, role), []).append({"pk": pk, "name": name})
+        slots.setdefault((agency_id, role), []).append({"pk": pk, "name": _display_name(username, first, last)})
     return slots
+
+
+def _display_name(username, first, last) -> str:
+    return f"{last} {first}".strip() or username
+
+
+def next_step_holders(dossier) -> list[dict]:
+    """Who may hold the dossier's next planned step, all of them, in one query.
+
+    The engine's rule (`flows.eligible_users`, checked again by complete_step) applied to the
+    step's agency and role as pinned in the dossier's plan.
+    """
+    if not dossier.has_next_step:
+        return []  # the last step ends in the leader's decision: nobody to hand over to
+    step = dossier.plan[dossier.current_step + 1]
+    rows = (
+        eligible_users(step["agency"], step["role"])
+        .values_list("pk", "username", "first_name", "last_name").order_by("username")
+    )
+    return [{"pk": pk, "name": _display_name(username, first, last)} for pk, username, first, last in rows]
+
+
+def _complete_form_kwargs(dossier) -> dict:
+    next_step = dossier.plan[dossier.current_step + 1] if dossier.has_next_step else None
+    return {"holders": next_step_holders(dossier), "next_step": next_step, "current_version": dossier.event_count}
 
 
 @staff_only
@@ -102,10 +126,12 @@ def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
     task = context["task"]
     version = {"version": dossier.event_count}
     context.update(_permissions(request.user, dossier, task))
+    # The next step's holders cost a query: only when the complete form is shown.
+    complete_kwargs = _complete_form_kwargs(dossier) if context.get("can_complete") else {}
     context.update({
         "claim_form": ClaimForm(initial=version),
         "assign_form": AssignForm(initial=version),
-        "complete_form": CompleteForm(initial=version),
+        "complete_form": CompleteForm(initial=version, **complete_kwargs),
         "supplement_form": SupplementForm(initial=version),
         "extend_form": ExtendForm(initial=version),
         "decide_form": DecideForm(initial=version),
@@ -123,12 +149,13 @@ def dossier_detail(request, pk):
     return _dossier_page(request, dossier_or_404(request.user, pk, "receiving_unit"))
 
 
-def _desk_action(request, pk, form_class, form_name, call, done_message, *, back_to_inbox=False):
+def _desk_action(request, pk, form_class, form_name, call, done_message, *, back_to_inbox=False, form_kwargs=None):
     def done(dossier):
         messages.success(request, done_message % {"code": dossier.code})
         return redirect("desk:index") if back_to_inbox else redirect("desk:dossier", pk=dossier.pk)
 
-    return perform_action(request, pk, form_class, form_name, call, page=_dossier_page, done=done)
+    return perform_action(request, pk, form_class, form_name, call, page=_dossier_page, done=done,
+                          form_kwargs=form_kwargs)
 
 
 @staff_only
@@ -173,10 +200,18 @@ def unassign(request, pk):
 def complete(request, pk):
     def call(dossier, form):
         data = form.cleaned_data
-        services.complete_step(dossier, actor=request.user, note=data["note"], expected_version=data["version"])
+        next_assignee = None  # empty: the engine picks the only eligible member, else the agency's queue
+        if data["next_assignee"] is not None:
+            pk = data["next_assignee"]
+            # A vanished user (only possible on a stale form) stays a bare pk: the service checks
+            # the version first (409), then eligibility (403), so nothing is done on its behalf.
+            next_assignee = get_user_model().objects.filter(pk=pk).first() or get_user_model()(pk=pk)
+        services.complete_step(dossier, actor=request.user, note=data["note"], next_assignee=next_assignee,
+                               expected_version=data["version"])
 
     return _desk_action(request, pk, CompleteForm, "complete_form", call,
-                        _("Đã hoàn thành bước xử lý hồ sơ %(code)s và chuyển bước tiếp theo."), back_to_inbox=True)
+                        _("Đã hoàn thành bước xử lý hồ sơ %(code)s và chuyển bước tiếp theo."), back_to_inbox=True,
+                        form_kwargs=_complete_form_kwargs)
 
 
 @staff_only

@@ -74,3 +74,18 @@ def test_a_leader_assigns_queued_work_and_the_assignee_must_belong_to_the_agency
     dossier = services.unassign(dossier, actor=second)
     dossier = services.start_processing(dossier, actor=w.specialist)
     assert dossier.status == "processing"
+
+
+def test_the_listed_holders_and_the_engine_apply_one_rule(world):
+    """`eligible_users` (lists) and `eligible_user_ids` (the hand-over's fixed SQL) agree."""
+    from tests import factories as f
+    from workflows.flows import eligible_user_ids, eligible_users
+
+    agency = world.justice
+    f.user("second_specialist", "specialist", [agency])
+    f.user("inactive_specialist", "specialist", [agency], is_active=False)
+    f.user("leader_only", "leader", [agency])
+    listed = set(eligible_users(agency.pk, "specialist").values_list("pk", flat=True))
+    assert len(listed) == 2 and set(eligible_user_ids(agency.pk, "specialist")) == listed
+    for pk in listed:
+        assert eligible_user_ids(agency.pk, "specialist", only=pk) == [pk]
