@@ -492,7 +492,7 @@ def run(argv=None):
         t0 = time.perf_counter()
         rows = rollups.refresh(now=now)
         print(f"rollups.refresh(): {rows:,} rows in {time.perf_counter() - t0:.1f} s "
-              f"(counts, ratings, steps: units × procedures × months; working-time histogram: ≈ resolved dossiers)")
+              f"(units × procedures × months; working time: subtree roots × procedures × months, quarters, years)")
         _time_cases(connection, rollup_cases(world, now), args.repeat)
     finally:
         if not (args.keep or args.load_only):
