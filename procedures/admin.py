@@ -1,4 +1,12 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -14,6 +22,7 @@ from .models import (
     RequiredDocument,
     UnitLevel,
 )
+from .versions import publish_new_version
 
 
 @admin.register(UnitLevel)
@@ -69,16 +78,45 @@ class ProcedureStepInline(admin.TabularInline):
     extra = 0
 
 
+class InForceFilter(admin.SimpleListFilter):
+    """Versions by their validity today (a version = a row; see procedures/versions.py)."""
+
+    title = _("hiệu lực")
+    parameter_name = "in_force"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("đang có hiệu lực")), ("upcoming", _("chưa có hiệu lực")),
+                ("ended", _("đã hết hiệu lực"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "yes":
+            return queryset.in_force(today)
+        if self.value() == "upcoming":
+            return queryset.filter(valid_from__gt=today)
+        if self.value() == "ended":
+            return queryset.filter(valid_to__lte=today)
+        return queryset
+
+
+class NewVersionForm(forms.Form):
+    valid_from = forms.DateField(
+        label=_("Ngày áp dụng phiên bản mới"), widget=AdminDateWidget,
+        help_text=_("Phiên bản hiện tại hết hiệu lực từ ngày này."),
+    )
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
     list_display = [
         "code", "name", "field", "level", "time_limit_display", "online_level",
-        "is_one_stop", "is_interlinked",
+        "is_one_stop", "is_interlinked", "valid_from", "valid_to",
     ]
     list_filter = [
-        "level", "online_level", "is_one_stop", "is_interlinked", "time_limit_unit",
+        InForceFilter, "level", "online_level", "is_one_stop", "is_interlinked", "time_limit_unit",
         "supplement_clock_rule", "field",
     ]
+    actions = ["new_version"]
     search_fields = ["code", "name", "field__name"]
     list_select_related = ["field", "level"]
     autocomplete_fields = ["field"]
@@ -97,6 +135,37 @@ class ProcedureAdmin(admin.ModelAdmin):
     @admin.display(description=_("thời hạn"))
     def time_limit_display(self, obj):
         return obj.time_limit_display
+
+    @admin.action(description=_("Tạo phiên bản mới…"), permissions=["add", "change"])
+    def new_version(self, request, queryset):
+        """Ask the date, then publish a new version of each selected procedure (edited afterwards)."""
+        form = NewVersionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            created = []
+            for procedure in queryset:
+                try:
+                    created.append(publish_new_version(procedure, form.cleaned_data["valid_from"]))
+                except ValidationError as exc:
+                    self.message_user(request, f"{procedure.code}: {' '.join(exc.messages)}", messages.ERROR)
+            if created:
+                self.message_user(request, _("Đã tạo %(count)d phiên bản mới.") % {"count": len(created)},
+                                  messages.SUCCESS)
+            if len(created) == 1:  # the usual case: go on to amend the new version
+                return redirect(reverse("admin:procedures_procedure_change", args=[created[0].pk]))
+            return None
+        title = _("Tạo phiên bản mới")
+        return TemplateResponse(request, "admin/procedures/procedure/new_version.html", {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "intro": _("Mỗi thủ tục được chọn có thêm một phiên bản, sao chép cả thành phần hồ sơ và các bước xử "
+                       "lý, có hiệu lực từ ngày dưới đây; phiên bản hiện tại hết hiệu lực từ ngày đó. Hồ sơ đã "
+                       "tiếp nhận vẫn theo phiên bản cũ."),
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "media": self.media + form.media,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
 
 
 @admin.register(CalendarDay)

@@ -6,8 +6,11 @@ The pipeline is `read_rows` → `validate` → `apply`:
 
 - `validate` checks every row against the catalog in memory (a handful of queries in all)
   and returns clean rows plus errors "row N, column X: reason";
-- `apply` upserts by code in one transaction with bulk queries, leaving unchanged rows
-  untouched, so re-importing a file changes nothing.
+- `apply` upserts by version key (code, valid_from) in one transaction with bulk queries,
+  leaving unchanged rows untouched, so re-importing a file changes nothing.
+
+A row is one version of a procedure (docs/decisions/0009-procedure-versions.md): a code may
+have several rows when their validity periods [valid_from, valid_to) do not overlap.
 
 CSV/XLSX imports are all-or-nothing; the national format skips records it cannot read
 unless `strict` (see `import_catalog`).
@@ -25,6 +28,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import F
 
 from procedures import dvcqg
 from procedures.models import (
@@ -39,6 +43,7 @@ from procedures.models import (
     SupplementClockRule,
     TimeLimitUnit,
     UnitLevel,
+    periods_overlap,
 )
 
 NAME_MAX = Procedure._meta.get_field("name").max_length
@@ -85,6 +90,22 @@ class CatalogRow:
     documents: list[tuple]  # (name, copies, form, is_mandatory)
     steps: list[tuple]  # (name, unit_offset, agency_kind_id, role, share_percent)
     keep: set = field(default_factory=set)  # attributes an existing procedure keeps
+
+    @property
+    def updates_open_version(self) -> bool:
+        """A row that keeps the validity (a national record has none) updates the open version."""
+        return "valid_from" in self.keep
+
+
+def _match(row: CatalogRow, versions: list):
+    """The existing version a row updates, or None: the one with its valid_from (or the open one)."""
+    if row.updates_open_version:
+        return next((v for v in versions if v.valid_to is None), None)
+    return next((v for v in versions if v.valid_from == row.values["valid_from"]), None)
+
+
+def _period(start: dt.date | None, end: dt.date | None) -> str:
+    return f"[{start or '…'}, {end or '…'})"
 
 
 @dataclass
@@ -175,6 +196,9 @@ def rows_from_table(table: list[list[str]]) -> list[dict]:
 class _RowErrors(list):
     def add(self, number, column, reason):
         self.append(f"row {number}, column {column}: {reason}")
+
+    def in_row_order(self) -> list[str]:
+        return sorted(self, key=lambda message: int(re.match(r"row (\d+)", message)[1]))
 
 
 def _decimal(text: str) -> Decimal:
@@ -268,7 +292,8 @@ def validate(rows: list[dict]) -> tuple[list[CatalogRow], list[str]]:
     codes_by_field_name = {name: code for code, name in field_names.items()}
     url = URLValidator()
     clean, errors = [], _RowErrors()
-    seen_codes, file_fields = {}, {}  # code → row; field_code → (name, row)
+    dated = []  # rows with a valid code and period, bad or not: each takes its period in the version check
+    file_fields = {}  # field_code → (name, row)
     for row in rows:
         n, before, values = row.get("_row", 0), len(errors), {}
 
@@ -278,9 +303,6 @@ def validate(rows: list[dict]) -> tuple[list[CatalogRow], list[str]]:
         code = get("code")
         if not code or len(code) > 40:
             errors.add(n, "code", "required, at most 40 characters")
-        elif code in seen_codes:
-            errors.add(n, "code", f"'{code}' already in row {seen_codes[code]}")
-        seen_codes.setdefault(code, n)
         values["name"] = get("name")
         if not values["name"] or len(values["name"]) > NAME_MAX:
             errors.add(n, "name", f"required, at most {NAME_MAX} characters")
@@ -359,14 +381,63 @@ def validate(rows: list[dict]) -> tuple[list[CatalogRow], list[str]]:
                 values[column] = _date(get(column))
             except ValueError:
                 errors.add(n, column, f"'{get(column)}' is not a date YYYY-MM-DD")
-        if values.get("valid_from") and values.get("valid_to") and values["valid_to"] <= values["valid_from"]:
+        period_ok = "valid_from" in values and "valid_to" in values
+        if period_ok and values["valid_from"] and values["valid_to"] and values["valid_to"] <= values["valid_from"]:
             errors.add(n, "valid_to", "must be after valid_from")
+            period_ok = False
         documents = _documents(row.get("documents") or "", n, errors)
         steps = _steps(row.get("steps") or "", n, errors, kinds)
+        parsed = CatalogRow(n, code, values, field_code, field_name, documents, steps, set(row.get("_keep", ())))
         if len(errors) == before:
-            clean.append(CatalogRow(n, code, values, field_code, field_name, documents, steps,
-                                    set(row.get("_keep", ()))))
-    return clean, list(errors)
+            clean.append(parsed)
+        if period_ok and code and len(code) <= 40:
+            dated.append(parsed)
+    conflicting = _check_versions(dated, errors)
+    return [row for row in clean if row.number not in conflicting], errors.in_row_order()
+
+
+def _check_versions(rows: list[CatalogRow], errors: _RowErrors) -> set[int]:
+    """Keep the versions of each code disjoint, within the file and with the catalog's other versions.
+
+    A row's period is its own, except for a row that updates the open version and keeps its dates.
+    Returns the numbers of the rows in conflict, each given a row error.
+    """
+    existing = _grouped(Procedure.objects.filter(code__in={row.code for row in rows})
+                        .only("pk", "code", "valid_from", "valid_to"), "code")
+    by_code: dict[str, list[CatalogRow]] = {}
+    for row in rows:
+        by_code.setdefault(row.code, []).append(row)
+    bad = set()
+    for code, group in by_code.items():
+        versions, placed, matched = existing.get(code, []), [], set()
+        for row in group:
+            version = _match(row, versions)
+            if version is None and row.updates_open_version and versions:
+                last = max(v.valid_to for v in versions)
+                errors.add(row.number, "valid_to", f"every version of '{code}' has ended (the last on {last}); "
+                                                   "the record has no date to start a new one")
+                bad.add(row.number)
+                continue
+            start, end = ((version.valid_from, version.valid_to) if version and row.updates_open_version
+                          else (row.values["valid_from"], row.values["valid_to"]))
+            earlier = next((p for p in placed if periods_overlap(p[1], p[2], start, end)), None)
+            if earlier:
+                errors.add(row.number, "code", f"'{code}' already in row {earlier[0].number} for an overlapping "
+                                               f"period: {_period(*earlier[1:])} and {_period(start, end)}")
+                bad.add(row.number)
+                continue
+            placed.append((row, start, end))
+            if version is not None:
+                matched.add(version.pk)
+        for row, start, end in placed:
+            clash = next((v for v in versions
+                          if v.pk not in matched and periods_overlap(v.valid_from, v.valid_to, start, end)), None)
+            if clash is not None:
+                errors.add(row.number, "valid_from",
+                           f"{_period(start, end)} overlaps the version of '{code}' valid "
+                           f"{_period(clash.valid_from, clash.valid_to)}, which is not in this file")
+                bad.add(row.number)
+    return bad
 
 
 # --- Applying ----------------------------------------------------------------------------
@@ -392,45 +463,60 @@ def _grouped(queryset, key: str) -> dict[int, list]:
 
 
 def apply(clean: list[CatalogRow]) -> ImportResult:
-    """Upsert the rows by code in one transaction; rows whose values are unchanged are not written."""
+    """Upsert the rows by version in one transaction; rows whose values are unchanged are not written.
+
+    A row updates the version of its code with its valid_from (a row keeping the validity: the
+    open version), else creates one. `validate` has checked that the periods stay disjoint.
+    """
     result = ImportResult()
     with transaction.atomic():
         field_ids = _ensure_fields(clean)
-        existing = Procedure.objects.in_bulk([row.code for row in clean], field_name="code")
-        new, changed, touched = [], [], set()
+        existing = _grouped(Procedure.objects.filter(code__in={row.code for row in clean}), "code")
+        new, changed, touched, targets = [], [], set(), []  # targets: (row, its procedure)
         for row in clean:
             values = {**row.values, "field_id": field_ids[row.field_code]}
-            proc = existing.get(row.code)
+            proc = _match(row, existing.get(row.code, []))
             if proc is None:
-                new.append(Procedure(code=row.code, **values))
+                proc = Procedure(code=row.code, **values)
+                new.append(proc)
+                targets.append((row, proc))
                 continue
+            targets.append((row, proc))
             diff = [k for k in SCALARS if k not in row.keep and getattr(proc, k) != values[k]]
             for k in diff:
                 setattr(proc, k, values[k])
             if diff:
                 changed.append(proc)
-                touched.add(row.code)
-        Procedure.objects.bulk_create(new)
+                touched.add(proc.pk)
+        # Updates first: one of them may close the open version a new row succeeds
+        # (one open version per code is a database constraint).
         Procedure.objects.bulk_update(changed, SCALARS, batch_size=500)
-        ids = dict(Procedure.objects.filter(code__in=[row.code for row in clean]).values_list("code", "id"))
-        old_docs = _grouped(RequiredDocument.objects.filter(procedure_id__in=ids.values()), "procedure_id")
-        old_steps = _grouped(ProcedureStep.objects.filter(procedure_id__in=ids.values()), "procedure_id")
+        Procedure.objects.bulk_create(new)
+        if any(p.pk is None for p in new):  # a backend that does not return ids from bulk inserts
+            ids = {(c, start): pk for pk, c, start in Procedure.objects.filter(code__in={p.code for p in new})
+                   .values_list("pk", "code", "valid_from")}
+            for p in new:
+                p.pk = ids[(p.code, p.valid_from)]
+        created = {p.pk for p in new}
+        pks = [proc.pk for _row, proc in targets]
+        old_docs = _grouped(RequiredDocument.objects.filter(procedure_id__in=pks), "procedure_id")
+        old_steps = _grouped(ProcedureStep.objects.filter(procedure_id__in=pks), "procedure_id")
         docs_of, steps_of, add_docs, add_steps = set(), set(), [], []
-        for row in clean:
-            pk = ids[row.code]
+        for row, proc in targets:
+            pk = proc.pk
             current = [(d.name, d.copies, d.form, d.is_mandatory) for d in old_docs.get(pk, [])]
             if current != row.documents:
                 docs_of.add(pk)
-                touched.add(row.code)
+                touched.add(pk)
                 add_docs += [RequiredDocument(procedure_id=pk, order=i, name=name, copies=copies, form=form,
                                               is_mandatory=mandatory)
                              for i, (name, copies, form, mandatory) in enumerate(row.documents, start=1)]
             current = [(s.name, s.unit_offset, s.agency_kind_id, s.role, s.share_percent)
                        for s in old_steps.get(pk, [])]
-            keep_steps = "steps" in row.keep and row.code in existing
+            keep_steps = "steps" in row.keep and pk not in created
             if current != row.steps and not keep_steps:
                 steps_of.add(pk)
-                touched.add(row.code)
+                touched.add(pk)
                 add_steps += [ProcedureStep(procedure_id=pk, order=i, name=name, unit_offset=offset,
                                             agency_kind_id=kind, role=role, share_percent=share)
                               for i, (name, offset, kind, role, share) in enumerate(row.steps, start=1)]
@@ -439,7 +525,7 @@ def apply(clean: list[CatalogRow]) -> ImportResult:
         RequiredDocument.objects.bulk_create(add_docs, batch_size=500)
         ProcedureStep.objects.bulk_create(add_steps, batch_size=500)
     result.created = len(new)
-    result.updated = len(touched - {p.code for p in new})
+    result.updated = len(touched - created)
     result.unchanged = len(clean) - result.created - result.updated
     return result
 
@@ -546,9 +632,10 @@ def _one_line(text: str) -> str:
 
 
 def export_rows() -> list[list[str]]:
-    """The catalog as CSV rows (header first), ordered by code."""
+    """The catalog as CSV rows (header first): every version, ordered by code and valid_from."""
     procedures = (Procedure.objects.select_related("field", "level", "competent_agency_kind")
-                  .prefetch_related("documents", "steps__agency_kind").order_by("code"))
+                  .prefetch_related("documents", "steps__agency_kind")
+                  .order_by("code", F("valid_from").asc(nulls_first=True)))
     table = [COLUMNS]
     for p in procedures:
         documents = "\n".join(f"{_one_line(d.name)} | {d.copies} | {d.form} | {int(d.is_mandatory)}"

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Subquery, Value
+from django.db.models import F, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,16 @@ class ValidityQuerySet(models.QuerySet):
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
             Q(valid_to__isnull=True) | Q(valid_to__gt=day),
         )
+
+
+def periods_overlap(a_from: dt.date | None, a_to: dt.date | None,
+                    b_from: dt.date | None, b_to: dt.date | None) -> bool:
+    """Whether two validity periods [from, to) share a day; None is unbounded on that side."""
+    return (a_to is None or b_from is None or b_from < a_to) and (b_to is None or a_from is None or a_from < b_to)
+
+
+def _date_text(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
 
 
 class UnitLevel(models.Model):
@@ -215,10 +225,22 @@ class SupplementClockRule(models.TextChoices):
     PAUSE = "pause", _("tạm dừng trong thời gian chờ bổ sung")
 
 
-class Procedure(models.Model):
-    """An administrative procedure (thủ tục hành chính) as published in the national catalog."""
+class ProcedureQuerySet(ValidityQuerySet):
+    def version_of(self, code: str, on: dt.date | None = None) -> "Procedure | None":
+        """The version of a procedure code in force on a date (today by default), or None."""
+        return self.in_force(on).filter(code=code).first()
 
-    code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
+
+class Procedure(models.Model):
+    """An administrative procedure (thủ tục hành chính) as published in the national catalog.
+
+    A row is one *version* (phiên bản) of a national code: an amended procedure gets a new row
+    from the day the amendment applies (`procedures.versions.publish_new_version`), so dossiers
+    received earlier keep pointing at the version they were received under. The versions of a
+    code have disjoint validity periods [valid_from, valid_to) (docs/decisions/0009).
+    """
+
+    code = models.CharField(_("mã thủ tục"), max_length=40, db_index=True)
     name = models.CharField(_("tên thủ tục"), max_length=1500)
     field = models.ForeignKey(Field, on_delete=models.PROTECT, verbose_name=_("lĩnh vực"))
     level = models.ForeignKey(
@@ -262,16 +284,59 @@ class Procedure(models.Model):
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hết hiệu lực từ"), null=True, blank=True)
 
-    objects = ValidityQuerySet.as_manager()
+    objects = ProcedureQuerySet.as_manager()
 
     class Meta:
-        ordering = ["code"]
+        ordering = ["code", F("valid_from").asc(nulls_first=True)]
         verbose_name = _("thủ tục hành chính")
         verbose_name_plural = _("thủ tục hành chính")
         indexes = [models.Index(fields=["level", "field"])]
+        # The database's guard for disjoint versions (clean() checks the overlap itself): one
+        # version without an end, one without a start, one per start date. Two versions that
+        # break any of these always overlap.
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=Q(valid_to__isnull=True),
+                                    name="procedure_one_open_version"),
+            models.UniqueConstraint(fields=["code"], condition=Q(valid_from__isnull=True),
+                                    name="procedure_one_unstarted_version"),
+            models.UniqueConstraint(fields=["code", "valid_from"], condition=Q(valid_from__isnull=False),
+                                    name="procedure_code_valid_from"),
+        ]
 
     def __str__(self):
         return f"{self.code} – {self.name}"
+
+    def clean(self):
+        if self.valid_from and self.valid_to and self.valid_to <= self.valid_from:
+            raise ValidationError({"valid_to": _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")})
+        clash = self.overlapping_versions().first() if self.code else None
+        if clash is not None:
+            raise ValidationError(
+                _("Thời gian hiệu lực trùng với một phiên bản khác của thủ tục %(code)s "
+                  "(hiệu lực từ %(start)s, hết hiệu lực từ %(end)s).")
+                % {"code": self.code, "start": _date_text(clash.valid_from), "end": _date_text(clash.valid_to)},
+                code="overlap",
+            )
+
+    def validate_constraints(self, exclude=None):
+        # Every constraint of this model is a version constraint, and clean() reports the same
+        # conflict as an overlap with the dates: checking both would say it twice.
+        super().validate_constraints(exclude={*(exclude or ()), "code"})
+
+    def versions(self):
+        """All versions of this procedure's code, oldest first (this one included)."""
+        return type(self).objects.filter(code=self.code).order_by(F("valid_from").asc(nulls_first=True))
+
+    def overlapping_versions(self):
+        """Other versions of the code whose validity period shares a day with this one's."""
+        others = type(self).objects.filter(code=self.code)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        if self.valid_to:
+            others = others.filter(Q(valid_from__isnull=True) | Q(valid_from__lt=self.valid_to))
+        if self.valid_from:
+            others = others.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=self.valid_from))
+        return others.order_by(F("valid_from").asc(nulls_first=True))
 
     @property
     def time_limit_display(self) -> str:

@@ -231,8 +231,13 @@ def resolve_plan(procedure: Procedure, agency: Agency) -> list[dict]:
 
 def _new_dossier(*, procedure, agency, applicant: Applicant, documents, channel, now,
                  status: str) -> tuple[Dossier, str]:
-    if procedure.valid_to and procedure.valid_to <= timezone.localtime(now).date():
+    day = timezone.localtime(now).date()
+    if procedure.valid_to and procedure.valid_to <= day:
         raise InvalidInput(_("Thủ tục đã hết hiệu lực."))
+    if procedure.valid_from and procedure.valid_from > day:
+        # A version published ahead of its date (procedures.versions): the current one applies until then.
+        raise InvalidInput(_("Phiên bản thủ tục này chỉ có hiệu lực từ ngày %(date)s.")
+                           % {"date": procedure.valid_from.strftime("%d/%m/%Y")})
     if agency.unit.level_id != procedure.level_id:
         raise InvalidInput(_("Thủ tục không thuộc cấp tiếp nhận của đơn vị này."))
     if not (applicant.name or "").strip():
