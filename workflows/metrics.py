@@ -526,7 +526,9 @@ def attribution_live(unit_ids, period: Period, by: str, now=None) -> list[dict]:
     now = now or timezone.now()
     keys = {
         "agency": ["agency_id", "agency__name"],
-        "step": ["process__dossier__procedure__code", "process__dossier__procedure__name", "step_index"],
+        # by procedure version (its id): two versions of a code may have different steps
+        "step": ["process__dossier__procedure_id", "process__dossier__procedure__code",
+                 "process__dossier__procedure__name", "step_index"],
         "official": ["owner_id", "owner__username", "owner__first_name", "owner__last_name"],
     }[by]
     over = Case(
@@ -559,18 +561,18 @@ def finish_attribution(rows: list[dict], by: str) -> list[dict]:
     step_names = _step_names(rows) if by == "step" else {}
     for r in rows:
         if by == "step":
-            r["step_name"] = step_names.get((r["process__dossier__procedure__code"], r["step_index"]), "")
+            r["step_name"] = step_names.get((r["process__dossier__procedure_id"], r["step_index"]), "")
         r["over_hours"] = round((r["over_seconds"] or 0) / 3600, 2)
         r["late_rate"] = round(100.0 * r["late_steps"] / r["steps"], 1) if r["steps"] else None
     return rows
 
 
 def _step_names(rows) -> dict:
-    codes = {r["process__dossier__procedure__code"] for r in rows}
+    ids = {r["process__dossier__procedure_id"] for r in rows}
     return {
-        (code, order - 1): name
-        for code, order, name in ProcedureStep.objects.filter(procedure__code__in=codes)
-        .values_list("procedure__code", "order", "name")
+        (pid, order - 1): name
+        for pid, order, name in ProcedureStep.objects.filter(procedure_id__in=ids)
+        .values_list("procedure_id", "order", "name")
     }
 
 

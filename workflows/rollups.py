@@ -486,7 +486,8 @@ def step_averages(unit_ids, period) -> dict:
 
 ATTRIBUTION_KEYS = {  # the live key → the rollup column
     "agency": (MonthlyStep.STEP, {"agency_id": "agency_id", "agency__name": "agency__name"}),
-    "step": (MonthlyStep.STEP, {"process__dossier__procedure__code": "procedure__code",
+    "step": (MonthlyStep.STEP, {"process__dossier__procedure_id": "procedure_id",
+                                "process__dossier__procedure__code": "procedure__code",
                                 "process__dossier__procedure__name": "procedure__name",
                                 "step_index": "step_index"}),
     "official": (MonthlyStep.OFFICIAL, {"owner_id": "owner_id", "owner__username": "owner__username",

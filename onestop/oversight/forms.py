@@ -60,7 +60,17 @@ class DelayForm(ScopeForm):
         super().__init__(data, units=units, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(unit__in=units).order_by("unit__path", "name")
         level_ids = units.values("level_id")
-        self.fields["procedure"].queryset = Procedure.objects.filter(level_id__in=level_ids).order_by("code")
+        # every version (old dossiers stay on theirs), told apart by the date it took effect
+        self.fields["procedure"].queryset = Procedure.objects.filter(level_id__in=level_ids).order_by(
+            "code", "valid_from")
+        self.fields["procedure"].label_from_instance = _version_label
         self.fields["official"].queryset = (
             get_user_model().objects.filter(memberships__agency__unit__in=units).distinct().order_by("username")
         )
+
+
+def _version_label(procedure) -> str:
+    if procedure.valid_from is None:
+        return str(procedure)
+    return _("%(procedure)s (hiệu lực từ %(date)s)") % {
+        "procedure": procedure, "date": procedure.valid_from.strftime("%d/%m/%Y")}
