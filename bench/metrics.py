@@ -347,7 +347,6 @@ def _hand(connection, name, params):
 
 
 def cases(world, now):
-    from django.contrib.auth import get_user_model
 
     from onestop.oversight import dashboard
     from workflows import evaluation, metrics, reports
@@ -359,8 +358,7 @@ def cases(world, now):
     district_ids = metrics.subtree_ids(world["district"])
     qs_p = metrics.in_units(Dossier.objects.all(), province_ids)
     qs_d = metrics.in_units(Dossier.objects.all(), district_ids)
-    admin = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
-        "bench_admin", password="bench-admin-pw-1")
+    admin = _bench_admin()
 
     def params(period, ids):
         return {"s": period.start, "e": period.end, "a": period.as_of(now), "units": ids}
@@ -396,7 +394,6 @@ def cases(world, now):
 
 def rollup_cases(world, now):
     """The same counts served from the monthly rollups (after `rollups.refresh`)."""
-    from django.contrib.auth import get_user_model
 
     from onestop.oversight import dashboard
     from workflows import metrics, reports, rollups
@@ -405,7 +402,7 @@ def rollup_cases(world, now):
     month = metrics.Period.of("month", now.year - 1, 11)
     province_ids = metrics.subtree_ids(world["province"])
     district_ids = metrics.subtree_ids(world["district"])
-    admin = get_user_model().objects.filter(is_superuser=True).first()
+    admin = _bench_admin()
 
     def params(period, ids):
         return {"s": period.start, "e": period.end, "a": period.as_of(now), "units": ids}
@@ -451,6 +448,7 @@ def run(argv=None):
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--load-only", action="store_true", help="generate and keep the database, time nothing")
     parser.add_argument("--skip-live", action="store_true", help="time only the rollup-served figures")
+    parser.add_argument("--no-refresh", action="store_true", help="with --reuse: keep the rollups already built")
     args = parser.parse_args(argv)
     n = 100_000 if args.quick else args.dossiers
 
@@ -485,14 +483,17 @@ def run(argv=None):
             return
         from workflows import rollups
 
-        rollups.RollupState.objects.all().delete()  # live figures first
+        keep = args.no_refresh and rollups.RollupState.objects.exists()
+        if not keep:
+            rollups.RollupState.objects.all().delete()  # live figures first
         print(f"{'query':56s} {'ours ms':>9s} {'hand ms':>9s} {'ratio':>6s} {'queries':>7s}")
-        if not args.skip_live:
+        if not (args.skip_live or keep):
             _time_cases(connection, cases(world, now), args.repeat)
-        t0 = time.perf_counter()
-        rows = rollups.refresh(now=now)
-        print(f"rollups.refresh(): {rows:,} rows in {time.perf_counter() - t0:.1f} s "
-              f"(units × procedures × months; working time: subtree roots × procedures × months, quarters, years)")
+        if not keep:
+            t0 = time.perf_counter()
+            rows = rollups.refresh(now=now)
+            print(f"rollups.refresh(): {rows:,} rows in {time.perf_counter() - t0:.1f} s "
+                  f"(units × procedures × months; working time: subtree roots × procedures × months, quarters, years)")
         _time_cases(connection, rollup_cases(world, now), args.repeat)
     finally:
         if not (args.keep or args.load_only):
@@ -513,6 +514,14 @@ def _time_cases(connection, case_list, repeat):
         else:
             print(f"{label:56s} {ours:9.1f} {'':>9s} {'':>6s} {len(captured):7d}")
         sys.stdout.flush()
+
+
+def _bench_admin():
+    """The province-wide viewer of the dashboard cases (created on first use, also with --skip-live)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    return users.filter(is_superuser=True).first() or users.create_superuser("bench_admin", password="bench-admin-pw-1")
 
 
 def reuse_world():
