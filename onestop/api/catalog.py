@@ -69,7 +69,7 @@ class ProcedureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Procedure
         fields = ["id", "code", "name", "field", "level", "time_limit", "time_limit_value", "time_limit_unit",
-                  "fee_amount", "fee_note", "online_level", "is_one_stop", "is_interlinked"]
+                  "fee_amount", "fee_note", "online_level", "is_one_stop", "is_interlinked", "valid_from", "valid_to"]
 
 
 class ProcedureDetailSerializer(ProcedureSerializer):
@@ -138,10 +138,20 @@ class ProcedureFilter(django_filters.FilterSet):
     field = django_filters.NumberFilter(field_name="field_id")
     online_level = django_filters.ChoiceFilter(choices=OnlineLevel.choices)
     q = django_filters.CharFilter(method="search", help_text=_("Tìm theo tên hoặc mã thủ tục"))
+    on = django_filters.DateFilter(
+        method="in_force_on", help_text=_("Phiên bản có hiệu lực vào ngày này (YYYY-MM-DD; mặc định: hôm nay)"),
+    )
 
     class Meta:
         model = Procedure
-        fields = ["unit", "level", "field", "online_level", "q"]
+        fields = ["unit", "level", "field", "online_level", "q", "on"]
+
+    def filter_queryset(self, queryset):
+        # one version per code: the one in force on `on`, today when not given
+        return super().filter_queryset(queryset.in_force(self.form.cleaned_data.get("on")))
+
+    def in_force_on(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, also when the parameter is absent
 
     def for_unit(self, queryset, name, value: int):
         return queryset.filter(level_id=value.level_id)
@@ -185,12 +195,12 @@ class FieldViewSet(_Catalog):
 
 
 class ProcedureViewSet(_Catalog):
-    """Thủ tục hành chính đang có hiệu lực, với thành phần hồ sơ và quy trình."""
+    """Thủ tục hành chính (phiên bản có hiệu lực vào một ngày, mặc định hôm nay), với thành phần hồ sơ và quy trình."""
 
     filterset_class = ProcedureFilter
 
     def get_queryset(self):
-        qs = Procedure.objects.in_force().select_related("field", "level").order_by("code", "pk")
+        qs = Procedure.objects.select_related("field", "level").order_by("code", "pk")  # in force: ProcedureFilter
         if self.action == "retrieve":
             qs = qs.prefetch_related(
                 "documents", Prefetch("steps", queryset=ProcedureStep.objects.select_related("agency_kind")),

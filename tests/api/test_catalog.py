@@ -90,3 +90,26 @@ def test_expired_procedures_are_not_in_the_catalog(api, world):
     f.procedure(code="7.000001", valid_to=dt.date(2020, 1, 1))
     codes = [p["code"] for p in api().get("/api/catalog/procedures/").json()["results"]]
     assert "7.000001" not in codes
+
+
+def test_procedures_show_the_version_in_force_on_a_date(api, world):
+    from procedures.versions import publish_new_version
+
+    old = world.commune_proc
+    new = publish_new_version(old, dt.date(2025, 7, 1), time_limit_value=5)
+    client = api()
+
+    def version(on=None):
+        params = {"q": old.code, **({"on": on} if on else {})}
+        rows = [r for r in client.get("/api/catalog/procedures/", params).json()["results"] if r["code"] == old.code]
+        assert len(rows) == 1  # one version per code and date
+        return rows[0]
+
+    before, after = version("2025-06-30"), version("2025-07-01")
+    assert (before["id"], before["valid_to"]) == (old.pk, "2025-07-01")
+    assert (after["id"], after["valid_from"], after["time_limit_value"]) == (new.pk, "2025-07-01", "5.0")
+    assert version()["id"] == new.pk  # today
+    assert client.get(f"/api/catalog/procedures/{old.pk}/").status_code == 404  # ended: not today's
+    assert client.get(f"/api/catalog/procedures/{old.pk}/", {"on": "2025-01-15"}).status_code == 200
+    bad = client.get("/api/catalog/procedures/", {"on": "30/06/2025"})
+    assert bad.status_code == 400 and "on" in str(bad.json())
