@@ -128,11 +128,9 @@ class PeriodWorkingTime(models.Model):
     so it is computed per (root, period) at `refresh()` instead of merged at read time.
     """
 
-    MONTH, QUARTER, YEAR = "month", "quarter", "year"
-
     root = models.ForeignKey("procedures.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
     procedure = models.ForeignKey("procedures.Procedure", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=8)
+    kind = models.CharField(max_length=8)  # metrics.Period.kind: month, quarter or year
     start = models.DateField(help_text="First day of the period (local time).")
     dossiers = models.PositiveIntegerField(default=0)
     timed = models.PositiveIntegerField(default=0)

@@ -17,7 +17,7 @@ class AssignForm(VersionedForm):
 class CompleteForm(VersionedForm):
     """Hoàn thành bước; optionally name who holds the next step (else the engine decides).
 
-    `holders` are the eligible members of the next step's agency and role (views.next_step_holders);
+    `holders` are the eligible members of the next step's agency and role (views.step_holders);
     `current_version` is the dossier's event_count when the form is checked.
     """
 

@@ -51,15 +51,12 @@ def _display_name(username, first, last) -> str:
     return f"{last} {first}".strip() or username
 
 
-def next_step_holders(dossier) -> list[dict]:
-    """Who may hold the dossier's next planned step, all of them, in one query.
+def step_holders(step: dict) -> list[dict]:
+    """Who may hold a planned step, all of them, in one query.
 
     The engine's rule (`flows.eligible_users`, checked again by complete_step) applied to the
     step's agency and role as pinned in the dossier's plan.
     """
-    if not dossier.has_next_step:
-        return []  # the last step ends in the leader's decision: nobody to hand over to
-    step = dossier.plan[dossier.current_step + 1]
     rows = (
         eligible_users(step["agency"], step["role"])
         .values_list("pk", "username", "first_name", "last_name").order_by("username")
@@ -68,8 +65,10 @@ def next_step_holders(dossier) -> list[dict]:
 
 
 def _complete_form_kwargs(dossier) -> dict:
+    # the last step ends in the leader's decision: nobody to hand over to
     next_step = dossier.plan[dossier.current_step + 1] if dossier.has_next_step else None
-    return {"holders": next_step_holders(dossier), "next_step": next_step, "current_version": dossier.event_count}
+    return {"holders": step_holders(next_step) if next_step else [], "next_step": next_step,
+            "current_version": dossier.event_count}
 
 
 @staff_only
@@ -200,12 +199,10 @@ def unassign(request, pk):
 def complete(request, pk):
     def call(dossier, form):
         data = form.cleaned_data
-        next_assignee = None  # empty: the engine picks the only eligible member, else the agency's queue
-        if data["next_assignee"] is not None:
-            pk = data["next_assignee"]
-            # A vanished user (only possible on a stale form) stays a bare pk: the service checks
-            # the version first (409), then eligibility (403), so nothing is done on its behalf.
-            next_assignee = get_user_model().objects.filter(pk=pk).first() or get_user_model()(pk=pk)
+        # empty: the engine picks the only eligible member, else the agency's queue. The engine
+        # needs only the pk and checks it (version first: 409, then eligibility: 403).
+        chosen = data["next_assignee"]
+        next_assignee = None if chosen is None else get_user_model()(pk=chosen)
         services.complete_step(dossier, actor=request.user, note=data["note"], next_assignee=next_assignee,
                                expected_version=data["version"])
 
