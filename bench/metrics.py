@@ -349,7 +349,7 @@ def _hand(connection, name, params):
 def cases(world, now):
 
     from onestop.oversight import dashboard
-    from workflows import evaluation, metrics, reports
+    from reporting import evaluation, metrics, reports
     from workflows.models import Dossier
 
     last_year = metrics.Period.of("year", now.year - 1)
@@ -396,7 +396,7 @@ def rollup_cases(world, now):
     """The same counts served from the monthly rollups (after `rollups.refresh`)."""
 
     from onestop.oversight import dashboard
-    from workflows import metrics, reports, rollups
+    from reporting import metrics, reports, rollups
 
     last_year = metrics.Period.of("year", now.year - 1)
     month = metrics.Period.of("month", now.year - 1, 11)
@@ -481,7 +481,7 @@ def run(argv=None):
         print(f"database: {connection.vendor} {_version(connection)}, dossiers: {total:,} ({loaded})")
         if args.load_only:
             return
-        from workflows import rollups
+        from reporting import rollups
 
         keep = args.no_refresh and rollups.RollupState.objects.exists()
         if not keep:

@@ -18,6 +18,8 @@ app.autodiscover_tasks()
 # The deadline scan every 10 minutes. It compares deadlines with the current time and
 # records each crossing once, so a missed or late run only delays alerts. With the
 # DatabaseScheduler (settings) this entry is copied to the database, where admins can edit it.
+# Entries name tasks, not modules: the scan (notifications/tasks.py) keeps its engine-era name
+# so that entries already in the database keep working.
 app.conf.beat_schedule = {
     "deadline-scan": {
         "task": "workflows.tasks.scan_deadlines",

@@ -1,9 +1,10 @@
 """Settings for onestop, read from the environment with safe defaults.
 
 Embedded default (no environment): SQLite under var/, Celery eager, console email,
-DEBUG on. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and
-CELERY_BROKER_URL (see docs/deploy.md).
+DEBUG on. Production sets DEBUG=0, SECRET_KEY, ONESTOP_LOOKUP_KEY, ALLOWED_HOSTS, SITE_URL,
+DATABASE_URL and CELERY_BROKER_URL (see docs/deploy.md).
 """
+import hashlib
 from pathlib import Path
 
 import dj_database_url
@@ -26,6 +27,19 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
+# The citizens' lookup key: hashes the secret printed on receipts and signs their QR links
+# (workflows/codes.py). Kept apart from SECRET_KEY so either can be rotated alone; the first key
+# hashes and signs, every key verifies (docs/decisions/0010-lookup-key-rotation.md).
+# With DEBUG off a missing or weak key refuses to start (below, after SECRET_KEY's checks).
+_lookup_key = env_str("ONESTOP_LOOKUP_KEY")
+_old_lookup_keys = env_list("ONESTOP_LOOKUP_OLD_KEYS", [])
+if not _lookup_key and DEBUG:
+    # Derived from the development SECRET_KEY; a demo database made before the lookup key
+    # existed hashed and signed with SECRET_KEY itself, so that stays an old key.
+    _lookup_key = hashlib.sha256(f"onestop.lookup:{SECRET_KEY}".encode()).hexdigest()
+    _old_lookup_keys = env_list("ONESTOP_LOOKUP_OLD_KEYS", [SECRET_KEY])
+ONESTOP_LOOKUP_KEYS = [_lookup_key, *[key for key in _old_lookup_keys if key != _lookup_key]]
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -42,6 +56,10 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "procedures",
     "workflows",
+    "notifications",
+    "reporting",
+    "documents",
+    "demo",
     # REST API and login hardening (onestop/api)
     "rest_framework",
     "rest_framework.authtoken",
@@ -169,12 +187,12 @@ ONESTOP = {
     "AT_RISK_WORKING_HOURS": env_int("ONESTOP_AT_RISK_WORKING_HOURS", 8),
 }
 
-# --- uploads and notifications (onestop/portal, workflows/notifications.py) --------------
+# --- uploads and notifications (onestop/portal, notifications/) --------------------------
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Dotted path of the SMS backend class; the demo logs messages instead of sending them.
-SMS_BACKEND = env_str("SMS_BACKEND", "workflows.sms.LoggingSMSBackend")
+SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.LoggingSMSBackend")
 PORTAL_LOOKUP_MAX_FAILURES = env_int("PORTAL_LOOKUP_MAX_FAILURES", 10)  # per address per 15 minutes
 # Reverse proxies that append to X-Forwarded-For in front of the site (0: use REMOTE_ADDR).
 PORTAL_TRUSTED_PROXIES = env_int("PORTAL_TRUSTED_PROXIES", 0)
@@ -231,6 +249,17 @@ if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is too weak for production: use at least 50 random characters, e.g. "
             "python -c 'import secrets; print(secrets.token_urlsafe(64))' (see docs/deploy.md)."
+        )
+    if not _lookup_key:
+        raise ImproperlyConfigured(
+            "ONESTOP_LOOKUP_KEY is not set. With DEBUG off the site refuses to start without the "
+            "lookup key: set ONESTOP_LOOKUP_KEY to a long random string, different from SECRET_KEY "
+            "(see docs/deploy.md)."
+        )
+    if len(_lookup_key) < 50 or len(set(_lookup_key)) < 5 or _lookup_key == SECRET_KEY:
+        raise ImproperlyConfigured(
+            "ONESTOP_LOOKUP_KEY is too weak for production: use at least 50 random characters, "
+            "different from SECRET_KEY (see docs/deploy.md)."
         )
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

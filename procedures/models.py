@@ -280,6 +280,15 @@ class Procedure(models.Model):
         help_text=_("Mặc định theo khoản 4 Điều 19 NĐ 61/2018: tính lại từ đầu."),
     )
     publishing_decision = models.CharField(_("quyết định công bố"), max_length=200, blank=True)
+    # Public disclosure (công khai TTHC), scored by indicator 6 of TT 01/2018 Art. 13.
+    posted_at_counter = models.BooleanField(
+        _("niêm yết tại Bộ phận Một cửa"), default=True,
+        help_text=_("Thủ tục được niêm yết công khai, chính xác, đầy đủ, kịp thời tại nơi tiếp nhận."),
+    )
+    published_electronically = models.BooleanField(
+        _("công khai điện tử"), default=True,
+        help_text=_("Thủ tục được công khai trên Cơ sở dữ liệu quốc gia và Cổng dịch vụ công."),
+    )
     source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hết hiệu lực từ"), null=True, blank=True)

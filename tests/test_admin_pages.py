@@ -3,15 +3,16 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from notifications.models import Notification
 from procedures.models import CalendarDay, OfficeHours, OnestopTarget
 from tests import factories as f
 from tests.world import receive
 from workflows import services
-from workflows.models import Complaint, Notification, SatisfactionRating
+from workflows.models import Complaint, SatisfactionRating
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("procedures", "workflows")
+APPS = ("procedures", "workflows", "notifications")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
-from procedures import demo
+from demo import province as demo
 from procedures.models import (
     AdministrativeUnit,
     Agency,

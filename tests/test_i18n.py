@@ -18,7 +18,7 @@ from workflows import errors
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PO, MO = LOCALE / "django.po", LOCALE / "django.mo"
-SOURCE_DIRS = ("onestop", "workflows", "procedures")
+SOURCE_DIRS = ("onestop", "workflows", "procedures", "notifications", "demo")
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%%|\{[a-z_]*\}|<[^>]+>")
 
 
@@ -207,7 +207,7 @@ def test_a_clerk_sees_the_counter_screen_in_vietnamese_by_default(client, world)
 # Marked with an aliased gettext (`gettext_lazy as _lazy` / `as _l`), which makemessages cannot see: listing
 # them here puts them in the catalog. Drop an entry once its module marks it with `_` (docs/i18n.md).
 ALIASED_IN_CODE = [
-    gettext_noop("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),  # onestop/counter/shared.py FORM_LABELS
+    gettext_noop("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),  # onestop/screens/views.py FORM_LABELS
     gettext_noop("Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
     gettext_noop("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
     gettext_noop("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
@@ -218,8 +218,8 @@ ALIASED_IN_CODE = [
 
 
 def test_the_form_labels_and_export_headers_read_in_english():
-    from onestop.counter.shared import FORM_LABELS
     from onestop.oversight.views import DOSSIER_HEADER, TASK_HEADER
+    from onestop.screens.views import FORM_LABELS
 
     labels = [*FORM_LABELS.values(), *DOSSIER_HEADER, *TASK_HEADER]
     with translation.override("en"):

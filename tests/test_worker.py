@@ -15,11 +15,11 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
+from notifications.models import DeadlineAlert, Notification
+from notifications.tasks import scan_deadlines
 from onestop.celery import app
 from tests.world import at
 from workflows import services
-from workflows.models import DeadlineAlert, Notification
-from workflows.tasks import scan_deadlines
 
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,8 +87,6 @@ def _receive(world):
 
 
 def test_a_worker_sends_and_records_the_notifications_of_a_dossier_event(worker, world):
-    import workflows.notifications  # noqa: F401 -- connects the receiver (until WorkflowsConfig.ready imports it)
-
     dossier = _receive(world)  # commits; the receiver queues the sends on Redis
     sent = Notification.objects.filter(dossier=dossier, status="sent")
     wait_for(lambda: sent.count() == 2, "two notifications recorded as sent by the worker", worker)

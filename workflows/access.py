@@ -4,6 +4,8 @@
   item at one of their agencies (liên thông: the district sees what the commune sent up);
 - supervisor: dossiers received anywhere in the subtree of their supervised unit;
 - superuser: everything.
+
+Who may hold a step (a work item) is one rule too: `holder_rule`.
 """
 from django.db.models import Exists, OuterRef, Q
 
@@ -46,9 +48,47 @@ def is_member(user, agency_id, role: str) -> bool:
     return has_role(user, role) and agency_id in agency_ids(user)
 
 
+def supervises(user, dossier) -> bool:
+    """A supervisor whose supervised subtree holds the dossier's receiving unit."""
+    return any(dossier.unit_path.startswith(path) for path in supervised_paths(user))
+
+
+# --- who may hold a step (the eligibility rule) ----------------------------------------
+
+
+def holder_rule(agency_id, role: str) -> dict:
+    """Who may hold a step (a work item) of `role` at the agency: an active member of the agency
+    who holds the role. The one statement of the rule, as lookups on the user model.
+
+    Everything else derives from it: `may_hold` / `can_take` (Python, on a loaded user),
+    `flows.eligible_users` (the pickers' queryset), `flows.eligible_user_ids` (the hand-over's fixed
+    SQL, rendered once from that queryset) and `WorkItem.objects.queue_for` (the user's side).
+    """
+    return {"is_active": True, "memberships__agency_id": agency_id, "groups__name": role}
+
+
+# How `may_hold` reads each lookup of the rule from a user's cached facts (no query); a lookup
+# added to the rule without one here fails loudly (KeyError) instead of diverging silently.
+_USER_FACTS = {
+    "is_active": lambda user: {user.is_active},
+    "memberships__agency_id": agency_ids,
+    "groups__name": roles_of,
+}
+
+
+def may_hold(user, agency_id, role: str) -> bool:
+    """`holder_rule` evaluated in Python."""
+    return all(value in _USER_FACTS[lookup](user) for lookup, value in holder_rule(agency_id, role).items())
+
+
 def can_take(user, task) -> bool:
-    """May the user claim and perform this work item (its agency and role)?"""
-    return bool(task.role) and is_member(user, task.agency_id, task.role)
+    """May the user perform this work item (hold it: its agency and role)?"""
+    return may_hold(user, task.agency_id, task.role)
+
+
+def can_claim(user, task) -> bool:
+    """May the user claim this work item now (nobody holds it and the user may)?"""
+    return task.owner_id is None and can_take(user, task)
 
 
 def dossiers_for(user, queryset=None):
@@ -71,12 +111,7 @@ def dossiers_for(user, queryset=None):
 
 
 def work_items_for(user, queryset=None):
-    """Work items at the user's agencies for roles the user holds (the agency queue)."""
+    """Alias of `WorkItem.objects.queue_for(user)` (the agency queue), kept for its documented callers."""
     from .models import WorkItem
 
-    qs = WorkItem.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_superuser:
-        return qs
-    return qs.filter(agency_id__in=agency_ids(user), role__in=roles_of(user))
+    return (WorkItem.objects.all() if queryset is None else queryset).queue_for(user)

@@ -1,28 +1,24 @@
 """Admin for the engine's records: read-only. Dossiers change only through the services."""
-import datetime as dt
 
+from django import forms
 from django.contrib import admin, messages
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from procedures.models import Agency
-
-from . import documents
+from . import access, services
 from .errors import DomainError
 from .models import (
     Complaint,
     Dossier,
     DossierEvent,
-    Notification,
     SatisfactionRating,
     StaffMembership,
     WorkItem,
 )
-from .privacy import mask_id_number, mask_phone
+from .privacy import mask_id_number
 
 
 @admin.register(StaffMembership)
@@ -69,76 +65,10 @@ class DossierAdmin(ReadOnlyAdmin):
     list_select_related = ["procedure", "receiving_agency"]
     inlines = [DossierEventInline]
     exclude = ["lookup_secret_hash", "last_event_hash"]
-    readonly_fields = ["official_forms"]
 
     @admin.display(description=_("số định danh"))
     def masked_id_number(self, obj):
         return mask_id_number(obj.applicant_id_number)
-
-    # --- official forms (biểu mẫu TT 01/2018): read-only download links ---------------
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path("<int:pk>/forms/<str:kind>/", view(self.form_pdf), name="workflows_dossier_form"),
-            path("tracking-book/", view(self.tracking_book_pdf), name="workflows_dossier_tracking_book"),
-            *super().get_urls(),
-        ]
-
-    @admin.display(description=_("biểu mẫu (PDF)"))
-    def official_forms(self, obj):
-        if obj is None or obj.pk is None:
-            return "-"
-        links = [
-            (reverse("admin:workflows_dossier_form", args=[obj.pk, kind]),
-             f"Mẫu {documents.FORMS[kind][0]} – {documents.FORMS[kind][1]}")
-            for kind in documents.applicable_kinds(obj)
-        ]
-        if obj.received_at:
-            day = timezone.localtime(obj.received_at).date().replace(day=1)
-            month_end = (day + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-            query = f"?agency={obj.receiving_agency_id}&from={day.isoformat()}&to={month_end.isoformat()}"
-            links.append((reverse("admin:workflows_dossier_tracking_book") + query,
-                          f"Mẫu 06 – Sổ theo dõi hồ sơ tháng {day:%m/%Y}"))
-        if not links:
-            return "-"
-        return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', links))
-
-    def form_pdf(self, request, pk, kind):
-        dossier = self.get_object(request, str(pk))
-        if dossier is None or kind not in documents.FORM_KINDS:
-            raise Http404
-        if not self.has_view_permission(request, dossier):
-            raise Http404
-        try:
-            pdf = documents.render_form(kind, dossier)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("admin:workflows_dossier_change", pk)
-        return _pdf_response(pdf, documents.filename(kind, dossier))
-
-    def tracking_book_pdf(self, request):
-        if not self.has_view_permission(request):
-            raise Http404
-        try:
-            agency = get_object_or_404(Agency, pk=int(request.GET.get("agency", "")))
-            date_from = dt.date.fromisoformat(request.GET.get("from", ""))
-            date_to = dt.date.fromisoformat(request.GET.get("to", ""))
-        except ValueError:
-            messages.error(request, _("Cần chọn cơ quan và khoảng thời gian hợp lệ (YYYY-MM-DD)."))
-            return redirect("admin:workflows_dossier_changelist")
-        try:
-            pdf = documents.render_tracking_book(agency, date_from, date_to)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("admin:workflows_dossier_changelist")
-        return _pdf_response(pdf, f"so-theo-doi-{agency.identifier}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.pdf")
-
-
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 @admin.register(DossierEvent)
@@ -158,24 +88,88 @@ class WorkItemAdmin(ReadOnlyAdmin):
     list_select_related = ["agency", "owner"]
 
 
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["dossier", "channel", "masked_recipient", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["channel", "status"]
-
-    @admin.display(description=_("người nhận"))
-    def masked_recipient(self, obj):
-        return obj.recipient if "@" in obj.recipient else mask_phone(obj.recipient)
-
-
 @admin.register(SatisfactionRating)
 class SatisfactionRatingAdmin(ReadOnlyAdmin):
     list_display = ["dossier", "rating", "created_at"]
     list_filter = ["rating"]
 
 
+class RecordComplaintForm(forms.Form):
+    dossier = forms.CharField(label=_("Mã hồ sơ"), max_length=64)
+    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea)
+    received_at = forms.SplitDateTimeField(
+        label=_("Nhận lúc"), required=False, widget=AdminSplitDateTime,
+        help_text=_("Để trống nếu nhận ngay bây giờ."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_dossier(self):
+        dossier = access.dossiers_for(self.user).filter(code=self.cleaned_data["dossier"].strip()).first()
+        if dossier is None:
+            raise forms.ValidationError(_("Không tìm thấy hồ sơ."))
+        return dossier
+
+
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(ReadOnlyAdmin):
+    """Read-only rows (they feed indicator 7); recording and concluding go through the services:
+    the add page calls `record_complaint`, the list's actions `resolve_complaint`."""
+
     list_display = ["dossier", "received_at", "resolved_at", "unsubstantiated"]
     list_filter = ["unsubstantiated"]
-    raw_id_fields = ["dossier"]
+    search_fields = ["dossier__code"]
+    list_select_related = ["dossier"]
+    actions = ["resolve_substantiated", "resolve_unsubstantiated"]
+
+    def has_add_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_add_permission(self, request)  # the service checks the role
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = RecordComplaintForm(request.POST or None, user=request.user,
+                                   initial={"dossier": request.GET.get("dossier", "")})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint = services.record_complaint(data["dossier"], actor=request.user, text=data["text"],
+                                                      received_at=data["received_at"])
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                self.message_user(request, _("Đã ghi nhận phản ánh, kiến nghị về hồ sơ %(code)s.")
+                                  % {"code": complaint.dossier.code}, messages.SUCCESS)
+                return redirect("admin:workflows_complaint_change", complaint.pk)
+        admin_form = helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Ghi nhận phản ánh, kiến nghị"), "adminform": admin_form, "object_id": None,
+            "original": None, "is_popup": False, "to_field": None, "media": self.media + admin_form.media,
+            "inline_admin_formsets": [], "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request), **(extra_context or {}),
+        }
+        return self.render_change_form(request, context, add=True, form_url=form_url)
+
+    @admin.action(description=_("Kết luận: phản ánh đúng"))
+    def resolve_substantiated(self, request, queryset):
+        self._resolve(request, queryset, unsubstantiated=False)
+
+    @admin.action(description=_("Kết luận: phản ánh không đúng (không tính vào chỉ số)"))
+    def resolve_unsubstantiated(self, request, queryset):
+        self._resolve(request, queryset, unsubstantiated=True)
+
+    def _resolve(self, request, queryset, *, unsubstantiated: bool):
+        done = 0
+        for complaint in queryset.select_related("dossier"):
+            try:
+                services.resolve_complaint(complaint, actor=request.user, unsubstantiated=unsubstantiated)
+            except DomainError as exc:
+                self.message_user(request, f"{complaint.dossier.code}: {exc.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, _("Đã kết luận %(count)d phản ánh, kiến nghị.") % {"count": done},
+                              messages.SUCCESS)

@@ -6,6 +6,3 @@ class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Hồ sơ thủ tục hành chính")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from . import notifications  # noqa: F401 -- connects the event_committed receiver

@@ -3,13 +3,21 @@
 Code: `<agency identifier>-YYMMDD-XXXX`, XXXX the receipt's number within the agency's day.
 One upsert statement takes the next number: it locks the counter row until the receipt
 commits (so concurrent receipts queue), and a rolled-back receipt returns its number.
+
+Lookup key: the secret printed on the receipt is stored only as an HMAC, and the receipt's
+QR link carries a signed token; both are keyed with `settings.ONESTOP_LOOKUP_KEYS`, not
+SECRET_KEY. The first key hashes and signs, every listed key verifies, so receipts printed
+before a rotation keep working while their key stays listed (docs/decisions/0010-*.md).
 """
 import hashlib
 import hmac
 import secrets
 
 from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import DossierCodeCounter
@@ -40,11 +48,65 @@ def new_secret() -> str:
     return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
 
 
+# --- the lookup key: every hash and signature of the citizen's lookup goes through here ----
+
+
+def lookup_keys() -> list[str]:
+    """The lookup keys, current first (settings.ONESTOP_LOOKUP_KEYS)."""
+    keys = [key for key in getattr(settings, "ONESTOP_LOOKUP_KEYS", ()) if key]
+    if not keys:
+        raise ImproperlyConfigured("ONESTOP_LOOKUP_KEYS is empty: set ONESTOP_LOOKUP_KEY (see docs/deploy.md).")
+    return keys
+
+
+def _hmac(key: str, normalized: str) -> str:
+    return hmac.new(key.encode(), normalized.encode(), hashlib.sha256).hexdigest()
+
+
+def _normalize(secret: str) -> str:
+    return secret.strip().upper().replace(" ", "").replace("-", "")
+
+
 def hash_secret(secret: str) -> str:
     # A keyed hash is enough: the secret is random (40 bits) and lookups are throttled.
-    normalized = secret.strip().upper().replace(" ", "").replace("-", "")
-    return hmac.new(settings.SECRET_KEY.encode(), normalized.encode(), hashlib.sha256).hexdigest()
+    return _hmac(lookup_keys()[0], _normalize(secret))
 
 
 def secret_matches(secret: str, stored_hash: str) -> bool:
-    return bool(stored_hash) and hmac.compare_digest(hash_secret(secret), stored_hash)
+    """Whether `secret` hashes to `stored_hash` under any listed key.
+
+    Every key is tried, a match or not, so a hit costs the same work as a miss.
+    """
+    normalized, expected = _normalize(secret), stored_hash or ""
+    matched = False
+    for key in lookup_keys():
+        matched |= hmac.compare_digest(_hmac(key, normalized), expected)
+    return bool(expected) and matched
+
+
+# --- the status link (QR code on the receipt, link in messages) -------------------------
+
+# Unchanged since tokens were signed with SECRET_KEY: listing that key as an old lookup key
+# keeps those QR codes working.
+_TOKEN_SALT = "onestop.portal.lookup"
+
+
+def make_lookup_token(code: str) -> str:
+    """A signed token for the dossier's status page: the same for a dossier every time under one
+    key, so a reprinted receipt carries the same QR code. It shows no personal data; dropping
+    its key from ONESTOP_LOOKUP_KEYS revokes it."""
+    return signing.Signer(key=lookup_keys()[0], salt=_TOKEN_SALT).sign(code)
+
+
+def read_lookup_token(token: str) -> str | None:
+    """The dossier code a token was signed for under any listed key, or None when forged or altered."""
+    current, *old = lookup_keys()
+    try:
+        return signing.Signer(key=current, fallback_keys=old, salt=_TOKEN_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+
+
+def lookup_url(dossier) -> str:
+    """Absolute link to the dossier's public status page (printed as the receipt's QR code)."""
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('portal:index')}?t={make_lookup_token(dossier.code)}"

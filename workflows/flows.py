@@ -10,18 +10,21 @@ Routing reads the dossier's status, which the services move just before completi
                              ├─> await_supplement (counter) ──> process_step
                              └─> return_result (counter) ──> end
 """
+import functools
+
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Q
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.signals import flow_started
 
-from . import clock, deadlines
+from . import access, clock, deadlines
 from .errors import PermissionDenied
 from .lock import process_row_lock
-from .models import DossierProcess, StaffMembership, WorkItem
+from .models import DossierProcess, WorkItem
 from .nodes import RoutedStartHandle, RoutedView
 from .roles import Role
 from .statuses import Status
@@ -120,42 +123,50 @@ class DossierFlow(flow.Flow):
 
 
 def eligible_users(agency_id: int, role: str):
-    """Every active member of the agency holding the role: who may hold a step there (for lists).
+    """Everyone who may hold a step of `role` at the agency (`access.holder_rule`), for pickers."""
+    return get_user_model().objects.filter(**access.holder_rule(agency_id, role)).distinct()
 
-    The same rule as `eligible_user_ids`, which the engine runs as fixed SQL on every hand-over.
+
+def eligible_users_in(slots):
+    """Everyone who may hold a step in any of the (agency id, role) slots, in one query.
+
+    Each row read through `memberships__agency_id` and `groups__name` is one slot the user may hold:
+    the filter's joins are reused by values().
     """
-    return get_user_model().objects.filter(
-        is_active=True, memberships__agency_id=agency_id, groups__name=role).distinct()
+    condition = Q(pk__in=[])
+    for agency_id, role in slots:
+        condition |= Q(**access.holder_rule(agency_id, role))
+    return get_user_model().objects.filter(condition)
 
 
 def eligible_user_ids(agency_id: int, role: str, only: int | None = None) -> list[int]:
-    """Up to two active members of the agency holding the role (or just `only`, if eligible).
+    """Up to two users who may hold a step of `role` at the agency (or just `only`, if they may).
 
-    Runs on every hand-over, so it is one fixed SQL string rather than an ORM query built and
-    compiled each time (the compile cost more than the query).
+    Runs on every hand-over, so it is fixed SQL: `eligible_users` rendered once per process with
+    placeholder values, rather than an ORM query built and compiled each time (the compile cost
+    more than the query). Same rule, same SQL, only the parameters change.
     """
-    sql, params = _ELIGIBLE_SQL, [agency_id, role, True]
-    if only is not None:
-        sql, params = _ELIGIBLE_SQL.replace("LIMIT 2", "AND u.id = %s LIMIT 2"), [*params, only]
+    sql, rendered_params = _eligible_sql(only is not None)
+    values = {_AGENCY: agency_id, _ROLE: role, _ONLY: only}
+    params = [values.get(param, param) for param in rendered_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 
 
-def _eligible_sql() -> str:
-    user = get_user_model()
-    groups = user._meta.get_field("groups")
-    through, group = groups.remote_field.through._meta, groups.related_model._meta
-    return (
-        f"SELECT DISTINCT u.id FROM {StaffMembership._meta.db_table} m "
-        f"JOIN {user._meta.db_table} u ON u.id = m.user_id "
-        f"JOIN {through.db_table} ug ON ug.{groups.m2m_column_name()} = u.id "
-        f"JOIN {group.db_table} g ON g.id = ug.{groups.m2m_reverse_name()} "
-        "WHERE m.agency_id = %s AND g.name = %s AND u.is_active = %s LIMIT 2"
-    )
+# Placeholder values the fixed SQL is rendered with (never real ids or group names).
+_AGENCY, _ROLE, _ONLY = -7_000_001, "<eligible-role>", -7_000_002
 
 
-_ELIGIBLE_SQL = _eligible_sql()
+@functools.cache
+def _eligible_sql(with_only: bool) -> tuple[str, tuple]:
+    users = eligible_users(_AGENCY, _ROLE)
+    if with_only:
+        users = users.filter(pk=_ONLY)
+    sql, params = users.values_list("pk", flat=True)[:2].query.sql_with_params()
+    placeholders = {_AGENCY, _ROLE} | ({_ONLY} if with_only else set())
+    assert placeholders <= set(params), "the rule's values must be SQL parameters"
+    return sql, tuple(params)
 
 
 @receiver(flow_started, sender=DossierFlow)

@@ -10,11 +10,12 @@ import json
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, ConcurrentTransitionMixin, FSMField, transition
+from viewflow.workflow.managers import TaskQuerySet
 from viewflow.workflow.models import AbstractTask, Process
+from viewflow.workflow.status import STATUS
 
 from procedures.models import AdministrativeUnit, Agency, Procedure
 
@@ -104,23 +105,11 @@ class Outcome(models.TextChoices):
 
 
 class DossierQuerySet(models.QuerySet):
+    """Dossier lists. When a dossier is overdue, at risk or past its appointment is a rule of
+    `reporting.rules`, not a method here: every list, figure and alert uses that one definition."""
+
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
-
-    def overdue(self, now=None):
-        """Dossiers past their due time: still running, or resolved after it."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(resolved_at__isnull=True, due_at__lt=now, status__in=OPEN_STATUSES)
-        )
-
-    def at_risk(self, now=None):
-        """Running dossiers within the at-risk window (little working time left)."""
-        now = now or timezone.now()
-        return self.filter(
-            resolved_at__isnull=True, status__in=OPEN_STATUSES,
-            at_risk_at__lte=now, due_at__gte=now,
-        )
 
 
 def counter_clerk(dossier, user) -> bool:
@@ -311,13 +300,6 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             return self.plan[self.current_step]
         return None
 
-    def is_overdue(self, now=None) -> bool:
-        now = now or timezone.now()
-        if self.due_at is None:
-            return False
-        end = self.resolved_at or (now if self.status in OPEN_STATUSES else None)
-        return end is not None and end > self.due_at
-
     @property
     def national_status_code(self) -> int:
         """The national portal's status code (1–10) for synchronisation."""
@@ -345,6 +327,35 @@ class DossierCodeCounter(models.Model):
         return f"{self.agency_id} {self.day}: {self.last_number}"
 
 
+#: A work item still waiting for someone: in its agency's queue (NEW) or held by its owner (ASSIGNED).
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
+
+
+class WorkItemQuerySet(TaskQuerySet):
+    """The work-item queries the site and the engine share (viewflow's own queryset underneath)."""
+
+    def open(self):
+        return self.filter(status__in=OPEN_TASK_STATUSES)
+
+    def open_for(self, dossier):
+        """The dossier's open human work item (at most one): who must act on it now."""
+        if dossier.process_id is None:
+            return self.none()
+        return self.open().filter(process_id=dossier.process_id, flow_task_type="HUMAN")
+
+    def queue_for(self, user):
+        """The agency queue: open human work items the user may hold (`access.holder_rule` read from
+        the user's side: an agency the user belongs to, a role the user holds); a superuser sees all."""
+        from .access import agency_ids, roles_of
+
+        queue = self.open().filter(flow_task_type="HUMAN")
+        if not (user.is_authenticated and user.is_active):
+            return queue.none()
+        if user.is_superuser:
+            return queue
+        return queue.filter(agency_id__in=agency_ids(user), role__in=roles_of(user))
+
+
 class WorkItem(ServiceClockMixin, AbstractTask):
     """A viewflow task with the facts our queues and delay audit need.
 
@@ -367,6 +378,8 @@ class WorkItem(ServiceClockMixin, AbstractTask):
 
     clock_fields = ("created", "assigned", "started", "finished")
 
+    objects = WorkItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("công việc")
         verbose_name_plural = _("công việc")
@@ -383,6 +396,31 @@ class WorkItem(ServiceClockMixin, AbstractTask):
     def is_late(self) -> bool:
         end = self.finished or timezone.now()
         return self.due_at is not None and end > self.due_at
+
+
+class ClockSpan(models.Model):
+    """One stretch of a dossier's clock (diễn biến thời hạn): from `started_at` the legal due time was
+    `legal_due_at` and the agency's clock ran, or stood still while the dossier waited for the applicant.
+
+    The services open a span at receipt and a new one whenever the clock stops or restarts; a span
+    ends where the next begins, and the dossier's end of handling bounds the last. The history lets
+    a figure for a past instant (a closed period's pending-overdue count) be computed from what was
+    true then, so later events never change it (`reporting.rules.overdue_at`).
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="clock_spans")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    legal_due_at = models.DateTimeField()
+    waiting = models.BooleanField(default=False, help_text="The clock stood still: waiting for the applicant.")
+
+    class Meta:
+        verbose_name = _("diễn biến thời hạn")
+        verbose_name_plural = _("diễn biến thời hạn")
+        indexes = [models.Index(fields=["dossier", "started_at"], name="clockspan_dossier_start")]
+
+    def __str__(self):
+        return f"{self.dossier_id} from {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class EventQuerySet(models.QuerySet):
@@ -475,48 +513,6 @@ class DossierFile(models.Model):
         return self.original_name
 
 
-class NotificationChannel(models.TextChoices):
-    EMAIL = "email", _("thư điện tử")
-    SMS = "sms", _("tin nhắn SMS")
-
-
-class NotificationStatus(models.TextChoices):
-    PENDING = "pending", _("chờ gửi")
-    SENT = "sent", _("đã gửi")
-    FAILED = "failed", _("gửi lỗi")
-
-
-class Notification(models.Model):
-    """A message to the citizen or staff about a dossier, recorded whether it was sent or not.
-
-    `idempotency_key` (event + channel + recipient) makes a retried task a no-op once sent.
-    """
-
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="notifications")
-    event = models.ForeignKey(DossierEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    channel = models.CharField(max_length=10, choices=NotificationChannel.choices)
-    recipient = models.CharField(max_length=255)
-    subject = models.CharField(max_length=255, blank=True)
-    body = models.TextField()
-    status = models.CharField(max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    idempotency_key = models.CharField(max_length=200, unique=True)
-    # The lookup secret of an online submission, held only until the message is sent or given
-    # up: `body` keeps it masked, so the record never shows what the dossier stores only hashed.
-    pending_secret = models.CharField(max_length=64, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("thông báo")
-        verbose_name_plural = _("thông báo")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.channel} → {self.recipient}"
-
-
 class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("Hài lòng")
     NORMAL = "normal", _("Bình thường")
@@ -561,31 +557,3 @@ class Complaint(models.Model):
     def __str__(self):
         return f"{self.dossier_id}: {self.text[:40]}"
 
-
-class AlertKind(models.TextChoices):
-    AT_RISK = "at_risk", _("sắp đến hạn")
-    OVERDUE = "overdue", _("quá hạn")
-
-
-class DeadlineAlert(models.Model):
-    """One threshold crossing of a dossier or work item, notified once (the deadline scan)."""
-
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="alerts")
-    work_item = models.ForeignKey(WorkItem, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
-    kind = models.CharField(max_length=10, choices=AlertKind.choices)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("cảnh báo thời hạn")
-        verbose_name_plural = _("cảnh báo thời hạn")
-        constraints = [
-            models.UniqueConstraint(fields=["dossier", "work_item", "kind"], name="alert_once"),
-            models.UniqueConstraint(fields=["dossier", "kind"], condition=Q(work_item__isnull=True),
-                                    name="dossier_alert_once"),
-        ]
-
-    def __str__(self):
-        return f"{self.dossier_id} {self.kind}"
-
-
-from .rollups import *  # noqa: E402,F403

@@ -78,9 +78,9 @@ class RoutedView(RoutedNodeMixin, flow.View):
         return super().calc_owner(activation)
 
     def can_assign(self, user, task):
-        from .access import can_take
+        from .access import can_claim
 
-        return task.owner_id is None and can_take(user, task)
+        return can_claim(user, task)
 
     def can_execute(self, user, task):
         return task.owner_id == user.pk

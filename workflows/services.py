@@ -14,19 +14,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from django_fsm import TransitionNotAllowed as FSMTransitionNotAllowed
-from viewflow.workflow.status import STATUS
 
 from procedures.models import Agency, CalendarRevision, Procedure
 
-from . import access, audit, clock, codes, deadlines
+from . import access, audit, clock, codes, deadlines, uploads
 from .errors import Conflict, InvalidInput, PermissionDenied, RoutingError, TransitionNotAllowed
 from .flows import DossierFlow
 from .lock import lock_clause
-from .models import Channel, Dossier, Outcome, WorkItem
+from .models import (
+    Channel,
+    ClockSpan,
+    Complaint,
+    Dossier,
+    DossierFile,
+    Outcome,
+    Rating,
+    SatisfactionRating,
+    WorkItem,
+)
 from .roles import Role
 from .statuses import OPEN_STATUSES, Status
-
-OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
 
 
 @dataclass
@@ -81,8 +88,7 @@ def _load_open_task(dossier: Dossier, expected_version: int | None = None) -> Wo
     if dossier.process_id is None:
         raise TransitionNotAllowed()
     task = lock_clause(
-        WorkItem.objects.select_related("process__dossier")
-        .filter(process_id=dossier.process_id, status__in=OPEN_TASK, flow_task_type="HUMAN")
+        WorkItem.objects.open_for(dossier).select_related("process__dossier")
         .annotate(calendar_revision=CalendarRevision.subquery())  # read with the task: no extra query
     ).first()
     # Acting on a stale view of the dossier (another call committed since it was read) is a
@@ -144,7 +150,7 @@ def _cancel_flow(process):
     """Cancel the open work items and the process (viewflow's Flow.cancel reads its own task table)."""
     from viewflow.workflow.status import PROCESS
 
-    for item in WorkItem.objects.filter(process=process, status__in=OPEN_TASK):
+    for item in WorkItem.objects.open().filter(process=process):
         item.flow_task.activation_class(item).cancel()
     process.status = PROCESS.CANCELED
     process.finished = clock.now()
@@ -265,6 +271,14 @@ def _start_clock(dossier: Dossier, now: datetime):
     deadlines.allot_steps(dossier.plan, deadline.working_total)
 
 
+def _begin_clock_span(dossier: Dossier, now: datetime, *, waiting: bool = False, first: bool = False):
+    """Record where the clock stands from `now` (a new `ClockSpan`); the previous span ends here."""
+    if not first:
+        ClockSpan.objects.filter(dossier_id=dossier.pk, ended_at__isnull=True).update(ended_at=now)
+    ClockSpan.objects.create(dossier_id=dossier.pk, started_at=now, legal_due_at=dossier.original_due_at,
+                             waiting=waiting)
+
+
 def _start_flow(dossier: Dossier, *, actor, action: str, note: str, data: dict):
     event = audit.stage_event(dossier, actor=actor, action=action, from_status="", note=note, data=data,
                               agency_id=dossier.receiving_agency_id)
@@ -287,6 +301,7 @@ def receive(*, actor, procedure: Procedure, agency: Agency, applicant: Applicant
         _start_clock(dossier, act.now)
         _start_flow(dossier, actor=actor, action="receive", note=note,
                     data={"due_at": dossier.due_at.isoformat(), "channel": channel})
+        _begin_clock_span(dossier, act.now, first=True)
         return Receipt(dossier, secret)
 
 
@@ -322,6 +337,7 @@ def accept_online(dossier: Dossier, *, actor, note: str = "", expected_version=N
         _transition(dossier, "accept", actor)
         _start_clock(dossier, act.now)
         _finish_task(task, actor, act.now)
+        _begin_clock_span(dossier, act.now, first=True)
         return _record(dossier, actor=actor, action="accept_online", from_status=Status.SUBMITTED,
                        fields=["received_at", "due_at", "original_due_at", "at_risk_at", "plan"],
                        agency_id=task.agency_id, note=note)
@@ -419,6 +435,7 @@ def request_supplement(dossier: Dossier, *, actor, items: list[str], reason: str
         late_request = deadlines.working_seconds(cal, dossier.received_at, act.now) > 3 * int(
             cal.working_day_length.total_seconds()
         )
+        _begin_clock_span(dossier, act.now, waiting=True)
         return _record(
             dossier, actor=actor, action="request_supplement", from_status=from_status,
             fields=["clock_paused_at", "supplement_count", "plan"], step_index=task.step_index,
@@ -446,6 +463,7 @@ def supplement_received(dossier: Dossier, *, actor, note: str = "", expected_ver
         dossier.at_risk_at = deadlines.at_risk_instant(cal, act.now, appointment)
         dossier.clock_paused_at = None
         _finish_task(task, actor, act.now)
+        _begin_clock_span(dossier, act.now)
         return _record(
             dossier, actor=actor, action="supplement_received", from_status=Status.AWAITING_SUPPLEMENT,
             fields=["original_due_at", "due_at", "at_risk_at", "clock_paused_at", "plan"],
@@ -592,3 +610,141 @@ def unassign(dossier: Dossier, *, actor, expected_version=None, now: datetime | 
         return _record(dossier, actor=actor, action="unassign", from_status=dossier.status, fields=[],
                        step_index=task.step_index, agency_id=task.agency_id,
                        data={"task": task.pk, "previous_owner": previous})
+
+
+# --- beside the flow: rating, complaints, files ----------------------------------------
+# Records that feed official figures (the satisfaction rate, indicator 7) or the dossier's
+# evidence. There is no work item to load: each call locks and re-reads the dossier row, so the
+# chain head is current. None depends on what another call changed, so by default a caller's
+# older instance is fine; pass `expected_version` to insist on the version seen.
+
+
+def _lock_dossier(dossier_id: int, expected_version: int | None) -> Dossier:
+    dossier = Dossier.objects.select_for_update().filter(pk=dossier_id).first()
+    if dossier is None or (expected_version is not None and dossier.event_count != expected_version):
+        raise Conflict()
+    return dossier
+
+
+def rate(dossier: Dossier, *, rating: str, comment: str = "", expected_version=None,
+         now: datetime | None = None) -> SatisfactionRating:
+    """Đánh giá mức độ hài lòng: the citizen (no actor) rates a dossier once its result was returned.
+
+    Returns the rating; its `.dossier` is the fresh dossier.
+    """
+    if rating not in Rating.values:
+        raise InvalidInput(_("Mức độ hài lòng không hợp lệ."))
+    with _Action(now) as act:
+        dossier = _lock_dossier(dossier.pk, expected_version)
+        if dossier.status != Status.RETURNED:
+            raise TransitionNotAllowed(_("Chỉ đánh giá được sau khi đã nhận kết quả."))
+        if SatisfactionRating.objects.filter(dossier=dossier).exists():
+            raise TransitionNotAllowed(_("Hồ sơ này đã được đánh giá."))
+        row = SatisfactionRating.objects.create(
+            dossier=dossier, rating=rating, comment=(comment or "").strip(), created_at=act.now,
+        )
+        _record(dossier, actor=None, action="rate", from_status=dossier.status, fields=[],
+                agency_id=dossier.receiving_agency_id, data={"rating": rating, "rating_id": row.pk})
+        return row
+
+
+def _takes_complaints(actor, dossier: Dossier) -> bool:
+    agency = dossier.receiving_agency_id
+    return (access.is_member(actor, agency, Role.CLERK) or access.is_member(actor, agency, Role.LEADER)
+            or access.supervises(actor, dossier))
+
+
+def record_complaint(dossier: Dossier, *, actor, text: str, received_at: datetime | None = None,
+                     expected_version=None, now: datetime | None = None) -> Complaint:
+    """Tiếp nhận phản ánh, kiến nghị about how a dossier was handled (counted by indicator 7).
+
+    Who: a clerk or a leader of the receiving agency (the counter answers for its dossiers), or a
+    supervisor whose subtree holds the dossier. `received_at` (default: now) may be earlier, for a
+    letter entered later, never in the future. Returns the complaint; its `.dossier` is fresh.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("Cần nhập nội dung phản ánh, kiến nghị."))
+    with _Action(now) as act:
+        dossier = _lock_dossier(dossier.pk, expected_version)
+        if not _takes_complaints(actor, dossier):
+            raise PermissionDenied()
+        received_at = received_at or act.now
+        if received_at > act.now:
+            raise InvalidInput(_("Thời điểm nhận phản ánh không được sau thời điểm hiện tại."))
+        complaint = Complaint.objects.create(dossier=dossier, text=text, received_at=received_at)
+        _record(dossier, actor=actor, action="record_complaint", from_status=dossier.status, fields=[],
+                agency_id=dossier.receiving_agency_id, note=text,
+                data={"complaint": complaint.pk, "received_at": received_at.isoformat()})
+        return complaint
+
+
+def resolve_complaint(complaint: Complaint, *, actor, unsubstantiated: bool, note: str = "",
+                      expected_version=None, now: datetime | None = None) -> Complaint:
+    """Kết luận phản ánh, kiến nghị, once: found unsubstantiated (không đúng, vu cáo), it no longer
+    counts against the agency in indicator 7.
+
+    Who: a leader of the receiving agency or a supervisor whose subtree holds the dossier; not a
+    clerk, since the conclusion decides whether a complaint counts against the counter's own work.
+    """
+    if not isinstance(unsubstantiated, bool):
+        raise InvalidInput(_("Cần kết luận phản ánh đúng hay không đúng."))
+    with _Action(now) as act:
+        dossier = _lock_dossier(complaint.dossier_id, expected_version)
+        # Re-read under the dossier's lock: complaint writes all take it, so this one is current.
+        complaint = Complaint.objects.filter(pk=complaint.pk).first()
+        if complaint is None:
+            raise Conflict()
+        agency = dossier.receiving_agency_id
+        if not (access.is_member(actor, agency, Role.LEADER) or access.supervises(actor, dossier)):
+            raise PermissionDenied()
+        if complaint.resolved_at is not None:
+            raise TransitionNotAllowed(_("Phản ánh, kiến nghị này đã có kết luận."))
+        complaint.resolved_at = act.now
+        complaint.unsubstantiated = unsubstantiated
+        complaint.save(update_fields=["resolved_at", "unsubstantiated"])
+        complaint.dossier = dossier
+        _record(dossier, actor=actor, action="resolve_complaint", from_status=dossier.status, fields=[],
+                agency_id=agency, note=note,
+                data={"complaint": complaint.pk, "unsubstantiated": unsubstantiated})
+        return complaint
+
+
+def attach_file(dossier: Dossier, *, checked_file: uploads.CheckedFile, actor=None, required_document=None,
+                expected_version=None, now: datetime | None = None) -> DossierFile:
+    """Đính kèm tệp: store an upload already checked (`uploads.check`) as a file of the dossier.
+
+    Who: the citizen (no actor) on their online submission until the counter acts on it, or a
+    clerk of the receiving agency while the dossier is open. The file is written inside the
+    transaction and removed if the call fails; a caller that wraps calls in its own transaction
+    removes the files of the rows it got back if that fails (`uploads.remove`), so nothing is
+    left of a submission that did not commit. Returns the row; its `.dossier` is fresh.
+    """
+    written = []
+    try:
+        with _Action(now) as act:
+            dossier = _lock_dossier(dossier.pk, expected_version)
+            if actor is None:
+                if dossier.status != Status.SUBMITTED:
+                    raise TransitionNotAllowed()
+            else:
+                _require_member(actor, dossier.receiving_agency_id, Role.CLERK)
+                if dossier.status not in OPEN_STATUSES:
+                    raise TransitionNotAllowed()
+            if required_document is not None and required_document.procedure_id != dossier.procedure_id:
+                raise InvalidInput(_("Thành phần hồ sơ không thuộc thủ tục này."))
+            written.append(uploads.store(checked_file, act.now))
+            file = DossierFile.objects.create(
+                dossier=dossier, required_document=required_document, stored_name=written[0],
+                original_name=checked_file.original_name, content_type=checked_file.content_type,
+                size=checked_file.size, sha256=checked_file.sha256, uploaded_at=act.now,
+            )
+            _record(dossier, actor=actor, action="attach_file", from_status=dossier.status, fields=[],
+                    agency_id=dossier.receiving_agency_id,
+                    data={"file": file.pk, "name": file.original_name, "content_type": file.content_type,
+                          "size": file.size, "sha256": file.sha256,
+                          "required_document": required_document.pk if required_document else None})
+            return file
+    except BaseException:
+        uploads.remove(written)
+        raise

@@ -19,8 +19,6 @@ OPEN_STATUSES = frozenset({
     Status.RESULT_READY,
 })
 TERMINAL_STATUSES = frozenset({Status.RETURNED, Status.REFUSED, Status.WITHDRAWN})
-# Statuses in which the legal clock runs (the dossier is with the administration).
-CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING})
 
 # National public-service portal (DVCQG) status codes, see shared domain notes §4.
 NATIONAL_STATUS_CODE = {

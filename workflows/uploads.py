@@ -11,6 +11,7 @@ import os
 import unicodedata
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -19,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import InvalidInput
-from .models import DossierFile
 
 # content type → (magic bytes at offset 0, stored extension)
 SIGNATURES = {
@@ -86,30 +86,25 @@ def path_of(stored_name: str) -> Path:
     return path
 
 
-class Stored:
-    """Files written during one submission, removed again if its transaction fails."""
-
-    def __init__(self):
-        self.paths: list[Path] = []
-
-    def save(self, dossier, checked: CheckedFile, required_document_id=None) -> DossierFile:
-        ext = SIGNATURES[checked.content_type][1]
-        now = timezone.localtime()
-        stored_name = f"dossiers/{now:%Y/%m}/{uuid.uuid4().hex}{ext}"
-        path = path_of(stored_name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-        self.paths.append(path)
+def store(checked: CheckedFile, at: datetime) -> str:
+    """Write a checked upload under a new generated name and return it (for `services.attach_file`,
+    which records the row and the event: nothing else writes here)."""
+    ext = SIGNATURES[checked.content_type][1]
+    stored_name = f"dossiers/{timezone.localtime(at):%Y/%m}/{uuid.uuid4().hex}{ext}"
+    path = path_of(stored_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    try:
         with os.fdopen(fd, "wb") as out:
             for chunk in checked.upload.chunks():
                 out.write(chunk)
-        return DossierFile.objects.create(
-            dossier=dossier, required_document_id=required_document_id, stored_name=stored_name,
-            original_name=checked.original_name, content_type=checked.content_type, size=checked.size,
-            sha256=checked.sha256,
-        )
+    except BaseException:
+        path.unlink(missing_ok=True)  # a partial file is no file
+        raise
+    return stored_name
 
-    def discard(self):
-        for path in self.paths:
-            path.unlink(missing_ok=True)
-        self.paths.clear()
+
+def remove(stored_names):
+    """Delete stored files whose rows did not commit (the transaction that recorded them failed)."""
+    for name in stored_names:
+        path_of(name).unlink(missing_ok=True)

@@ -6,6 +6,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
+from onestop.api.bounds import id_filter
 from procedures.models import (
     AdministrativeUnit,
     Agency,
@@ -94,7 +95,7 @@ def _text(queryset, fields, value):
 class UnitFilter(django_filters.FilterSet):
     level = django_filters.ModelChoiceFilter(queryset=UnitLevel.objects.all(), to_field_name="code",
                                              help_text=_("Mã cấp: province, district, commune"))
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    parent = id_filter("parent_id")
     q = django_filters.CharFilter(method="search", help_text=_("Tìm theo tên hoặc mã"))
 
     class Meta:
@@ -106,7 +107,7 @@ class UnitFilter(django_filters.FilterSet):
 
 
 class AgencyFilter(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(field_name="unit_id")
+    unit = id_filter("unit_id")
     kind = django_filters.CharFilter(field_name="kind__code")
     q = django_filters.CharFilter(method="search", help_text=_("Tìm theo tên hoặc mã định danh"))
 
@@ -135,7 +136,7 @@ class ProcedureFilter(django_filters.FilterSet):
         help_text=_("Thủ tục tiếp nhận tại đơn vị này (cùng cấp)"),
     )
     level = django_filters.ModelChoiceFilter(queryset=UnitLevel.objects.all(), to_field_name="code")
-    field = django_filters.NumberFilter(field_name="field_id")
+    field = id_filter("field_id")
     online_level = django_filters.ChoiceFilter(choices=OnlineLevel.choices)
     q = django_filters.CharFilter(method="search", help_text=_("Tìm theo tên hoặc mã thủ tục"))
     on = django_filters.DateFilter(

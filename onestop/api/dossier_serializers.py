@@ -3,9 +3,10 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from reporting import rules
 from workflows import clock, privacy
 from workflows.models import Dossier, DossierEvent, DossierFile, WorkItem
-from workflows.statuses import NATIONAL_STATUS_CODE, OPEN_STATUSES
+from workflows.statuses import NATIONAL_STATUS_CODE
 
 
 class RefSerializer(serializers.Serializer):
@@ -31,6 +32,7 @@ class DossierListSerializer(serializers.ModelSerializer):
     applicant_id_number = serializers.SerializerMethodField()
     applicant_phone = serializers.SerializerMethodField()
     is_overdue = serializers.SerializerMethodField()
+    is_past_appointment = serializers.SerializerMethodField()
     is_at_risk = serializers.SerializerMethodField()
     version = serializers.IntegerField(source="event_count", read_only=True)
 
@@ -39,7 +41,7 @@ class DossierListSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "status", "status_display", "national_status_code", "procedure",
                   "receiving_agency", "channel", "applicant_name", "applicant_id_number", "applicant_phone",
                   "submitted_at", "received_at", "due_at", "original_due_at", "resolved_at", "returned_at",
-                  "closed_at", "outcome", "current_step", "is_overdue", "is_at_risk", "version"]
+                  "closed_at", "outcome", "current_step", "is_overdue", "is_past_appointment", "is_at_risk", "version"]
 
     def get_national_status_code(self, obj) -> int:
         return NATIONAL_STATUS_CODE[obj.status]
@@ -51,12 +53,13 @@ class DossierListSerializer(serializers.ModelSerializer):
         return privacy.mask_phone(obj.applicant_phone)
 
     def get_is_overdue(self, obj) -> bool:
-        return obj.is_overdue(_now(self.context))
+        return rules.is_overdue(obj, _now(self.context))
+
+    def get_is_past_appointment(self, obj) -> bool:
+        return rules.is_past_appointment(obj, _now(self.context))
 
     def get_is_at_risk(self, obj) -> bool:
-        now = _now(self.context)
-        return bool(obj.resolved_at is None and obj.at_risk_at and obj.due_at
-                    and obj.at_risk_at <= now <= obj.due_at and obj.status in OPEN_STATUSES)
+        return rules.is_at_risk(obj, _now(self.context))
 
 
 class ApplicantSerializer(serializers.Serializer):

@@ -13,8 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
-from viewflow.workflow.status import STATUS
 
+from onestop.api.bounds import MAX_ID
 from workflows import access, services, uploads
 from workflows.errors import InvalidInput, PermissionDenied
 from workflows.models import Dossier, DossierEvent, DossierFile, WorkItem
@@ -25,8 +25,6 @@ from .dossier_serializers import DossierDetailSerializer, DossierListSerializer,
 from .pagination import Pagination
 from .permissions import IsStaff
 from .schema import ERRORS
-
-MAX_ID = 2**63 - 1
 
 
 def _error_responses(*codes):
@@ -91,12 +89,9 @@ class DossierViewSet(viewsets.GenericViewSet):
 
     def _detail(self, dossier: Dossier, serializer=DossierDetailSerializer, **context) -> dict:
         events = DossierEvent.objects.filter(dossier=dossier).select_related("actor", "agency").order_by("seq")
-        open_work = None
-        if dossier.process_id:
-            open_work = (
-                WorkItem.objects.filter(process_id=dossier.process_id, status__in=(STATUS.NEW, STATUS.ASSIGNED))
-                .select_related("agency", "owner").order_by("-created", "-pk").first()
-            )
+        open_work = (
+            WorkItem.objects.open_for(dossier).select_related("agency", "owner").order_by("-created", "-pk").first()
+        )
         files = DossierFile.objects.filter(dossier=dossier).order_by("pk")
         return serializer(dossier, context={"events": events, "open_work": open_work, "files": files,
                                             "request": self.request, **context}).data

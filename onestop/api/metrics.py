@@ -1,7 +1,7 @@
 """Oversight figures for a unit and period (supervisors): received, resolved early / on time /
 late, pending within the deadline / overdue, online and one-stop shares.
 
-The counting itself is workflows.metrics (one aggregate query over the supervisor's scope);
+The counting itself is reporting.metrics (one aggregate query over the supervisor's scope);
 this module turns query parameters into its scope and period.
 """
 import datetime as dt
@@ -14,7 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from procedures.models import AdministrativeUnit
-from workflows import access, metrics
+from reporting import metrics
+from workflows import access
 from workflows.errors import PermissionDenied
 
 from .permissions import IsSupervisor

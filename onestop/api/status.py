@@ -1,8 +1,9 @@
 """Public status lookup (tra cứu hồ sơ): code + secret → what the portal page shows.
 
 No personal data beyond the masked name, no staff names, no internal notes. Finding and
-throttling are the portal's (onestop.portal.lookup): a wrong code and a wrong secret get the
-same 404, and failures count against the same per-address budget as the portal page.
+throttling are shared with the portal (onestop.screens.lookup): a wrong code and a wrong
+secret get the same 404, and failures count against the same per-address budget as the
+portal page.
 """
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -12,7 +13,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from onestop.portal import lookup
+from onestop.screens import lookup
+from reporting import rules
 from workflows import clock, privacy
 from workflows.models import Dossier
 from workflows.statuses import NATIONAL_STATUS_CODE, Status
@@ -66,7 +68,8 @@ class PublicStatusSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(allow_null=True)
     due_at = serializers.DateTimeField(allow_null=True, help_text=_("Ngày hẹn trả kết quả"))
     returned_at = serializers.DateTimeField(allow_null=True)
-    is_overdue = serializers.BooleanField()
+    is_overdue = serializers.BooleanField(help_text="Quá hạn giải quyết theo quy định (reporting.rules.is_overdue).")
+    is_past_appointment = serializers.BooleanField(help_text="Quá hẹn trả (reporting.rules.is_past_appointment).")
     extended = serializers.BooleanField()
     stage = StageSerializer(allow_null=True)
     outcome = serializers.CharField(allow_blank=True)
@@ -77,7 +80,7 @@ class PublicStatusSerializer(serializers.Serializer):
 
 
 def public_status(dossier: Dossier) -> dict:
-    """The portal page's facts (onestop.portal.lookup.public_view) as the API's JSON."""
+    """The portal page's facts (onestop.screens.lookup.public_view) as the API's JSON."""
     view = lookup.public_view(dossier)
     stage = view["stage"]
     return {
@@ -86,7 +89,8 @@ def public_status(dossier: Dossier) -> dict:
         "status": dossier.status, "status_display": str(dossier.get_status_display()),
         "national_status_code": NATIONAL_STATUS_CODE[dossier.status],
         "submitted_at": dossier.submitted_at, "received_at": dossier.received_at, "due_at": dossier.due_at,
-        "returned_at": dossier.returned_at, "is_overdue": dossier.is_overdue(clock.now()),
+        "returned_at": dossier.returned_at, "is_overdue": rules.is_overdue(dossier, clock.now()),
+        "is_past_appointment": rules.is_past_appointment(dossier, clock.now()),
         "extended": dossier.extension_count > 0,
         "stage": {"step": dossier.current_step + 1, "of": len(dossier.plan), "name": stage["name"],
                   "agency": stage["agency"]} if stage else None,

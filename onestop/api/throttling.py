@@ -1,13 +1,13 @@
 """Throttling of failed public status lookups, per client address.
 
 Only failures count (a wrong code or secret), and the API shares the portal page's counter
-(onestop.portal.lookup): PORTAL_LOOKUP_MAX_FAILURES per address per 15 minutes, whichever
+(onestop.screens.lookup): PORTAL_LOOKUP_MAX_FAILURES per address per 15 minutes, whichever
 door the guesser uses. The counts live in Django's cache, shared by all web nodes in
 production (CACHE_URL, docs/deploy.md).
 """
 from rest_framework.throttling import BaseThrottle
 
-from onestop.portal import lookup
+from onestop.screens import lookup
 
 
 class LookupFailureThrottle(BaseThrottle):

@@ -3,13 +3,8 @@ the services check again and have the last word."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from onestop.screens.forms import VersionedForm
 from workflows.services import Applicant
-
-
-class VersionedForm(forms.Form):
-    """An action on an existing dossier: carries the version it was drawn from (stale-form guard)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class ReceiveForm(forms.Form):

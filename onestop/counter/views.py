@@ -11,8 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import can_proceed, has_transition_perm
 
+from documents import render as forms_pdf
+from onestop.screens.dossier_page import dossier_context, open_work_item
+from onestop.screens.views import dossier_or_404, perform_action, render_pdf_form, role_required
 from procedures.calendar import load_calendar
 from procedures.models import Agency, Procedure
+from reporting import rules
 from workflows import services
 from workflows.access import agency_ids, dossiers_for
 from workflows.deadlines import legal_deadline
@@ -21,7 +25,6 @@ from workflows.errors import PermissionDenied as DomainPermissionDenied
 from workflows.roles import Role
 from workflows.statuses import Status
 
-from .dossier_page import dossier_context, open_work_item
 from .forms import (
     AcceptOnlineForm,
     ReceiveForm,
@@ -32,7 +35,6 @@ from .forms import (
     WithdrawForm,
 )
 from .search import search_procedures
-from .shared import dossier_or_404, perform_action, render_pdf_form, role_required
 
 # The citizen's lookup secret exists only at receipt time: kept here until the receipt is printed.
 SESSION_SECRET = "counter_receipt_secret"
@@ -49,8 +51,11 @@ def counters_of(user) -> list[Agency]:
 
 
 def _flag_late(dossiers, now):
+    """Mark each dossier with the named rules: overdue (legal limit), past the appointment, timeliness."""
     for dossier in dossiers:
-        dossier.late = dossier.is_overdue(now)
+        dossier.overdue = rules.is_overdue(dossier, now)
+        dossier.past_appointment = rules.is_past_appointment(dossier, now)
+        dossier.timeliness = rules.timeliness(dossier)
     return dossiers
 
 
@@ -73,7 +78,8 @@ def index(request):
         "results": _flag_late(list(base.filter(status=Status.RESULT_READY).order_by("due_at")), now),
         "online": list(base.filter(status=Status.SUBMITTED).order_by("submitted_at")),
         "supplements": _flag_late(list(base.filter(status=Status.AWAITING_SUPPLEMENT).order_by("due_at")), now),
-        "overdue": list(base.overdue(now).exclude(status=Status.SUBMITTED).order_by("due_at")[:50]),
+        # past the appointment implies overdue (an extension only moves the appointment later)
+        "overdue": _flag_late(list(base.filter(rules.overdue_q(now)).order_by("original_due_at")[:50]), now),
     }
     return render(request, "counter/index.html", context)
 
@@ -312,13 +318,8 @@ def tracking_book(request):
     if not form.is_valid():
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
-    try:
-        from workflows.documents import render_tracking_book
-    except ImportError:
-        return HttpResponse(_("Chức năng in biểu mẫu chưa sẵn sàng."), status=503,
-                            content_type="text/plain; charset=utf-8")
     date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    pdf = render_tracking_book(counters[0], date_from, date_to)
+    pdf = forms_pdf.render_tracking_book(counters[0], date_from, date_to)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="so-theo-doi-{date_from}-{date_to}.pdf"'
     return response

@@ -2,7 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from onestop.counter.forms import VersionedForm
+from onestop.screens.forms import VersionedForm
 from workflows.models import Outcome
 
 

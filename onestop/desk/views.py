@@ -1,6 +1,6 @@
 """The desk (xử lý hồ sơ): specialists' and leaders' inbox, queue and dossier actions.
 
-Work items come from viewflow (workflows.access.work_items_for); every action calls a service.
+Work items come from viewflow (`WorkItem.objects.queue_for`); every action calls a service.
 """
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -10,34 +10,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from onestop.counter.dossier_page import dossier_context
-from onestop.counter.shared import (
-    Calendars,
-    dossier_or_404,
-    perform_action,
-    remaining_hours,
-    render_pdf_form,
-    role_required,
-)
+from onestop.screens.dossier_page import dossier_context
+from onestop.screens.views import dossier_or_404, perform_action, render_pdf_form, role_required
+from onestop.screens.working_time import Calendars, remaining_hours
 from workflows import services
-from workflows.access import agency_ids, can_take, is_member, work_items_for
+from workflows.access import agency_ids, can_claim, is_member
 from workflows.errors import PermissionDenied as DomainPermissionDenied
-from workflows.flows import DossierFlow, eligible_users
+from workflows.flows import DossierFlow, eligible_users, eligible_users_in
 from workflows.models import WorkItem
 from workflows.roles import Role
 from workflows.statuses import Status
 
 from .forms import AssignForm, ClaimForm, CompleteForm, DecideForm, ExtendForm, SupplementForm
 
-OPEN = ("NEW", "ASSIGNED")
 staff_only = role_required(Role.SPECIALIST, Role.LEADER)
 
 
 def colleagues_by_slot(user) -> dict[tuple[int, str], list]:
     """Who may take work at the user's agencies, by (agency, role): one query for the whole page."""
     rows = (
-        get_user_model().objects.filter(is_active=True, memberships__agency_id__in=agency_ids(user),
-                                        groups__name__in=[Role.SPECIALIST, Role.LEADER])
+        eligible_users_in((a, role) for a in agency_ids(user) for role in (Role.SPECIALIST, Role.LEADER))
         .values_list("pk", "username", "first_name", "last_name", "memberships__agency_id", "groups__name")
         .order_by("username")
     )
@@ -77,17 +69,16 @@ def index(request):
     """My inbox (assigned to me), my agencies' queue (unclaimed), and for leaders, the rest."""
     user, now = request.user, timezone.now()
     leads = {a for a in agency_ids(user) if is_member(user, a, Role.LEADER)}
-    visible = work_items_for(user)
+    visible = WorkItem.objects.queue_for(user)
     if leads:  # a leader oversees all of the agency's work, whatever its role
-        visible = visible | WorkItem.objects.filter(agency_id__in=leads)
+        visible = visible | WorkItem.objects.open().filter(agency_id__in=leads, flow_task_type="HUMAN")
     items = list(
-        visible.filter(status__in=OPEN, flow_task_type="HUMAN")
-        .select_related("process__dossier__procedure", "owner", "agency").order_by("due_at", "pk")
+        visible.select_related("process__dossier__procedure", "owner", "agency").order_by("due_at", "pk")
     )
     calendars = Calendars()
     slots = colleagues_by_slot(user) if leads else {}
     for item in items:
-        item.can_claim = item.owner_id is None and can_take(user, item)
+        item.can_claim = can_claim(user, item)
         item.dossier = item.process.dossier
         item.remaining = remaining_hours(calendars(item.dossier.receiving_unit_id), now, item.due_at)
         item.late = bool(item.due_at and now > item.due_at)
@@ -110,7 +101,7 @@ def _permissions(user, dossier, task) -> dict:
     mine = task.owner_id == user.pk
     leader_here = is_member(user, task.agency_id, Role.LEADER)
     return {
-        "can_claim": task.owner_id is None and can_take(user, task),
+        "can_claim": can_claim(user, task),
         "can_complete": mine and processing and dossier.has_next_step,
         "can_decide": mine and processing and not dossier.has_next_step and task.role == Role.LEADER,
         "can_supplement": mine and processing,

@@ -2,7 +2,9 @@
 from django.utils.translation import gettext as _
 
 from procedures.models import AdministrativeUnit, Agency
-from workflows import access, evaluation, metrics, rollups
+from reporting import evaluation, metrics, rollups
+from reporting.periods import Period
+from workflows import access
 
 from . import charts
 
@@ -15,10 +17,10 @@ def _rank(rows, key):
     return rows
 
 
-def build(user, unit: AdministrativeUnit, period: metrics.Period, now=None) -> dict:
+def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
     unit_ids = metrics.subtree_ids(unit)
     qs = metrics.in_units(access.dossiers_for(user), unit_ids)
-    year = metrics.Period.of("year", period.year)
+    year = Period.of("year", period.year)
 
     scoped = access.dossiers_for(user)
     by_agency = metrics.counts(unit_ids, period, ["receiving_agency_id"], qs=scoped, now=now)
@@ -45,6 +47,7 @@ def build(user, unit: AdministrativeUnit, period: metrics.Period, now=None) -> d
     units = {u.pk: u for u in AdministrativeUnit.objects.filter(pk__in=unit_ids).select_related("level")}
     level_ids = {u.level_id for u in units.values()}
     indicator5 = evaluation.indicator5_by_level(level_ids)
+    indicator6 = evaluation.indicator6_by_level(level_ids)
     online_services = evaluation.online_services_share(level_ids)
     agency_ids = {r["receiving_agency_id"] for r in by_agency} | set(steps)
     agencies = {a.pk: a for a in Agency.objects.filter(pk__in=agency_ids).select_related("unit")}
@@ -67,6 +70,7 @@ def build(user, unit: AdministrativeUnit, period: metrics.Period, now=None) -> d
             "satisfied_rate": sat_unit.get(r["receiving_unit_id"]),
             "eval": eval_unit.get(r["receiving_unit_id"], {}),
             "i5": indicator5.get(u.level_id, {}).get("score") if u else None,
+            "i6": indicator6.get(u.level_id, {}).get("score") if u else None,
             "i9": evaluation.indicator9(online_services.get(u.level_id, 0.0), r) if u else None,
         })
     delay_by_id = {d["agency_id"]: d for d in delays}

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Agency, Field, Procedure
-from workflows.metrics import Period
+from reporting.periods import Period
 
 KINDS = [("month", _("Tháng")), ("quarter", _("Quý")), ("year", _("Năm"))]
 SORTS = [("-lateness", _("Chậm nhiều nhất trước")), ("lateness", _("Chậm ít nhất trước"))]

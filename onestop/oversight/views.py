@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workflows import access, evaluation, metrics, reports
+from reporting import evaluation, metrics, reports
+from workflows import access
 
 from . import dashboard
 from .forms import DelayForm, ScopeForm

@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.cache import never_cache
 
-from procedures.models import Agency, OnlineLevel, Procedure
-from workflows import notifications, services, uploads
+from notifications.messages import notify_citizen
+from procedures.models import Agency, OnlineLevel, Procedure, RequiredDocument
+from workflows import services, uploads
+from workflows.codes import lookup_url
 from workflows.errors import DomainError, InvalidInput
-from workflows.notifications import lookup_url
 
 from .forms import ApplicantForm
 
@@ -42,14 +43,14 @@ def _counters(procedure):
     )
 
 
-def _checked_files(form) -> list[tuple[int, uploads.CheckedFile]]:
+def _checked_files(form) -> list[tuple[RequiredDocument, uploads.CheckedFile]]:
     checked = []
     for doc in form.documents:
         upload = form.cleaned_data.get(f"doc_{doc.pk}")
         if not upload:
             continue
         try:
-            checked.append((doc.pk, uploads.check(upload)))
+            checked.append((doc, uploads.check(upload)))
         except InvalidInput as exc:
             form.add_error(f"doc_{doc.pk}", str(exc.message))
     return checked
@@ -61,19 +62,19 @@ def _submit(procedure, form, checked):
         name=data["name"], id_number=data["id_number"], phone=data["phone"], email=data["email"],
         address=data["address"],
     )
-    stored = uploads.Stored()
+    attached = []
     try:
         with transaction.atomic():
             receipt = services.submit_online(
                 procedure=procedure, agency=data["agency"], applicant=applicant,
-                document_ids=[doc_id for doc_id, _f in checked],
+                document_ids=[doc.pk for doc, _f in checked],
             )
-            for doc_id, file in checked:
-                stored.save(receipt.dossier, file, doc_id)
+            for doc, file in checked:
+                attached.append(services.attach_file(receipt.dossier, checked_file=file, required_document=doc))
             event = receipt.dossier.events.get(action="submit_online")
-            notifications.notify_citizen(event, secret=receipt.secret)
+            notify_citizen(event, secret=receipt.secret)
     except BaseException:
-        stored.discard()
+        uploads.remove(f.stored_name for f in attached)  # their rows went with the rollback
         raise
     return receipt
 

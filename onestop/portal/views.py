@@ -3,18 +3,19 @@
 Pages that show a dossier are never cached (`never_cache`): they are reached with a secret.
 """
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from onestop.screens import lookup
+from workflows import services
+from workflows.codes import make_lookup_token
+from workflows.errors import DomainError
 from workflows.models import SatisfactionRating
-from workflows.notifications import make_lookup_token
 from workflows.statuses import Status
 
-from . import lookup
 from .forms import LookupForm, RatingForm
 
 
@@ -72,21 +73,16 @@ def rate(request):
     if dossier is None:
         lookup.record_failure(request)
         return _not_found(request)
-    back = f"{reverse('portal:index')}?t={make_lookup_token(dossier.code)}"
-    if dossier.status != Status.RETURNED:
-        messages.error(request, _("Chỉ đánh giá được sau khi đã nhận kết quả."))
-        return redirect(back)
-    if not form.is_valid():
-        context = lookup.public_view(dossier)
-        context.update(rating=None, rating_form=form)
-        return render(request, "portal/status.html", context, status=400)
-    try:
-        with transaction.atomic():
-            SatisfactionRating.objects.create(
-                dossier=dossier, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"].strip(),
-            )
-    except IntegrityError:
-        messages.error(request, _("Hồ sơ này đã được đánh giá."))
-    else:
-        messages.success(request, _("Cảm ơn ông/bà đã đánh giá."))
-    return redirect(back)
+    status = 400
+    if form.is_valid():
+        try:
+            services.rate(dossier, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
+        except DomainError as exc:  # not returned yet, already rated, or a concurrent rating
+            form.add_error("rating", str(exc.message))  # the page shows the rating field's errors
+            status = exc.http_status
+        else:
+            messages.success(request, _("Cảm ơn ông/bà đã đánh giá."))
+            return redirect(f"{reverse('portal:index')}?t={make_lookup_token(dossier.code)}")
+    context = lookup.public_view(dossier)
+    context.update(rating=None, rating_form=form)
+    return render(request, "portal/status.html", context, status=status)

@@ -2,7 +2,6 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from tests import factories as f
 from tests.world import at, receive
@@ -83,8 +82,8 @@ def test_request_supplement_needs_items_and_the_counter_receives_the_supplement(
     error(post(api(world.clerk), dossier, "supplement-received"), 409, "transition_not_allowed")
 
 
-def test_extend_moves_the_appointment_once_and_checks_the_new_date(api, world):
-    fresh = receive(world, now=timezone.now())
+def test_extend_moves_the_appointment_once_and_checks_the_new_date(api, world, frozen_now):
+    fresh = receive(world, now=frozen_now)
     later = fresh.due_at + dt.timedelta(days=7)
     error(post(api(world.clerk), fresh, "extend", new_due_at=fresh.due_at.isoformat(), reason="Chậm"),
           400, "invalid_input")
@@ -99,9 +98,9 @@ def test_extend_moves_the_appointment_once_and_checks_the_new_date(api, world):
           409, "transition_not_allowed")
 
 
-def test_extend_too_close_to_the_due_time_is_refused(api, world, dossier):
+def test_extend_too_close_to_the_due_time_is_refused(api, world, dossier, frozen_now):
     # Received in March; it is long past due now: too late to apologise in advance.
-    late = (timezone.now() + dt.timedelta(days=30)).isoformat()
+    late = (frozen_now + dt.timedelta(days=30)).isoformat()
     error(post(api(world.clerk), dossier, "extend", new_due_at=late, reason="Chậm"), 409, "transition_not_allowed")
 
 

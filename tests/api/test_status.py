@@ -1,7 +1,7 @@
 """Public status: code + secret → the portal page's facts; same 404 for every miss; throttled."""
 import pytest
 
-from onestop.portal import lookup as portal_lookup
+from onestop.screens import lookup as portal_lookup
 from tests.world import at
 from workflows import services
 

@@ -2,7 +2,6 @@
 import pytest
 from django.core.cache import cache
 
-import workflows.notifications  # noqa: F401 -- connects the receiver (until WorkflowsConfig.ready imports it)
 from tests.world import at
 from workflows import services
 

@@ -29,13 +29,10 @@ def fake_documents(monkeypatch):
 
 
 def install_fake_documents(monkeypatch):
-    """A stand-in for workflows.documents (the forms engineer's module) that records its calls."""
-    import sys
-    import types
+    """Stand-ins for the PDF renderers (documents.render) that record their calls."""
+    from documents import render as module
 
     calls = []
-    module = types.ModuleType("workflows.documents")
-    module.FORM_KINDS = ("receipt", "supplement_request", "refusal", "apology", "control_slip")
 
     def render_form(kind, dossier, *, secret=None):
         calls.append((kind, dossier.pk, secret))
@@ -45,9 +42,8 @@ def install_fake_documents(monkeypatch):
         calls.append(("tracking_book", agency.pk, date_from, date_to))
         return b"%PDF-1.4 fake book"
 
-    module.render_form = render_form
-    module.render_tracking_book = render_tracking_book
-    monkeypatch.setitem(sys.modules, "workflows.documents", module)
+    monkeypatch.setattr(module, "render_form", render_form)
+    monkeypatch.setattr(module, "render_tracking_book", render_tracking_book)
     return calls
 
 
@@ -62,13 +58,10 @@ def submit_online(w, procedure=None, name="Trần Thị Hoa"):
                                   document_ids=[]).dossier
 
 
-def result_ready(w, name="Nguyễn Văn An", now=None):
-    """A dossier decided and waiting at the counter (received now unless told)."""
-    from django.utils import timezone
-
+def result_ready(w, *, now, name="Nguyễn Văn An"):
+    """A dossier received, processed and decided at `now` (usually `frozen_now`), waiting at the counter."""
     from workflows import services
 
-    now = now or timezone.now()
     dossier = services.receive(
         actor=w.clerk, procedure=w.commune_proc, agency=w.counter,
         applicant=services.Applicant(name=name, id_number="012345678901", phone="0912345678"),

@@ -1,7 +1,6 @@
 """Counter actions on an existing dossier: accept or refuse online, supplements, return, forms."""
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.counter.conftest import result_ready, submit_online
 from tests.world import at, receive
@@ -35,8 +34,8 @@ def test_a_clerk_refuses_an_online_submission_only_with_reasons(clerk_client, wo
     assert online.status == Status.REFUSED and online.outcome_reasons == "Sai thẩm quyền"
 
 
-def test_a_clerk_records_the_supplement_received(clerk_client, world):
-    dossier = receive(world, now=timezone.now())
+def test_a_clerk_records_the_supplement_received(clerk_client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     dossier = services.request_supplement(dossier, actor=world.specialist, items=["Bản sao CCCD"])
     assert "Đã nhận đủ hồ sơ bổ sung" in clerk_client.get(url("dossier", dossier)).content.decode()
     clerk_client.post(url("supplement_received", dossier), {"version": dossier.event_count, "note": "Bản sao CCCD"})
@@ -44,30 +43,29 @@ def test_a_clerk_records_the_supplement_received(clerk_client, world):
     assert dossier.status == Status.PROCESSING
 
 
-def test_returning_a_result_records_who_collected_it_and_when(clerk_client, world):
-    dossier = result_ready(world)
+def test_returning_a_result_records_who_collected_it_and_when(clerk_client, world, frozen_now):
+    dossier = result_ready(world, now=frozen_now)
     page = clerk_client.get(url("dossier", dossier)).content.decode()
     assert 'value="Nguyễn Văn An"' in page and "autofocus" in page
-    before = timezone.now()
     response = clerk_client.post(url("return", dossier), {"version": dossier.event_count, "collected_by": "Lò Văn Ba",
                                                           "note": "Nhận thay, có giấy ủy quyền"})
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == Status.RETURNED and dossier.collected_by == "Lò Văn Ba"
-    assert dossier.returned_at >= before
+    assert dossier.returned_at == frozen_now
     assert "Lò Văn Ba" in clerk_client.get(url("dossier", dossier)).content.decode()
 
 
-def test_returning_without_a_collector_is_a_form_error(clerk_client, world):
-    dossier = result_ready(world)
+def test_returning_without_a_collector_is_a_form_error(clerk_client, world, frozen_now):
+    dossier = result_ready(world, now=frozen_now)
     response = clerk_client.post(url("return", dossier), {"version": dossier.event_count, "collected_by": ""})
     assert response.status_code == 400
     dossier.refresh_from_db()
     assert dossier.status == Status.RESULT_READY
 
 
-def test_a_stale_return_form_gets_a_clear_message_and_keeps_the_input(clerk_client, client, world):
-    dossier = result_ready(world)
+def test_a_stale_return_form_gets_a_clear_message_and_keeps_the_input(clerk_client, client, world, frozen_now):
+    dossier = result_ready(world, now=frozen_now)
     seen = dossier.event_count
     client.force_login(world.clerk2)
     client.post(url("return", dossier), {"version": seen, "collected_by": "Người thứ nhất"})
@@ -80,21 +78,21 @@ def test_a_stale_return_form_gets_a_clear_message_and_keeps_the_input(clerk_clie
     assert Dossier.objects.get(pk=dossier.pk).collected_by == "Người thứ nhất"
 
 
-def test_a_garbled_version_is_a_bad_request_not_an_error_page(clerk_client, world):
-    dossier = result_ready(world)
+def test_a_garbled_version_is_a_bad_request_not_an_error_page(clerk_client, world, frozen_now):
+    dossier = result_ready(world, now=frozen_now)
     response = clerk_client.post(url("return", dossier), {"version": "abc", "collected_by": "A"})
     assert response.status_code == 400
 
 
-def test_an_action_not_allowed_in_the_current_status_is_a_conflict_with_a_message(clerk_client, world):
-    dossier = receive(world, now=timezone.now())
+def test_an_action_not_allowed_in_the_current_status_is_a_conflict_with_a_message(clerk_client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     response = clerk_client.post(url("return", dossier), {"version": dossier.event_count, "collected_by": "A"})
     assert response.status_code == 409
     assert "không hợp lệ với trạng thái" in response.content.decode()
 
 
-def test_another_agencys_dossier_is_not_found(client, world):
-    dossier = result_ready(world)
+def test_another_agencys_dossier_is_not_found(client, world, frozen_now):
+    dossier = result_ready(world, now=frozen_now)
     client.force_login(world.other_clerk)
     assert client.get(url("dossier", dossier)).status_code == 404
     assert client.get(url("receipt", dossier)).status_code == 404
@@ -123,19 +121,10 @@ def test_a_late_return_shows_the_apology_that_was_issued(clerk_client, world, fa
     assert fake_documents[-1] == ("apology", dossier.pk, None)
 
 
-def test_an_unknown_form_is_not_found(clerk_client, world, fake_documents):
-    dossier = receive(world, now=timezone.now())
+def test_an_unknown_form_is_not_found(clerk_client, world, fake_documents, frozen_now):
+    dossier = receive(world, now=frozen_now)
     assert clerk_client.get(url("form", dossier, "passport")).status_code == 404
     assert fake_documents == []
-
-
-def test_forms_are_unavailable_not_broken_while_the_forms_module_is_missing(clerk_client, world, monkeypatch):
-    import sys
-
-    monkeypatch.setitem(sys.modules, "workflows.documents", None)  # import fails as if absent
-    dossier = receive(world, now=timezone.now())
-    response = clerk_client.get(url("form", dossier, "control_slip"))
-    assert response.status_code == 503 and "chưa sẵn sàng" in response.content.decode()
 
 
 def test_the_tracking_book_is_served_for_a_valid_range(clerk_client, world, fake_documents):
@@ -165,7 +154,7 @@ def test_the_receipt_prints_as_a_real_pdf_once_with_the_secret(clerk_client, wor
     assert clerk_client.get(url("form", dossier, "receipt")).status_code == 200  # a reprint, without the secret
 
 
-def test_a_form_that_does_not_apply_is_refused_with_a_message(clerk_client, world):
-    dossier = receive(world, now=timezone.now())
+def test_a_form_that_does_not_apply_is_refused_with_a_message(clerk_client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     response = clerk_client.get(url("form", dossier, "apology"))
     assert response.status_code == 409

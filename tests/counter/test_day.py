@@ -11,9 +11,9 @@ from tests.world import at, receive
 pytestmark = pytest.mark.django_db
 
 
-def test_the_day_lists_receipts_results_and_online_submissions(clerk_client, world):
-    today = receive(world, now=timezone.now(), name="Hà Văn Tám")
-    waiting = result_ready(world, name="Lò Văn Chín")
+def test_the_day_lists_receipts_results_and_online_submissions(clerk_client, world, frozen_now):
+    today = receive(world, now=frozen_now, name="Hà Văn Tám")
+    waiting = result_ready(world, now=frozen_now, name="Lò Văn Chín")
     online = submit_online(world, name="Trần Thị Hoa")
     response = clerk_client.get(reverse("counter:index"))
     assert response.status_code == 200
@@ -34,13 +34,13 @@ def test_overdue_dossiers_are_highlighted(clerk_client, world):
     assert f'<tr class="late"><td><a href="{link}">' in response.content.decode()
 
 
-def test_a_result_decided_late_is_highlighted_among_the_results(clerk_client, world):
+def test_a_result_decided_late_is_highlighted_among_the_results(clerk_client, world, frozen_now):
     from workflows import services
 
     dossier = receive(world, now=at(2026, 3, 2, 9))
     dossier = services.complete_step(dossier, actor=world.specialist, now=at(2026, 3, 2, 10))
     late = services.decide(dossier, actor=world.leader, outcome="granted", now=at(2026, 3, 20, 9))
-    on_time = result_ready(world)
+    on_time = result_ready(world, now=frozen_now)
     response = clerk_client.get(reverse("counter:index"))
     flags = {d.pk: d.late for d in response.context["results"]}
     assert flags == {late.pk: True, on_time.pk: False}
@@ -48,8 +48,8 @@ def test_a_result_decided_late_is_highlighted_among_the_results(clerk_client, wo
     assert f'<tr class="late">\n<td><a href="{link}">' in response.content.decode()
 
 
-def test_another_counters_dossiers_are_not_listed(clerk_client, world):
-    theirs = receive(world, now=timezone.now(), clerk=world.other_clerk, agency=world.other_counter)
+def test_another_counters_dossiers_are_not_listed(clerk_client, world, frozen_now):
+    theirs = receive(world, now=frozen_now, clerk=world.other_clerk, agency=world.other_counter)
     response = clerk_client.get(reverse("counter:index"))
     assert theirs not in response.context["today"]
 
@@ -60,30 +60,30 @@ def _count_queries(client):
     return len(ctx.captured_queries)
 
 
-def _fill(world, n):
+def _fill(world, n, now):
     for i in range(n):
-        receive(world, now=timezone.now(), name=f"Người {i}")
-        result_ready(world, name=f"Chờ trả {i}")
+        receive(world, now=now, name=f"Người {i}")
+        result_ready(world, now=now, name=f"Chờ trả {i}")
         submit_online(world, name=f"Trực tuyến {i}")
 
 
-def test_the_day_costs_the_same_queries_for_2_or_10_dossiers(clerk_client, world):
-    _fill(world, 2)
+def test_the_day_costs_the_same_queries_for_2_or_10_dossiers(clerk_client, world, frozen_now):
+    _fill(world, 2, frozen_now)
     small = _count_queries(clerk_client)
-    _fill(world, 8)
+    _fill(world, 8, frozen_now)
     assert _count_queries(clerk_client) == small
 
 
-def test_a_dossier_is_found_by_its_code(clerk_client, world):
-    dossier = receive(world, now=timezone.now())
+def test_a_dossier_is_found_by_its_code(clerk_client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     response = clerk_client.get(reverse("counter:find"), {"code": dossier.code.lower()})
     assert response["Location"] == reverse("counter:dossier", args=[dossier.pk])
     missing = clerk_client.get(reverse("counter:find"), {"code": "KHONG-CO"}, follow=True)
     assert "Không tìm thấy hồ sơ" in missing.content.decode()
 
 
-def test_another_agencys_dossier_cannot_be_found_by_code(client, world):
-    dossier = receive(world, now=timezone.now())
+def test_another_agencys_dossier_cannot_be_found_by_code(client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     client.force_login(world.other_clerk)
     response = client.get(reverse("counter:find"), {"code": dossier.code})
     assert response["Location"] == reverse("counter:index")

@@ -66,14 +66,13 @@ def test_a_procedure_of_another_level_is_not_found(clerk_client, world):
     assert clerk_client.get(receive_url(district_proc)).status_code == 404
 
 
-def test_the_preview_shows_the_appointment_before_anything_is_recorded(clerk_client, world):
+def test_the_preview_shows_the_appointment_before_anything_is_recorded(clerk_client, world, frozen_now):
     cal = load_calendar(world.commune.pk)
-    before = legal_deadline(world.commune_proc, cal, timezone.now()).due_at
     response = clerk_client.post(receive_url(world.commune_proc), applicant_data(world))
-    after = legal_deadline(world.commune_proc, cal, timezone.now()).due_at
     assert response.status_code == 200
     page = response.content.decode()
-    assert before <= response.context["preview_due_at"] <= after
+    # The clock is stopped: the preview is the legal deadline of a receipt at this very instant.
+    assert response.context["preview_due_at"] == legal_deadline(world.commune_proc, cal, frozen_now).due_at
     assert timezone.localtime(response.context["preview_due_at"]).strftime("%H:%M %d/%m/%Y") in page
     assert 'value="confirm"' in page and "Lò Thị Mai" in page
     assert not Dossier.objects.exists()

@@ -1,7 +1,6 @@
 """Rút hồ sơ at the counter: a confirmation screen with the reason, through services.withdraw."""
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tests import factories as f
 from tests.counter.conftest import result_ready, submit_online
@@ -21,8 +20,8 @@ def open_items(dossier):
     return WorkItem.objects.filter(process_id=dossier.process_id, status__in=("NEW", "ASSIGNED"))
 
 
-def test_a_clerk_withdraws_a_dossier_being_processed(clerk_client, world):
-    dossier = services.start_processing(receive(world, now=timezone.now()), actor=world.specialist)
+def test_a_clerk_withdraws_a_dossier_being_processed(clerk_client, world, frozen_now):
+    dossier = services.start_processing(receive(world, now=frozen_now), actor=world.specialist)
     task = open_items(dossier).get()
     page = clerk_client.get(url("dossier", dossier)).content.decode()
     assert url("withdraw", dossier) in page
@@ -55,8 +54,8 @@ def test_an_online_submission_can_be_withdrawn_before_it_is_accepted(clerk_clien
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
-def test_withdrawing_without_a_reason_is_a_form_error(clerk_client, world, reason):
-    dossier = receive(world, now=timezone.now())
+def test_withdrawing_without_a_reason_is_a_form_error(clerk_client, world, reason, frozen_now):
+    dossier = receive(world, now=frozen_now)
     response = clerk_client.post(url("withdraw", dossier), {"version": dossier.event_count, "reason": reason})
     assert response.status_code == 400  # the counter's convention for form errors (shared.perform_action)
     assert "Cần ghi lý do rút hồ sơ." in response.content.decode()
@@ -66,8 +65,8 @@ def test_withdrawing_without_a_reason_is_a_form_error(clerk_client, world, reaso
     assert open_items(dossier).count() == 1
 
 
-def test_a_stale_withdrawal_gets_a_clear_message_and_keeps_the_reason(clerk_client, world):
-    dossier = receive(world, now=timezone.now())
+def test_a_stale_withdrawal_gets_a_clear_message_and_keeps_the_reason(clerk_client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     seen = dossier.event_count
     services.start_processing(dossier, actor=world.specialist)  # someone acted since the screen was drawn
     response = clerk_client.post(url("withdraw", dossier), {"version": seen, "reason": "Lý do rất dài của công dân"})
@@ -80,19 +79,19 @@ def test_a_stale_withdrawal_gets_a_clear_message_and_keeps_the_reason(clerk_clie
     assert not DossierEvent.objects.filter(dossier=dossier, action="withdraw").exists()
 
 
-def test_another_agencys_clerk_cannot_withdraw(client, world):
-    dossier = receive(world, now=timezone.now())
+def test_another_agencys_clerk_cannot_withdraw(client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     client.force_login(world.other_clerk)
     assert client.get(url("withdraw", dossier)).status_code == 404
     assert client.post(url("withdraw", dossier), {"version": dossier.event_count, "reason": "x"}).status_code == 404
     assert Dossier.objects.get(pk=dossier.pk).status == Status.RECEIVED
 
 
-def test_a_clerk_who_sees_the_dossier_but_not_at_its_counter_is_forbidden(client, world):
+def test_a_clerk_who_sees_the_dossier_but_not_at_its_counter_is_forbidden(client, world, frozen_now):
     # A clerk of the agency holding the current step sees the dossier, but only the receiving
     # counter records a withdrawal.
     outsider = f.user("justice_clerk", "clerk", [world.justice])
-    dossier = receive(world, now=timezone.now())
+    dossier = receive(world, now=frozen_now)
     client.force_login(outsider)
     page = client.get(url("dossier", dossier))
     assert page.status_code == 200 and url("withdraw", dossier) not in page.content.decode()
@@ -102,15 +101,15 @@ def test_a_clerk_who_sees_the_dossier_but_not_at_its_counter_is_forbidden(client
     assert Dossier.objects.get(pk=dossier.pk).status == Status.RECEIVED
 
 
-def test_a_specialist_cannot_use_the_counters_withdrawal(client, world):
-    dossier = receive(world, now=timezone.now())
+def test_a_specialist_cannot_use_the_counters_withdrawal(client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     client.force_login(world.specialist)
     assert client.post(url("withdraw", dossier), {"version": dossier.event_count, "reason": "x"}).status_code == 403
     assert Dossier.objects.get(pk=dossier.pk).status == Status.RECEIVED
 
 
-def test_a_returned_dossier_cannot_be_withdrawn(clerk_client, world):
-    dossier = result_ready(world)
+def test_a_returned_dossier_cannot_be_withdrawn(clerk_client, world, frozen_now):
+    dossier = result_ready(world, now=frozen_now)
     dossier = services.return_result(dossier, actor=world.clerk, collected_by="Nguyễn Văn An")
     page = clerk_client.get(url("dossier", dossier))
     assert page.context["can_withdraw"] is False
@@ -123,8 +122,8 @@ def test_a_returned_dossier_cannot_be_withdrawn(clerk_client, world):
     assert not DossierEvent.objects.filter(dossier=dossier, action="withdraw").exists()
 
 
-def test_a_garbled_version_is_a_bad_request(clerk_client, world):
-    dossier = receive(world, now=timezone.now())
+def test_a_garbled_version_is_a_bad_request(clerk_client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     response = clerk_client.post(url("withdraw", dossier), {"version": "abc", "reason": "x"})
     assert response.status_code == 400
     assert Dossier.objects.get(pk=dossier.pk).status == Status.RECEIVED

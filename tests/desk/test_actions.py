@@ -24,8 +24,8 @@ def fresh(dossier):
     return dossier
 
 
-def test_the_dossier_page_shows_documents_steps_due_times_and_timeline(client, world):
-    dossier = receive(world, now=timezone.now())
+def test_the_dossier_page_shows_documents_steps_due_times_and_timeline(client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     client.force_login(world.specialist)
     response = client.get(url("dossier", dossier))
     page = response.content.decode()
@@ -37,8 +37,8 @@ def test_the_dossier_page_shows_documents_steps_due_times_and_timeline(client, w
     assert response.context["can_complete"] and not response.context["can_decide"]
 
 
-def test_a_specialist_claims_work_from_the_queue(client, team):
-    dossier = receive(team, now=timezone.now())
+def test_a_specialist_claims_work_from_the_queue(client, team, frozen_now):
+    dossier = receive(team, now=frozen_now)
     client.force_login(team.specialist2)
     response = client.post(url("claim", dossier), {"version": dossier.event_count})
     assert response["Location"] == url("dossier", dossier)
@@ -46,8 +46,8 @@ def test_a_specialist_claims_work_from_the_queue(client, team):
     assert open_item(dossier).owner == team.specialist2
 
 
-def test_a_leader_assigns_and_unassigns_work(client, team):
-    dossier = receive(team, now=timezone.now())
+def test_a_leader_assigns_and_unassigns_work(client, team, frozen_now):
+    dossier = receive(team, now=frozen_now)
     client.force_login(team.justice_leader)
     client.post(url("assign", dossier), {"version": dossier.event_count, "assignee": team.specialist2.pk})
     assert open_item(dossier).owner == team.specialist2
@@ -55,8 +55,8 @@ def test_a_leader_assigns_and_unassigns_work(client, team):
     assert open_item(dossier).owner is None
 
 
-def test_assigning_to_someone_outside_the_agency_is_refused(client, team):
-    dossier = receive(team, now=timezone.now())
+def test_assigning_to_someone_outside_the_agency_is_refused(client, team, frozen_now):
+    dossier = receive(team, now=frozen_now)
     client.force_login(team.justice_leader)
     response = client.post(url("assign", dossier), {"version": dossier.event_count, "assignee": team.clerk.pk})
     assert response.status_code == 403 and "không thuộc cơ quan" in response.content.decode()
@@ -65,8 +65,8 @@ def test_assigning_to_someone_outside_the_agency_is_refused(client, team):
     assert open_item(dossier).owner is None
 
 
-def test_a_specialist_completes_a_step_with_a_note(client, world):
-    dossier = receive(world, now=timezone.now())
+def test_a_specialist_completes_a_step_with_a_note(client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     client.force_login(world.specialist)
     response = client.post(url("complete", dossier), {"version": dossier.event_count, "note": "Hồ sơ hợp lệ"})
     assert response["Location"] == reverse("desk:index")
@@ -75,8 +75,8 @@ def test_a_specialist_completes_a_step_with_a_note(client, world):
     assert DossierEvent.objects.filter(dossier=dossier, action="complete_step", note="Hồ sơ hợp lệ").exists()
 
 
-def test_a_stale_completion_gets_a_clear_message_and_keeps_the_note(client, team):
-    dossier = receive(team, now=timezone.now())
+def test_a_stale_completion_gets_a_clear_message_and_keeps_the_note(client, team, frozen_now):
+    dossier = receive(team, now=frozen_now)
     seen = dossier.event_count
     services.assign(dossier, actor=team.specialist2, assignee=team.specialist2)
     client.force_login(team.specialist2)
@@ -88,8 +88,8 @@ def test_a_stale_completion_gets_a_clear_message_and_keeps_the_note(client, team
     assert fresh(dossier).current_step == 0
 
 
-def test_a_specialist_requests_a_supplement(client, world):
-    dossier = receive(world, now=timezone.now())
+def test_a_specialist_requests_a_supplement(client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     client.force_login(world.specialist)
     empty = client.post(url("supplement", dossier), {"version": dossier.event_count, "items": "  "})
     assert empty.status_code == 400
@@ -101,10 +101,12 @@ def test_a_specialist_requests_a_supplement(client, world):
     assert event.data["items"] == ["Bản sao CCCD", "Giấy xác nhận cư trú"]
 
 
-def test_a_specialist_proposes_an_extension(client, world):
-    dossier = receive(world, now=timezone.now())
+def test_a_specialist_proposes_an_extension(client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     client.force_login(world.specialist)
-    new_due = timezone.localtime(dossier.due_at + timezone.timedelta(days=7)).replace(hour=16, minute=0)
+    # A week later at 16:00 sharp: the form's field has no seconds.
+    new_due = timezone.localtime(dossier.due_at + timezone.timedelta(days=7))
+    new_due = new_due.replace(hour=16, minute=0, second=0, microsecond=0)
     bad = client.post(url("extend", dossier), {"version": dossier.event_count, "new_due_at": "sớm", "reason": "x"})
     assert bad.status_code == 400
     client.post(url("extend", dossier), {"version": dossier.event_count,
@@ -113,8 +115,8 @@ def test_a_specialist_proposes_an_extension(client, world):
     assert dossier.extension_count == 1 and dossier.due_at == new_due
 
 
-def test_an_extension_to_an_earlier_date_is_refused_with_the_reason(client, world):
-    dossier = receive(world, now=timezone.now())
+def test_an_extension_to_an_earlier_date_is_refused_with_the_reason(client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     client.force_login(world.specialist)
     earlier = timezone.localtime(dossier.due_at - timezone.timedelta(hours=1))
     response = client.post(url("extend", dossier), {"version": dossier.event_count,
@@ -122,8 +124,8 @@ def test_an_extension_to_an_earlier_date_is_refused_with_the_reason(client, worl
     assert response.status_code == 400 and "phải sau ngày hẹn hiện tại" in response.content.decode()
 
 
-def test_a_leader_grants_or_denies_with_reasons(client, world):
-    dossier = receive(world, now=timezone.now())
+def test_a_leader_grants_or_denies_with_reasons(client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     dossier = services.complete_step(dossier, actor=world.specialist)
     client.force_login(world.leader)
     assert client.get(url("dossier", dossier)).context["can_decide"]
@@ -136,16 +138,16 @@ def test_a_leader_grants_or_denies_with_reasons(client, world):
     assert dossier.outcome_reasons == "Không đủ điều kiện"
 
 
-def test_a_specialist_cannot_decide(client, world):
-    dossier = receive(world, now=timezone.now())
+def test_a_specialist_cannot_decide(client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     client.force_login(world.specialist)
     response = client.post(url("decide", dossier), {"version": dossier.event_count, "outcome": "granted"})
     assert response.status_code == 409
     assert fresh(dossier).status == Status.RECEIVED
 
 
-def test_another_agencys_dossier_is_not_found_at_the_desk(client, world, fake_documents):
-    dossier = receive(world, now=timezone.now())
+def test_another_agencys_dossier_is_not_found_at_the_desk(client, world, fake_documents, frozen_now):
+    dossier = receive(world, now=frozen_now)
     client.force_login(world.land_specialist)
     assert client.get(url("dossier", dossier)).status_code == 404
     assert client.post(url("complete", dossier), {"version": dossier.event_count}).status_code == 404
@@ -153,8 +155,8 @@ def test_another_agencys_dossier_is_not_found_at_the_desk(client, world, fake_do
     assert fake_documents == []
 
 
-def test_the_desk_serves_the_dossiers_forms(client, world, fake_documents):
-    dossier = receive(world, now=timezone.now())
+def test_the_desk_serves_the_dossiers_forms(client, world, fake_documents, frozen_now):
+    dossier = receive(world, now=frozen_now)
     client.force_login(world.specialist)
     response = client.get(url("form", dossier, "control_slip"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -3,7 +3,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from tests import factories as f
 from tests.world import receive
@@ -29,10 +28,10 @@ def leaders(world):
     return world
 
 
-def test_the_complete_form_lists_the_next_steps_eligible_holders(client, leaders):
+def test_the_complete_form_lists_the_next_steps_eligible_holders(client, leaders, frozen_now):
     w = leaders
     f.user("retired_leader", "leader", [w.pc], is_active=False)
-    dossier = receive(w, now=timezone.now())
+    dossier = receive(w, now=frozen_now)
     client.force_login(w.specialist)
     response = client.get(url("dossier", dossier))
     form = response.context["complete_form"]
@@ -43,9 +42,9 @@ def test_the_complete_form_lists_the_next_steps_eligible_holders(client, leaders
     assert "Ký giấy xác nhận — UBND xã Bình Lư" in page
 
 
-def test_a_named_colleague_holds_the_next_step(client, leaders):
+def test_a_named_colleague_holds_the_next_step(client, leaders, frozen_now):
     w = leaders
-    dossier = receive(w, now=timezone.now())
+    dossier = receive(w, now=frozen_now)
     client.force_login(w.specialist)
     response = client.post(url("complete", dossier), {"version": dossier.event_count, "note": "Đủ điều kiện",
                                                       "next_assignee": w.leader2.pk})
@@ -56,8 +55,8 @@ def test_a_named_colleague_holds_the_next_step(client, leaders):
     assert DossierEvent.objects.filter(dossier=dossier, action="complete_step", actor=w.specialist).exists()
 
 
-def test_an_interlinked_step_can_be_handed_to_the_next_agencys_specialist(client, world):
-    dossier = receive(world, world.linked_proc, now=timezone.now())
+def test_an_interlinked_step_can_be_handed_to_the_next_agencys_specialist(client, world, frozen_now):
+    dossier = receive(world, world.linked_proc, now=frozen_now)
     client.force_login(world.specialist)
     holders = client.get(url("dossier", dossier)).context["complete_form"].holders
     assert [h["pk"] for h in holders] == [world.land_specialist.pk]
@@ -66,28 +65,28 @@ def test_an_interlinked_step_can_be_handed_to_the_next_agencys_specialist(client
     assert (item.agency, item.owner) == (world.land, world.land_specialist)
 
 
-def test_no_choice_leaves_it_to_the_engine(client, leaders, world):
-    dossier = receive(leaders, now=timezone.now())
+def test_no_choice_leaves_it_to_the_engine(client, leaders, world, frozen_now):
+    dossier = receive(leaders, now=frozen_now)
     client.force_login(world.specialist)
     client.post(url("complete", dossier), {"version": dossier.event_count, "note": "", "next_assignee": ""})
     assert Dossier.objects.get(pk=dossier.pk).current_step == 1
     assert open_item(dossier).owner is None  # two eligible leaders: the agency's queue
 
 
-def test_no_choice_with_one_eligible_member_goes_to_that_member(client, world):
-    dossier = receive(world, now=timezone.now())
+def test_no_choice_with_one_eligible_member_goes_to_that_member(client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     client.force_login(world.specialist)
     client.post(url("complete", dossier), {"version": dossier.event_count, "next_assignee": ""})
     assert open_item(dossier).owner == world.leader
 
 
 @pytest.mark.parametrize("who", ["district_leader", "clerk", "inactive", "missing"])
-def test_an_ineligible_colleague_is_a_form_error_and_nothing_changes(client, leaders, who):
+def test_an_ineligible_colleague_is_a_form_error_and_nothing_changes(client, leaders, who, frozen_now):
     w = leaders
     users = {"district_leader": w.district_leader, "clerk": w.clerk,
              "inactive": f.user("retired_leader", "leader", [w.pc], is_active=False)}
     chosen = users[who].pk if who in users else 987654
-    dossier = receive(w, now=timezone.now())
+    dossier = receive(w, now=frozen_now)
     client.force_login(w.specialist)
     response = client.post(url("complete", dossier), {"version": dossier.event_count, "note": "Ý kiến của tôi",
                                                       "next_assignee": chosen})
@@ -99,17 +98,17 @@ def test_an_ineligible_colleague_is_a_form_error_and_nothing_changes(client, lea
     assert open_item(dossier).owner == w.specialist
 
 
-def test_a_garbled_choice_is_a_form_error(client, world):
-    dossier = receive(world, now=timezone.now())
+def test_a_garbled_choice_is_a_form_error(client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)
     client.force_login(world.specialist)
     response = client.post(url("complete", dossier), {"version": dossier.event_count, "next_assignee": "abc"})
     assert response.status_code == 400
     assert Dossier.objects.get(pk=dossier.pk).current_step == 0
 
 
-def test_a_stale_hand_over_is_a_conflict_that_keeps_the_choice(client, leaders):
+def test_a_stale_hand_over_is_a_conflict_that_keeps_the_choice(client, leaders, frozen_now):
     w = leaders
-    dossier = receive(w, now=timezone.now())
+    dossier = receive(w, now=frozen_now)
     seen = dossier.event_count
     services.start_processing(dossier, actor=w.specialist)  # a newer version than the form's
     client.force_login(w.specialist)
@@ -122,8 +121,8 @@ def test_a_stale_hand_over_is_a_conflict_that_keeps_the_choice(client, leaders):
     assert Dossier.objects.get(pk=dossier.pk).current_step == 0
 
 
-def test_the_last_step_offers_no_hand_over(client, world):
-    dossier = services.complete_step(receive(world, now=timezone.now()), actor=world.specialist)
+def test_the_last_step_offers_no_hand_over(client, world, frozen_now):
+    dossier = services.complete_step(receive(world, now=frozen_now), actor=world.specialist)
     client.force_login(world.leader)
     response = client.get(url("dossier", dossier))
     assert response.context["can_decide"] and not response.context["can_complete"]
@@ -142,8 +141,8 @@ def _count(client, dossier):
     return len(ctx.captured_queries), len(response.context["complete_form"].holders)
 
 
-def test_the_dossier_page_costs_the_same_queries_for_2_or_8_eligible_holders(client, leaders):
-    dossier = receive(leaders, now=timezone.now())
+def test_the_dossier_page_costs_the_same_queries_for_2_or_8_eligible_holders(client, leaders, frozen_now):
+    dossier = receive(leaders, now=frozen_now)
     client.force_login(leaders.specialist)
     small, listed = _count(client, dossier)
     assert listed == 2

@@ -3,15 +3,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.world import at, receive
 
 pytestmark = pytest.mark.django_db
 
 
-def test_my_inbox_lists_the_work_assigned_to_me_with_its_remaining_time(client, world):
-    dossier = receive(world, now=timezone.now())  # the only specialist of the justice office gets it
+def test_my_inbox_lists_the_work_assigned_to_me_with_its_remaining_time(client, world, frozen_now):
+    dossier = receive(world, now=frozen_now)  # the only specialist of the justice office gets it
     client.force_login(world.specialist)
     response = client.get(reverse("desk:index"))
     assert response.status_code == 200
@@ -22,8 +21,8 @@ def test_my_inbox_lists_the_work_assigned_to_me_with_its_remaining_time(client, 
     assert dossier.code in page and "autofocus" in page
 
 
-def test_shared_work_waits_in_the_agency_queue(client, team):
-    dossier = receive(team, now=timezone.now())
+def test_shared_work_waits_in_the_agency_queue(client, team, frozen_now):
+    dossier = receive(team, now=frozen_now)
     client.force_login(team.specialist2)
     response = client.get(reverse("desk:index"))
     assert [i.dossier for i in response.context["queue"]] == [dossier]
@@ -40,8 +39,8 @@ def test_overdue_work_is_highlighted(client, world):
     assert '<tr class="late">' in response.content.decode()
 
 
-def test_a_leader_sees_the_agencys_queue_and_can_hand_work_over(client, team):
-    dossier = receive(team, now=timezone.now())
+def test_a_leader_sees_the_agencys_queue_and_can_hand_work_over(client, team, frozen_now):
+    dossier = receive(team, now=frozen_now)
     client.force_login(team.justice_leader)
     response = client.get(reverse("desk:index"))
     [item] = response.context["queue"]
@@ -63,12 +62,12 @@ def _count(client):
     return len(ctx.captured_queries)
 
 
-def test_the_inbox_costs_the_same_queries_for_2_or_10_dossiers(client, team):
+def test_the_inbox_costs_the_same_queries_for_2_or_10_dossiers(client, team, frozen_now):
     client.force_login(team.justice_leader)
     for _ in range(2):
-        receive(team, now=timezone.now())
+        receive(team, now=frozen_now)
     small = _count(client)
     for _ in range(8):
-        receive(team, now=timezone.now())
+        receive(team, now=frozen_now)
     assert len(client.get(reverse("desk:index")).context["queue"]) == 10
     assert _count(client) == small

@@ -8,8 +8,9 @@ from reportlab.lib.pagesizes import A5
 
 from tests.documents.conftest import pdf_text
 from tests.world import at, receive
-from workflows import documents
-from workflows.documents import FORM_KINDS, layout, render_form
+from documents import render as documents
+from documents import layout
+from documents.render import FORM_KINDS, render_form
 from workflows.errors import TransitionNotAllowed
 
 APPLICANT = "Nguyễn Văn An"
@@ -74,7 +75,7 @@ def test_the_receipt_qr_code_opens_the_status_page_or_the_given_url(received, mo
     render_form("receipt", received, status_url="https://motcua.laichau.gov.vn/tra-cuu/t/abc")
     from urllib.parse import parse_qs, urlsplit
 
-    from workflows.notifications import read_lookup_token
+    from workflows.codes import read_lookup_token
 
     default, given = encoded
     assert default.startswith("https://motcua.laichau.gov.vn/tra-cuu/?t=")

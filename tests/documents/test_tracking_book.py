@@ -7,7 +7,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from tests.documents.conftest import pdf_text
 from tests.world import at, receive
 from workflows import services
-from workflows.documents import render_tracking_book
+from documents.render import render_tracking_book
 from workflows.errors import InvalidInput
 
 PAGE = landscape(A4)

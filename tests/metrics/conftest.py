@@ -7,14 +7,14 @@ its steps get 70% (60,480 s) and 30% (25,920 s) of it.
 
 | dossier | story | March outcome |
 |---|---|---|
-| A | received 2/3, returned 3/3 | resolved early |
-| B | returned 5/3 09:00, exactly at the due instant | resolved on time (step 2 over its allotment) |
-| C | returned 5/3 09:01 | resolved late |
-| D | extended to 9/3, returned 6/3 | late: measured against the original due time |
-| E | pause-rule procedure, 16 h paused; due moves to 9/3 09:00; returned 9/3 08:00 | on time |
+| A | received 2/3, decided 2/3, returned 3/3 | resolved early |
+| B | decided 5/3 09:00, exactly at the due instant; collected 6/3 | resolved on time (step 2 over its allotment); collected after the appointment |
+| C | decided 5/3 09:01, returned 5/3 10:00 | resolved late |
+| D | extended to 9/3, decided 5/3 11:00, returned 6/3 | late: measured against the original due time |
+| E | pause-rule procedure, 16 h paused; due moves to 9/3 09:00; decided 9/3 08:00 | on time |
 | F | received 31/3 | pending within the deadline (due 3/4) |
 | G | received 20/3 | pending overdue (due 25/3) |
-| H | received 25/2, returned 3/3 (due 2/3) | carried over, resolved late |
+| H | received 25/2, decided 2/3 10:00 (due 2/3 09:00), returned 3/3 | carried over, resolved late |
 | I | received 10/3, withdrawn 11/3 | withdrawn |
 | J | online, accepted 5/3 10:00 | pending overdue, online late |
 | K | recorded outside the counter, one supplement (restart), returned 16/3 | resolved early |
@@ -61,9 +61,9 @@ def march(world):
     s.A = _run(w, receive(w, now=at(2026, 3, 2, 9), name="A"), start=at(2026, 3, 2, 10),
                complete=at(2026, 3, 2, 11), decide=at(2026, 3, 2, 14), ret=at(2026, 3, 3, 9))
     s.B = _run(w, receive(w, now=at(2026, 3, 2, 9), name="B"), start=at(2026, 3, 2, 9, 30),
-               complete=at(2026, 3, 3, 9), decide=at(2026, 3, 4, 16), ret=at(2026, 3, 5, 9))
+               complete=at(2026, 3, 3, 9), decide=at(2026, 3, 5, 9), ret=at(2026, 3, 6, 9))
     s.C = _run(w, receive(w, now=at(2026, 3, 2, 9), name="C"), start=at(2026, 3, 2, 10),
-               complete=at(2026, 3, 2, 10), decide=at(2026, 3, 2, 11), ret=at(2026, 3, 5, 9, 1))
+               complete=at(2026, 3, 2, 10), decide=at(2026, 3, 5, 9, 1), ret=at(2026, 3, 5, 10))
 
     d = _run(w, receive(w, now=at(2026, 3, 2, 9), name="D"), start=at(2026, 3, 2, 9, 30))
     d = services.extend(d, actor=w.specialist, new_due_at=at(2026, 3, 9, 9), reason="Cần xác minh thêm",
@@ -73,7 +73,7 @@ def march(world):
     e = _run(w, receive(w, w.pause_proc, now=at(2026, 3, 2, 9), name="E"), start=at(2026, 3, 2, 9, 30))
     e = services.request_supplement(e, actor=w.specialist, items=["Bản sao giấy tờ"], now=at(2026, 3, 2, 10))
     e = services.supplement_received(e, actor=w.clerk, now=at(2026, 3, 4, 10))
-    s.E = _run(w, e, complete=at(2026, 3, 4, 11), decide=at(2026, 3, 4, 14), ret=at(2026, 3, 9, 8))
+    s.E = _run(w, e, complete=at(2026, 3, 4, 11), decide=at(2026, 3, 9, 8), ret=at(2026, 3, 9, 10))
 
     s.F = receive(w, now=at(2026, 3, 31, 9), name="F")
     s.G = receive(w, now=at(2026, 3, 20, 9), name="G")

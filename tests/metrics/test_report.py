@@ -4,7 +4,7 @@ import io
 import pytest
 
 from tests.world import at
-from workflows import metrics, reports
+from reporting import metrics, reports
 
 pytestmark = pytest.mark.django_db
 MARCH = metrics.Period.of("month", 2026, 3)

@@ -6,7 +6,7 @@ import pytest
 from procedures.models import ProcedureStep
 from procedures.versions import publish_new_version
 from tests import factories as f
-from workflows import metrics
+from reporting import metrics
 
 pytestmark = pytest.mark.django_db
 

@@ -23,6 +23,6 @@ class FlakyEmailBackend(EmailBackend):
 
 class FailingSMSBackend:
     def send(self, phone, text, *, idempotency_key=""):
-        from workflows.sms import SMSError
+        from notifications.sms import SMSError
 
         raise SMSError("provider rejected the message")

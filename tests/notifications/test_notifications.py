@@ -2,14 +2,16 @@
 import pytest
 from django.core import mail
 
+from notifications import sending
+from notifications.models import Notification
+from notifications.sending import SEND_MAX_RETRIES, send_notification
+from notifications.sms import LoggingSMSBackend
 from tests.notifications.backends import FlakyEmailBackend
 from tests.world import at
-from workflows import notifications, services
+from workflows import services
 from workflows.audit import event_committed
-from workflows.models import Dossier, DossierEvent, Notification
-from workflows.sms import LoggingSMSBackend
+from workflows.models import Dossier, DossierEvent
 from workflows.statuses import Status
-from workflows.tasks import SEND_MAX_RETRIES, send_notification
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +97,7 @@ def test_a_broker_outage_at_dispatch_leaves_the_message_pending_for_the_sweep(wo
     pending = Notification.objects.filter(dossier=receipt.dossier, status="pending")
     assert pending.count() == 2 and not mail.outbox
     Notification.objects.filter(pk__in=pending.values("pk")).update(created_at=at(2026, 3, 2, 9))
-    assert set(notifications.stale_pending()) == set(pending.values_list("pk", flat=True))
+    assert set(sending.stale_pending()) == set(pending.values_list("pk", flat=True))
 
 
 def test_an_applicant_without_contacts_gets_no_messages(world, commit):

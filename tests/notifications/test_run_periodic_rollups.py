@@ -2,8 +2,8 @@
 import pytest
 from django.core.management import call_command
 
+from reporting.models import MonthlyCount
 from tests.world import at, receive
-from workflows.rollups import MonthlyCount
 
 pytestmark = pytest.mark.django_db
 

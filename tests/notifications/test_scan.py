@@ -3,9 +3,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from notifications import scan
+from notifications.models import DeadlineAlert, Notification
 from tests.world import at
-from workflows import scan, services
-from workflows.models import DeadlineAlert, Notification, WorkItem
+from workflows import services
+from workflows.models import WorkItem
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,9 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
-import workflows.notifications  # noqa: F401 -- connects the receiver (until WorkflowsConfig.ready imports it)
+from notifications.sms import LoggingSMSBackend
 from onestop.celery import app
 from tests.world import at
-from workflows.sms import LoggingSMSBackend
 
 
 @pytest.fixture(autouse=True)

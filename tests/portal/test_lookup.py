@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from tests.world import at
 from workflows import services
+from workflows.codes import make_lookup_token
 from workflows.models import SatisfactionRating
-from workflows.notifications import make_lookup_token
 
 pytestmark = pytest.mark.django_db
 

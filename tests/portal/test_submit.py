@@ -6,12 +6,14 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from workflows import codes, notifications, services, uploads
+from notifications.models import Notification
+from notifications.sending import SECRET_MASK
+from notifications.sms import LoggingSMSBackend
+from workflows import codes, services, uploads
 from workflows.access import work_items_for
 from workflows.errors import InvalidInput
 from workflows.flows import DossierFlow
-from workflows.models import Dossier, DossierFile, Notification, WorkItem
-from workflows.sms import LoggingSMSBackend
+from workflows.models import Dossier, DossierFile, WorkItem
 from workflows.statuses import Status
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +78,7 @@ def test_a_good_submission_reaches_the_right_counter_and_the_citizen_gets_code_a
     assert secret in LoggingSMSBackend.outbox[0]["text"]
     # the record keeps the message with the secret masked, and nothing of it once sent
     for recorded in Notification.objects.filter(dossier=dossier):
-        assert secret not in recorded.body and notifications.SECRET_MASK in recorded.body
+        assert secret not in recorded.body and SECRET_MASK in recorded.body
         assert recorded.pending_secret == ""
 
     # The counter accepts it: the clock starts.
@@ -116,7 +118,7 @@ def test_a_failure_after_the_files_were_written_removes_them_with_the_dossier(
     def broken(*args, **kwargs):
         raise RuntimeError("mail queue unavailable")
 
-    monkeypatch.setattr("onestop.portal.submit.notifications.notify_citizen", broken)
+    monkeypatch.setattr("onestop.portal.submit.notify_citizen", broken)
     with pytest.raises(RuntimeError):
         client.post(reverse("portal:submit", args=[online_proc.pk]), form_data(world, online_proc))
     assert not Dossier.objects.exists() and stored_files(settings) == []

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from procedures.models import CalendarDay
+from reporting import rules
 from tests import factories as f
 from tests.world import at, receive
 from workflows import services
@@ -108,7 +109,7 @@ def test_overdue_and_at_risk_are_queryable(world):
     w = world
     dossier = receive(w, now=at(2026, 3, 2, 9))  # due Thu 5/3 09:00; at-risk from Wed 4/3 09:00
     assert dossier.at_risk_at == at(2026, 3, 4, 9)
-    assert not Dossier.objects.at_risk(now=at(2026, 3, 3, 9)).exists()
-    assert Dossier.objects.at_risk(now=at(2026, 3, 4, 10)).get() == dossier
-    assert not Dossier.objects.overdue(now=at(2026, 3, 5, 9)).exists()  # at the due instant: on time
-    assert Dossier.objects.overdue(now=at(2026, 3, 5, 9, 1)).get() == dossier
+    assert not Dossier.objects.filter(rules.at_risk_q(at(2026, 3, 3, 9))).exists()
+    assert Dossier.objects.filter(rules.at_risk_q(at(2026, 3, 4, 10))).get() == dossier
+    assert not Dossier.objects.filter(rules.overdue_q(at(2026, 3, 5, 9))).exists()  # at the due instant: on time
+    assert Dossier.objects.filter(rules.overdue_q(at(2026, 3, 5, 9, 1))).get() == dossier

@@ -1,0 +1,165 @@
+"""Mẫu 02 (supplement request), 03 (refusal) and 04 (apology with a new appointment)."""
+from django.utils.translation import gettext_lazy as _
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Spacer
+
+from procedures.models import SupplementClockRule
+from workflows.errors import TransitionNotAllowed
+from workflows.models import Outcome
+from workflows.statuses import Status
+
+from . import facts
+from .layout import (
+    PAPER_A5,
+    Styles,
+    build_pdf,
+    esc,
+    fmt_date,
+    fmt_time_date,
+    frame_width,
+    line,
+    national_heading,
+    signatures,
+)
+
+SUPPLEMENT_TITLE = "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"
+REFUSAL_TITLE = "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"
+APOLOGY_TITLE = "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"
+
+
+def _heading(st, width, agency, instant):
+    return national_heading(st, width=width, agency_lines=facts.issuing_lines(agency),
+                            place=facts.place_name(agency.unit), issued_at=instant)
+
+
+def _applicant_lines(dossier, st, *, label="Hồ sơ của"):
+    contact = f"Số điện thoại: <b>{esc(dossier.applicant_phone, '……………')}</b>"
+    contact += f"    Thư điện tử: <b>{esc(dossier.applicant_email, '……………')}</b>"
+    return [
+        line(label, dossier.applicant_name, st),
+        line("Địa chỉ", dossier.applicant_address, st),
+        Paragraph(contact, st.body),
+        Paragraph(f"Nội dung yêu cầu giải quyết: <b>{esc(dossier.procedure.name)}</b>", st.body),
+    ]
+
+
+def _build(story, dossier, *, title, number, agency):
+    return build_pdf(story, pagesize=PAPER_A5, title=f"{title} – {dossier.code}", author=agency.name,
+                     subject=dossier.procedure.name,
+                     footer=f"Mẫu số {number} · TT 01/2018/TT-VPCP · Mã hồ sơ {dossier.code}")
+
+
+def _sign(st, width, title, hint, name):
+    return signatures(st, width=width, blocks=[("", "", ""), (title, hint, name)])
+
+
+def render_supplement_request(dossier, **_ignored) -> bytes:
+    evts = facts.events(dossier)
+    event = facts.last_event(evts, "request_supplement")
+    if event is None:
+        raise TransitionNotAllowed(_("Hồ sơ không có yêu cầu bổ sung, hoàn thiện nên không có phiếu yêu cầu bổ sung."))
+    st = Styles()
+    width = frame_width(PAPER_A5)
+    agency = event.agency or dossier.receiving_agency
+    officer = facts.person(event.actor)
+    phone = agency.phone or dossier.receiving_agency.phone
+    appointment = facts.appointment_before(dossier, evts, event.seq)
+    if dossier.procedure.supplement_clock_rule == SupplementClockRule.PAUSE:
+        clock_note = "Thời hạn giải quyết tạm dừng trong thời gian chờ bổ sung và được cộng thêm khi nhận đủ hồ sơ."
+    else:
+        clock_note = "Thời hạn giải quyết được tính lại từ đầu kể từ khi nhận đủ hồ sơ (khoản 4 Điều 19 NĐ 61/2018)."
+    items = event.data.get("items") or []
+    story = [
+        _heading(st, width, agency, event.at),
+        Paragraph(SUPPLEMENT_TITLE, st.title),
+        Paragraph(f"Mã hồ sơ: <b>{esc(dossier.code)}</b>", st.subtitle),
+        Spacer(1, 2 * mm),
+        *_applicant_lines(dossier, st),
+        Paragraph(f"Ngày tiếp nhận: <b>{esc(fmt_date(dossier.received_at))}</b>; ngày hẹn trả kết quả: "
+                  f"<b>{esc(fmt_time_date(appointment))}</b>", st.body),
+        Paragraph("Yêu cầu bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:", st.body),
+        *[Paragraph(f"{n}. {esc(item)}", st.body) for n, item in enumerate(items, start=1)],
+        line("Lý do", event.note, st),
+        Paragraph(f"<i>{esc(clock_note)}</i>", st.body),
+        Paragraph(
+            f"Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ với "
+            f"<b>{esc(officer, '……………')}</b> – {esc(agency.name)}, số điện thoại "
+            f"<b>{esc(phone, '……………')}</b> để được hướng dẫn./.", st.body,
+        ),
+        _sign(st, width, "NGƯỜI HƯỚNG DẪN", "(Ký và ghi rõ họ tên)", officer),
+    ]
+    return _build(story, dossier, title=SUPPLEMENT_TITLE, number="02", agency=agency)
+
+
+def render_refusal(dossier, **_ignored) -> bytes:
+    denied = dossier.outcome == Outcome.DENIED
+    if dossier.status != Status.REFUSED and not denied:
+        raise TransitionNotAllowed(_("Hồ sơ không bị từ chối nên không có phiếu từ chối."))
+    st = Styles()
+    width = frame_width(PAPER_A5)
+    evts = facts.events(dossier)
+    event = facts.last_event(evts, "decide" if denied else "refuse", "refuse_at_counter")
+    counter = dossier.receiving_agency
+    agency = (event.agency if denied and event and event.agency else None) or counter
+    story = [
+        _heading(st, width, agency, event.at if event else dossier.closed_at),
+        Paragraph(REFUSAL_TITLE, st.title),
+        Paragraph(f"Mã hồ sơ: <b>{esc(dossier.code)}</b>", st.subtitle),
+        Spacer(1, 2 * mm),
+        Paragraph(f"{esc(counter.name)} tiếp nhận hồ sơ của:", st.body),
+        *_applicant_lines(dossier, st, label="Ông/Bà"),
+    ]
+    if dossier.received_at:
+        story.append(Paragraph(
+            f"Thời gian nhận hồ sơ: <b>{esc(fmt_time_date(dossier.received_at))}</b>; hẹn trả kết quả: "
+            f"<b>{esc(fmt_time_date(dossier.due_at))}</b>", st.body))
+    if denied:
+        reason_intro = (f"Sau khi thẩm định hồ sơ theo quy định hiện hành, {esc(agency.name)} thông báo từ chối "
+                        f"giải quyết hồ sơ này với lý do như sau:")
+        signer = ("THỦ TRƯỞNG CƠ QUAN", "(Ký, ghi rõ họ tên và đóng dấu)")
+    else:
+        reason_intro = (f"Sau khi xem xét, đối chiếu thành phần hồ sơ với quy định hiện hành, {esc(counter.name)} "
+                        f"thông báo từ chối tiếp nhận, giải quyết hồ sơ này với lý do như sau:")
+        signer = ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)")
+    story += [
+        Paragraph(reason_intro, st.body),
+        Paragraph(f"<b>{esc(dossier.outcome_reasons, '……………')}</b>", st.body),
+        Paragraph("Xin thông báo để Ông/Bà biết và thực hiện./.", st.body),
+        _sign(st, width, *signer, facts.person(event.actor if event else None)),
+    ]
+    return _build(story, dossier, title=REFUSAL_TITLE, number="03", agency=agency)
+
+
+def render_apology(dossier, **_ignored) -> bytes:
+    evts = facts.events(dossier)
+    event = facts.last_event(evts, "extend")
+    if event is None:
+        raise TransitionNotAllowed(_("Hồ sơ chưa được gia hạn nên không có phiếu xin lỗi và hẹn lại ngày trả."))
+    st = Styles()
+    width = frame_width(PAPER_A5)
+    agency = event.agency or dossier.receiving_agency
+    previous = facts.parse_instant(event.data.get("previous_due_at")) or dossier.original_due_at
+    new_due = facts.parse_instant(event.data.get("new_due_at")) or dossier.due_at
+    name = esc(agency.name)
+    story = [
+        _heading(st, width, agency, event.at),
+        Paragraph(APOLOGY_TITLE, st.title),
+        Paragraph(f"Mã hồ sơ: <b>{esc(dossier.code)}</b>", st.subtitle),
+        Spacer(1, 3 * mm),
+        Paragraph(f"Kính gửi: Ông/Bà <b>{esc(dossier.applicant_name)}</b>", st.body),
+        Paragraph(
+            f"Ngày <b>{esc(fmt_date(dossier.received_at))}</b>, {esc(dossier.receiving_agency.name)} tiếp nhận "
+            f"hồ sơ đề nghị giải quyết thủ tục hành chính <b>{esc(dossier.procedure.name)}</b> của Ông/Bà; "
+            f"mã hồ sơ <b>{esc(dossier.code)}</b>.", st.body),
+        Paragraph(f"Thời hạn trả kết quả ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả: "
+                  f"<b>{esc(fmt_time_date(previous))}</b>.", st.body),
+        Paragraph(f"Tuy nhiên, {name} không thể trả kết quả giải quyết hồ sơ cho Ông/Bà đúng thời hạn trên. "
+                  f"Lý do: <b>{esc(event.note, '……………')}</b>", st.body),
+        Paragraph(
+            f"Sự chậm trễ này gây phiền hà, tốn kém thời gian, chi phí đi lại của Ông/Bà. {name} trân trọng xin "
+            f"lỗi Ông/Bà và hẹn trả kết quả giải quyết hồ sơ vào: <b>{esc(fmt_time_date(new_due))}</b>.", st.body),
+        Paragraph("Mong nhận được sự thông cảm của Ông/Bà./.", st.body),
+        _sign(st, width, "THỦ TRƯỞNG CƠ QUAN", "(Ký, ghi rõ họ tên và đóng dấu)", ""),
+        Paragraph(f"<i>Người lập phiếu: {esc(facts.person(event.actor))}</i>", st.small),
+    ]
+    return _build(story, dossier, title=APOLOGY_TITLE, number="04", agency=agency)

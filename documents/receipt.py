@@ -1,0 +1,130 @@
+"""Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả (receipt and appointment slip)."""
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Spacer, Table
+
+from procedures.models import DocumentForm
+from workflows.codes import make_lookup_token
+from workflows.errors import TransitionNotAllowed
+from workflows.models import Channel
+
+from . import facts
+from .layout import (
+    PAPER_A5,
+    Styles,
+    build_pdf,
+    clean,
+    esc,
+    fmt_time_date,
+    frame_width,
+    grid,
+    line,
+    money,
+    national_heading,
+    plain_table,
+    qr_code,
+    signatures,
+    time_limit,
+)
+
+TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
+
+
+def status_url_for(code: str) -> str:
+    """The public status page of a dossier, opened by the receipt's QR code with a signed token
+    (the citizen needs no secret to follow it)."""
+    return f"{settings.SITE_URL.rstrip('/')}/tra-cuu/?{urlencode({'t': make_lookup_token(code)})}"
+
+
+def _form_label(value: str) -> str:
+    try:
+        return str(DocumentForm(value).label)
+    except ValueError:
+        return clean(value)
+
+
+def _documents_table(dossier, st: Styles, width: float) -> Table:
+    rows = [[Paragraph("TT", st.cell_head), Paragraph("Tên loại giấy tờ", st.cell_head),
+             Paragraph("Hình thức (bản chính, bản sao, bản chụp)", st.cell_head),
+             Paragraph("Số lượng", st.cell_head)]]
+    docs = facts.documents(dossier)
+    for number, doc in enumerate(docs, start=1):
+        rows.append([Paragraph(str(number), st.cell_center), Paragraph(esc(doc.get("name")), st.cell),
+                     Paragraph(esc(_form_label(doc.get("form", ""))), st.cell_center),
+                     Paragraph(f"{doc.get('copies') or 1:02d}", st.cell_center)])
+    if not docs:
+        rows.append(["", Paragraph("(không có)", st.cell), "", ""])
+    return grid(rows, [width * 0.08, width * 0.54, width * 0.26, width * 0.12], font_size=st.cell.fontSize)
+
+
+def render(dossier, *, secret: str | None = None, status_url: str | None = None) -> bytes:
+    if dossier.received_at is None:
+        raise TransitionNotAllowed(_("Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận và hẹn trả kết quả."))
+    st = Styles()
+    width = frame_width(PAPER_A5)
+    evts = facts.events(dossier)
+    received = facts.last_event(evts, "receive", "accept_online")
+    agency = dossier.receiving_agency
+    procedure = dossier.procedure
+    url = status_url or status_url_for(dossier.code)
+
+    lookup = [
+        Paragraph(f"Mã hồ sơ: <b>{esc(dossier.code)}</b>", st.body_left),
+        Paragraph("(Liên: lưu tại Bộ phận Một cửa / giao người nộp hồ sơ)", st.small),
+    ]
+    if secret:
+        lookup.append(Paragraph(f"Mã bí mật tra cứu: <b>{esc(secret)}</b>", st.body_left))
+    lookup.append(Paragraph(
+        f"Quét mã QR hoặc vào {esc(settings.SITE_URL.rstrip('/') + '/tra-cuu/')} để tra cứu tình trạng hồ sơ.",
+        st.small,
+    ))
+    code_block = plain_table([[lookup, qr_code(url, 24 * mm)]], [width - 26 * mm, 26 * mm],
+                             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
+
+    given_due = facts.parse_instant(received.data.get("due_at")) if received else None
+    due_line = f"5. Thời gian trả kết quả giải quyết hồ sơ: <b>{esc(fmt_time_date(dossier.due_at))}</b>"
+    if given_due and dossier.due_at and given_due != dossier.due_at:
+        due_line += f" <i>(hẹn lại; hẹn ban đầu: {esc(fmt_time_date(given_due))})</i>"
+    result_place = agency.name + (f", {agency.address}" if agency.address else "")
+    contact = f"Số điện thoại: <b>{esc(dossier.applicant_phone, '……………')}</b>"
+    contact += f"    Thư điện tử: <b>{esc(dossier.applicant_email, '……………')}</b>"
+
+    story = [
+        national_heading(st, width=width, agency_lines=facts.issuing_lines(agency),
+                         place=facts.place_name(agency.unit), issued_at=dossier.received_at),
+        Paragraph(TITLE, st.title),
+        code_block,
+        Spacer(1, 2 * mm),
+        Paragraph(f"{esc(agency.name)} tiếp nhận hồ sơ của:", st.body),
+        line("Ông/Bà", dossier.applicant_name, st),
+        line("Số định danh cá nhân", dossier.applicant_id_number, st),
+        line("Địa chỉ", dossier.applicant_address, st),
+        Paragraph(contact, st.body),
+        Paragraph(f"Nội dung yêu cầu giải quyết: <b>{esc(procedure.name)}</b> (mã thủ tục {esc(procedure.code)})",
+                  st.body),
+        Paragraph(f"Hình thức nộp: {esc(Channel(dossier.channel).label)}", st.body),
+        Paragraph("1. Thành phần hồ sơ nộp gồm:", st.body),
+        _documents_table(dossier, st, width),
+        Spacer(1, 1.5 * mm),
+        Paragraph("2. Số lượng hồ sơ: <b>01</b> (bộ)", st.body),
+        Paragraph(f"3. Thời gian giải quyết hồ sơ theo quy định: <b>{esc(time_limit(procedure))}</b>",
+                  st.body),
+        Paragraph(f"4. Thời gian nhận hồ sơ: <b>{esc(fmt_time_date(dossier.received_at))}</b>", st.body),
+        Paragraph(due_line, st.body),
+        Paragraph(f"6. Phí, lệ phí: <b>{esc(money(procedure.fee_amount, procedure.fee_note))}</b>", st.body),
+        Paragraph(f"7. Đăng ký nhận kết quả tại: <b>{esc(result_place)}</b>", st.body),
+        Paragraph(
+            f"<i>Vào Sổ theo dõi hồ sơ, Quyển số: {timezone.localtime(dossier.received_at).year}, "
+            f"Số thứ tự: {facts.register_number(dossier)}</i>", st.body,
+        ),
+        signatures(st, width=width, blocks=[
+            ("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", dossier.applicant_name),
+            ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", facts.person(received.actor if received else None)),
+        ]),
+    ]
+    return build_pdf(story, pagesize=PAPER_A5, title=f"{TITLE} – {dossier.code}", author=agency.name,
+                     subject=procedure.name, footer=f"Mẫu số 01 · TT 01/2018/TT-VPCP · Mã hồ sơ {dossier.code}")

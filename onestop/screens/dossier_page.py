@@ -1,0 +1,79 @@
+"""What both the counter and the desk show about one dossier: facts, plan, work, timeline."""
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from documents import render as documents
+from reporting import rules
+from workflows.models import DossierEvent, WorkItem
+from workflows.statuses import Status
+
+from .views import FORM_LABELS
+from .working_time import Calendars, remaining_hours
+
+ACTION_LABELS = {
+    "receive": _("Tiếp nhận hồ sơ"),
+    "submit_online": _("Nộp hồ sơ trực tuyến"),
+    "accept_online": _("Tiếp nhận hồ sơ trực tuyến"),
+    "refuse": _("Từ chối tiếp nhận"),
+    "refuse_at_counter": _("Từ chối tiếp nhận tại quầy"),
+    "start_processing": _("Nhận xử lý"),
+    "complete_step": _("Hoàn thành bước"),
+    "request_supplement": _("Yêu cầu bổ sung hồ sơ"),
+    "supplement_received": _("Đã nhận hồ sơ bổ sung"),
+    "extend": _("Gia hạn, xin lỗi và hẹn lại"),
+    "decide": _("Quyết định"),
+    "return_result": _("Trả kết quả"),
+    "withdraw": _("Công dân rút hồ sơ"),
+    "assign": _("Phân công"),
+    "unassign": _("Trả lại hàng chờ"),
+}
+
+
+def timeline(dossier) -> list[DossierEvent]:
+    events = list(DossierEvent.objects.filter(dossier=dossier).select_related("actor", "agency").order_by("seq"))
+    for event in events:
+        event.dossier = dossier  # no query per event
+        event.label = ACTION_LABELS.get(event.action, event.action)
+    return events
+
+
+def open_work_item(dossier) -> WorkItem | None:
+    return WorkItem.objects.open_for(dossier).select_related("owner", "agency").first()
+
+
+def apology(events) -> dict | None:
+    """The extension (apology and new appointment) issued for this dossier, if any."""
+    for event in reversed(events):
+        if event.action == "extend":
+            new_due = parse_datetime(event.data.get("new_due_at", "") or "")
+            return {"reason": event.note, "new_due_at": new_due, "at": event.at, "actor": event.actor}
+    return None
+
+
+def dossier_context(dossier, *, now=None) -> dict:
+    """Facts for the dossier page: plan with due times, remaining time, timeline, apology."""
+    now = now or timezone.now()
+    events = timeline(dossier)
+    task = open_work_item(dossier)
+    cal = Calendars()(dossier.receiving_unit_id)
+    running = dossier.status in (Status.RECEIVED, Status.PROCESSING)
+    late = rules.is_overdue(dossier, now)
+    resolved_late = rules.timeliness(dossier) == "late"
+    steps = []
+    for index, step in enumerate(dossier.plan):
+        steps.append({
+            **step, "index": index, "allotted_hours": round(step.get("allotted", 0) / 3600, 1),
+            "current": index == dossier.current_step and dossier.status in (Status.RECEIVED, Status.PROCESSING),
+            "done": index < dossier.current_step or dossier.status in (Status.RESULT_READY, Status.RETURNED),
+        })
+    kinds = documents.applicable_kinds(dossier)
+    return {
+        "dossier": dossier, "events": events, "task": task, "steps": steps, "now": now,
+        "late": late, "past_appointment": rules.is_past_appointment(dossier, now), "resolved_late": resolved_late,
+        "collected_late": rules.is_collected_after_appointment(dossier),
+        "remaining_hours": remaining_hours(cal, now, dossier.due_at) if running else None,
+        "task_remaining_hours": remaining_hours(cal, now, task.due_at) if task and task.due_at else None,
+        "apology": apology(events) if dossier.extension_count else None,
+        "form_kinds": [(kind, FORM_LABELS[kind]) for kind in kinds],
+    }

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportingConfig(AppConfig):
+    name = "reporting"
+    verbose_name = _("Số liệu, đánh giá và báo cáo")
+    default_auto_field = "django.db.models.BigAutoField"
