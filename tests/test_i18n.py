@@ -18,7 +18,7 @@ from workflows import errors
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PO, MO = LOCALE / "django.po", LOCALE / "django.mo"
-SOURCE_DIRS = ("onestop", "workflows", "procedures", "notifications", "demo")
+SOURCE_DIRS = ("onestop", "workflows", "procedures", "notifications", "demo", "reporting", "documents")
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%%|\{[a-z_]*\}|<[^>]+>")
 
 

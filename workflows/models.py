@@ -392,10 +392,6 @@ class WorkItem(ServiceClockMixin, AbstractTask):
     def __str__(self):
         return f"{self.flow_task} #{self.pk}"
 
-    @property
-    def is_late(self) -> bool:
-        end = self.finished or timezone.now()
-        return self.due_at is not None and end > self.due_at
 
 
 class ClockSpan(models.Model):

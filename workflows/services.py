@@ -171,7 +171,6 @@ def _record(dossier: Dossier, *, actor, action: str, from_status: str, fields: l
 def _step_data(task: WorkItem, spent: int) -> dict:
     return {
         "task": task.pk, "working_seconds": spent, "allotted_seconds": task.allotted_seconds,
-        "late": bool(task.due_at and clock.now() > task.due_at),
     }
 
 
@@ -525,8 +524,7 @@ def decide(dossier: Dossier, *, actor, outcome: str, reasons: str = "", expected
             dossier, actor=actor, action="decide", from_status=from_status,
             fields=["outcome", "outcome_reasons", "resolved_at"], step_index=task.step_index,
             agency_id=task.agency_id, note=reasons,
-            data={**_step_data(task, spent), "outcome": outcome,
-                  "late": act.now > dossier.original_due_at},
+            data={**_step_data(task, spent), "outcome": outcome},
         )
 
 
@@ -549,7 +547,6 @@ def return_result(dossier: Dossier, *, actor, collected_by: str, note: str = "",
         return _record(
             dossier, actor=actor, action="return_result", from_status=Status.RESULT_READY,
             fields=["returned_at", "closed_at", "collected_by"], agency_id=task.agency_id, note=note,
-            data={"late": act.now > dossier.original_due_at},
         )
 
 

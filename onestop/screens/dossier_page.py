@@ -27,6 +27,10 @@ ACTION_LABELS = {
     "withdraw": _("Công dân rút hồ sơ"),
     "assign": _("Phân công"),
     "unassign": _("Trả lại hàng chờ"),
+    "rate": _("Công dân đánh giá mức độ hài lòng"),
+    "record_complaint": _("Ghi nhận phản ánh, kiến nghị"),
+    "resolve_complaint": _("Kết luận phản ánh, kiến nghị"),
+    "attach_file": _("Đính kèm tệp"),
 }
 
 

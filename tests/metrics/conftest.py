@@ -8,7 +8,7 @@ its steps get 70% (60,480 s) and 30% (25,920 s) of it.
 | dossier | story | March outcome |
 |---|---|---|
 | A | received 2/3, decided 2/3, returned 3/3 | resolved early |
-| B | decided 5/3 09:00, exactly at the due instant; collected 6/3 | resolved on time (step 2 over its allotment); collected after the appointment |
+| B | decided 5/3 09:00, the due instant; collected 6/3 | on time (step 2 over its allotment), collected late |
 | C | decided 5/3 09:01, returned 5/3 10:00 | resolved late |
 | D | extended to 9/3, decided 5/3 11:00, returned 6/3 | late: measured against the original due time |
 | E | pause-rule procedure, 16 h paused; due moves to 9/3 09:00; decided 9/3 08:00 | on time |
@@ -31,7 +31,6 @@ from procedures.models import Procedure
 from tests import factories as f
 from tests.world import at, receive
 from workflows import services
-from workflows.models import Complaint, SatisfactionRating
 
 
 def _run(w, d, *, start=None, complete=None, decide=None, ret=None):
@@ -104,9 +103,10 @@ def march(world):
     s.O = services.submit_online(procedure=w.commune_proc, agency=w.counter, applicant=services.Applicant(name="O"),
                                  document_ids=docs, now=at(2026, 3, 30, 9)).dossier
 
-    # Ratings and complaints are the citizen's input, not dossier state: plain rows.
-    for dossier, rating in ((s.A, "satisfied"), (s.B, "normal"), (s.C, "not_satisfied")):
-        SatisfactionRating.objects.create(dossier=dossier, rating=rating, created_at=at(2026, 3, 10))
-    Complaint.objects.create(dossier=s.B, text="Nhũng nhiễu", received_at=at(2026, 3, 6))
-    Complaint.objects.create(dossier=s.A, text="Phản ánh sai", received_at=at(2026, 3, 6), unsubstantiated=True)
+    # The citizen's ratings and complaints, recorded through the services as in production.
+    for name, rating in (("A", "satisfied"), ("B", "normal"), ("C", "not_satisfied")):
+        setattr(s, name, services.rate(getattr(s, name), rating=rating, now=at(2026, 3, 10)).dossier)
+    services.record_complaint(s.B, actor=w.supervisor, text="Nhũng nhiễu", now=at(2026, 3, 6))
+    wrong = services.record_complaint(s.A, actor=w.supervisor, text="Phản ánh sai", now=at(2026, 3, 6))
+    services.resolve_complaint(wrong, actor=w.supervisor, unsubstantiated=True, now=at(2026, 3, 7))
     return s

@@ -1,8 +1,8 @@
 """Every figure of March 2026 (tests/metrics/conftest.py) computed by hand, reproduced exactly."""
 import pytest
 
-from tests.world import at
 from reporting import evaluation, metrics
+from tests.world import at
 from workflows.models import Dossier
 
 MARCH = metrics.Period.of("month", 2026, 3)

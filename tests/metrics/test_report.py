@@ -3,8 +3,8 @@ import io
 
 import pytest
 
-from tests.world import at
 from reporting import metrics, reports
+from tests.world import at
 
 pytestmark = pytest.mark.django_db
 MARCH = metrics.Period.of("month", 2026, 3)

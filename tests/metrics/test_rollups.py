@@ -1,9 +1,9 @@
 """The monthly rollups reproduce the live figures exactly for every whole-month period they cover."""
 import pytest
 
-from tests.world import at
 from reporting import metrics, rollups
 from reporting.models import PeriodWorkingTime
+from tests.world import at
 from workflows.models import Dossier, WorkItem
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 
 from procedures.models import ProcedureStep
 from procedures.versions import publish_new_version
-from tests import factories as f
 from reporting import metrics
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

@@ -98,9 +98,10 @@ def test_a_step_that_overruns_its_share_is_attributed_to_its_agency(world):
     dossier = services.complete_step(dossier, actor=w.specialist, now=at(2026, 3, 4, 16))
     first.refresh_from_db()
     assert first.working_seconds == (6 + 8 + 7) * 3600  # Mon 6 h, Tue 8 h, Wed 07:00→16:00 = 7 h
-    assert first.is_late and first.agency_id == w.justice.pk
+    assert WorkItem.objects.filter(rules.step_late_q(at(2026, 3, 4, 16)), pk=first.pk).exists()
+    assert first.agency_id == w.justice.pk
     event = dossier.events.get(action="complete_step")
-    assert event.data["late"] is True and event.agency_id == w.justice.pk
+    assert event.data["working_seconds"] > event.data["allotted_seconds"] and event.agency_id == w.justice.pk
 
 
 def test_overdue_and_at_risk_are_queryable(world):
