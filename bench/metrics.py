@@ -137,13 +137,13 @@ def generate(world, n: int, now: dt.datetime, connection):
     channels = ["counter"] * 60 + ["online"] * 30 + ["postal"] * 5 + ["outside"] * 5
     day = 86400
 
-    dossiers, processes, items, events, ratings = [], [], [], [], []
+    dossiers, processes, items, events, ratings, spans = [], [], [], [], [], []
     w = Writer(connection)
     totals = dict.fromkeys(("dossiers", "work_items", "events", "ratings"), 0)
     item_id = 0
     for i in range(1, n + 1):
         if len(dossiers) >= CHUNK:  # written in chunks: 10M dossiers do not fit in memory at once
-            _flush(w, totals, dossiers, processes, items, events, ratings)
+            _flush(w, totals, dossiers, processes, items, events, ratings, spans)
         level, unit = choices[rng.randrange(len(choices))]
         proc = world["procedures"][level][rng.randrange(12)]
         agency = world["agencies"][unit.pk]
@@ -176,6 +176,7 @@ def generate(world, n: int, now: dt.datetime, connection):
             "granted" if resolved else "", "", extensions, supplements, "", "x", 2, "", _ts(received),
         ))
         processes.append((i, flow_ref, "DONE" if closed else "NEW", _ts(received), _ts(closed), "{}"))
+        spans.append((i, i, _ts(received), None, _ts(due), False))  # the clock ran from receipt (no supplement wait)
         allotted = int(limit_days * 8 * 3600)
         step_end = resolved or (now if status == "processing" else closed)
         middle = received + (step_end - received) * (0.5 + rng.random() * 0.3)
@@ -201,14 +202,14 @@ def generate(world, n: int, now: dt.datetime, connection):
             if rng.random() < 0.2:
                 ratings.append((i, i, ("satisfied", "satisfied", "satisfied", "normal", "not_satisfied")[i % 5], "",
                                 _ts(returned or resolved)))
-    _flush(w, totals, dossiers, processes, items, events, ratings)
+    _flush(w, totals, dossiers, processes, items, events, ratings, spans)
     return totals
 
 
 CHUNK = 250_000
 
 
-def _flush(w, totals, dossiers, processes, items, events, ratings):
+def _flush(w, totals, dossiers, processes, items, events, ratings, spans):
     """Write one chunk (processes before the dossiers and work items that refer to them) and empty the lists."""
     w.write("viewflow_process", ["id", "flow_class", "status", "created", "finished", "data"], processes)
     w.write("workflows_dossier", DOSSIER_COLUMNS, dossiers)
@@ -221,9 +222,10 @@ def _flush(w, totals, dossiers, processes, items, events, ratings):
         "id", "dossier_id", "seq", "at", "action", "from_status", "to_status", "data", "prev_hash", "hash", "note",
     ], ((*e, "") for e in events))
     w.write("workflows_satisfactionrating", ["id", "dossier_id", "rating", "comment", "created_at"], ratings)
+    w.write("workflows_clockspan", ["id", "dossier_id", "started_at", "ended_at", "legal_due_at", "waiting"], spans)
     for key, rows in (("dossiers", dossiers), ("work_items", items), ("events", events), ("ratings", ratings)):
         totals[key] += len(rows)
-    for rows in (dossiers, processes, items, events, ratings):
+    for rows in (dossiers, processes, items, events, ratings, spans):
         rows.clear()
 
 
@@ -241,7 +243,7 @@ def finish_load(connection):
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             for table in ("viewflow_process", "workflows_dossier", "workflows_workitem", "workflows_dossierevent",
-                          "workflows_satisfactionrating"):
+                          "workflows_satisfactionrating", "workflows_clockspan"):
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
             cur.execute("VACUUM ANALYZE")
         else:
@@ -255,12 +257,16 @@ WITH c AS (
   SELECT d.id, d.receiving_unit_id, d.receiving_agency_id, d.procedure_id, d.channel, d.status, d.received_at,
          d.original_due_at, d.supplement_count, x.end_at,
          (x.end_at >= %(s)s AND x.end_at < %(e)s) AS left_in,
-         d.status IN ('withdrawn', 'refused') AS nodec,
+         d.resolved_at IS NULL AS nodec,
          x.end_at > d.original_due_at AS late,
          FLOOR((EXTRACT(EPOCH FROM x.end_at) + 25200) / 86400)
            < FLOOR((EXTRACT(EPOCH FROM d.original_due_at) + 25200) / 86400) AS early_day,
-         (x.end_at IS NULL OR x.end_at >= %(e)s) AS pending
-  FROM workflows_dossier d CROSS JOIN LATERAL (SELECT COALESCE(d.returned_at, d.closed_at, d.resolved_at) AS end_at) x
+         (x.end_at IS NULL OR x.end_at >= %(e)s) AS pending,
+         (x.end_at IS NULL OR x.end_at >= %(e)s) AND EXISTS (
+           SELECT 1 FROM workflows_clockspan s WHERE s.dossier_id = d.id AND s.started_at < %(a)s
+             AND (s.ended_at IS NULL OR s.ended_at >= %(a)s) AND NOT s.waiting AND s.legal_due_at < %(a)s
+         ) AS overdue
+  FROM workflows_dossier d CROSS JOIN LATERAL (SELECT COALESCE(d.resolved_at, d.closed_at) AS end_at) x
   WHERE d.receiving_unit_id = ANY(%(units)s) AND d.received_at < %(e)s AND (x.end_at IS NULL OR x.end_at >= %(s)s)
 )
 """
@@ -275,10 +281,9 @@ COUNTS = """
   COUNT(*) FILTER (WHERE left_in AND NOT nodec AND late),
   COUNT(*) FILTER (WHERE left_in AND nodec),
   COUNT(*) FILTER (WHERE pending),
-  COUNT(*) FILTER (WHERE pending AND original_due_at < %(a)s),
-  COUNT(*) FILTER (WHERE pending AND NOT original_due_at < %(a)s),
-  COUNT(*) FILTER (WHERE channel = 'online'
-                   AND ((left_in AND NOT nodec AND late) OR (pending AND original_due_at < %(a)s)))
+  COUNT(*) FILTER (WHERE overdue),
+  COUNT(*) FILTER (WHERE pending AND NOT overdue),
+  COUNT(*) FILTER (WHERE channel = 'online' AND ((left_in AND NOT nodec AND late) OR overdue))
 """
 TASKS = """
   FROM workflows_workitem w

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from procedures.calendar import WorkingCalendar, load_calendar
-from procedures.models import Procedure, TimeLimitUnit
+from procedures.models import Procedure, SupplementClockRule, TimeLimitUnit
 
 from .errors import InvalidInput, TransitionNotAllowed
 
@@ -81,8 +81,6 @@ def step_due(cal: WorkingCalendar, handed_over: datetime, allotted_seconds: int)
 
 def after_supplement(dossier, cal: WorkingCalendar, resumed_at: datetime) -> tuple[datetime, datetime, int]:
     """New (legal due, appointment, paused working seconds) when the complete dossier arrives."""
-    from procedures.models import SupplementClockRule
-
     paused = cal.working_time_between(dossier.clock_paused_at, resumed_at)
     if dossier.procedure.supplement_clock_rule == SupplementClockRule.PAUSE:
         legal = cal.add_working_time(dossier.original_due_at, paused)

@@ -20,8 +20,9 @@ from viewflow.workflow.status import STATUS
 from procedures.models import AdministrativeUnit, Agency, Procedure
 
 from . import clock
+from .membership import agency_ids, has_role, is_member, roles_of
 from .roles import Role
-from .statuses import OPEN_STATUSES, Status
+from .statuses import NATIONAL_STATUS_CODE, OPEN_STATUSES, Status
 
 
 class StaffMembership(models.Model):
@@ -114,21 +115,15 @@ class DossierQuerySet(models.QuerySet):
 
 def counter_clerk(dossier, user) -> bool:
     """A clerk of the counter that received the dossier."""
-    from .access import is_member
-
     return is_member(user, dossier.receiving_agency_id, Role.CLERK)
 
 
 def processor(dossier, user) -> bool:
     """A specialist or leader (the services also check the work item's agency)."""
-    from .access import has_role
-
     return has_role(user, Role.SPECIALIST) or has_role(user, Role.LEADER)
 
 
 def leader(dossier, user) -> bool:
-    from .access import has_role
-
     return has_role(user, Role.LEADER)
 
 
@@ -303,8 +298,6 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     @property
     def national_status_code(self) -> int:
         """The national portal's status code (1–10) for synchronisation."""
-        from .statuses import NATIONAL_STATUS_CODE
-
         return NATIONAL_STATUS_CODE[self.status]
 
 
@@ -346,8 +339,6 @@ class WorkItemQuerySet(TaskQuerySet):
     def queue_for(self, user):
         """The agency queue: open human work items the user may hold (`access.holder_rule` read from
         the user's side: an agency the user belongs to, a role the user holds); a superuser sees all."""
-        from .access import agency_ids, roles_of
-
         queue = self.open().filter(flow_task_type="HUMAN")
         if not (user.is_authenticated and user.is_active):
             return queue.none()

@@ -14,6 +14,8 @@ from viewflow.workflow.base import Edge
 from viewflow.workflow.nodes.start import StartHandleActivation
 from viewflow.workflow.nodes.view import ViewActivation
 
+from .membership import can_claim
+
 
 class RoutedNodeMixin:
     def Route(self, router, targets):
@@ -78,8 +80,6 @@ class RoutedView(RoutedNodeMixin, flow.View):
         return super().calc_owner(activation)
 
     def can_assign(self, user, task):
-        from .access import can_claim
-
         return can_claim(user, task)
 
     def can_execute(self, user, task):

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from django_fsm import TransitionNotAllowed as FSMTransitionNotAllowed
+from viewflow.workflow.status import PROCESS
 
-from procedures.models import Agency, CalendarRevision, Procedure
+from procedures.models import Agency, CalendarRevision, OnlineLevel, Procedure
 
 from . import access, audit, clock, codes, deadlines, uploads
 from .errors import Conflict, InvalidInput, PermissionDenied, RoutingError, TransitionNotAllowed
@@ -148,8 +149,6 @@ def _finish_task(task: WorkItem, actor, now: datetime) -> int:
 
 def _cancel_flow(process):
     """Cancel the open work items and the process (viewflow's Flow.cancel reads its own task table)."""
-    from viewflow.workflow.status import PROCESS
-
     for item in WorkItem.objects.open().filter(process=process):
         item.flow_task.activation_class(item).cancel()
     process.status = PROCESS.CANCELED
@@ -307,8 +306,6 @@ def receive(*, actor, procedure: Procedure, agency: Agency, applicant: Applicant
 def submit_online(*, procedure: Procedure, agency: Agency, applicant: Applicant, document_ids,
                   note: str = "", now: datetime | None = None) -> Receipt:
     """Nộp hồ sơ trực tuyến: the dossier waits at the counter for acceptance (clock not started)."""
-    from procedures.models import OnlineLevel
-
     with _Action(now) as act:
         if procedure.online_level == OnlineLevel.NONE:
             raise InvalidInput(_("Thủ tục này chưa cung cấp dịch vụ công trực tuyến."))

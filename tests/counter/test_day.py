@@ -42,7 +42,7 @@ def test_a_result_decided_late_is_highlighted_among_the_results(clerk_client, wo
     late = services.decide(dossier, actor=world.leader, outcome="granted", now=at(2026, 3, 20, 9))
     on_time = result_ready(world, now=frozen_now)
     response = clerk_client.get(reverse("counter:index"))
-    flags = {d.pk: d.late for d in response.context["results"]}
+    flags = {d.pk: d.timeliness == "late" for d in response.context["results"]}
     assert flags == {late.pk: True, on_time.pk: False}
     link = reverse("counter:dossier", args=[late.pk])
     assert f'<tr class="late">\n<td><a href="{link}">' in response.content.decode()
