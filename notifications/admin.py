@@ -10,7 +10,9 @@ from .models import Notification
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["dossier", "channel", "masked_recipient", "status", "attempts", "created_at", "sent_at"]
+    # possible_duplicates: re-sends after a worker died mid-send (the recipient may have it twice).
+    list_display = ["dossier", "channel", "masked_recipient", "status", "attempts", "possible_duplicates",
+                    "created_at", "sent_at"]
     list_filter = ["channel", "status"]
 
     @admin.display(description=_("người nhận"))

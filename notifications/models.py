@@ -18,6 +18,9 @@ class NotificationChannel(models.TextChoices):
 
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("chờ gửi")
+    # Marked and committed before the hand-off to the backend: a row left here means a worker
+    # died between the hand-off and recording its outcome (sending.resend_lost re-sends it).
+    SENDING = "sending", _("đang gửi")
     SENT = "sent", _("đã gửi")
     FAILED = "failed", _("gửi lỗi")
 
@@ -25,7 +28,9 @@ class NotificationStatus(models.TextChoices):
 class Notification(models.Model):
     """A message to the citizen or staff about a dossier, recorded whether it was sent or not.
 
-    `idempotency_key` (event + channel + recipient) makes a retried task a no-op once sent.
+    `idempotency_key` (event + channel + recipient) makes a retried task a no-op once sent, and
+    goes with every hand-off of the message (the SMS gateway's idempotency key, the e-mail's
+    Message-ID), so a resend after an unknown outcome can be de-duplicated downstream.
     """
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="notifications")
@@ -43,12 +48,21 @@ class Notification(models.Model):
     pending_secret = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the latest hand-off began (status `sending`, committed before calling the backend).
+    sending_at = models.DateTimeField(_("bắt đầu gửi lúc"), null=True, blank=True)
+    # Re-sends of a hand-off whose outcome was unknown (its worker died): the recipient may have
+    # the message twice, under the same idempotency key. Shown to staff in the admin.
+    possible_duplicates = models.PositiveSmallIntegerField(_("số lần gửi lại có thể trùng"), default=0)
 
     class Meta:
         db_table = "workflows_notification"
         verbose_name = _("thông báo")
         verbose_name_plural = _("thông báo")
         ordering = ["-created_at"]
+        # The sweep (sending.resend_lost) looks for unsettled messages every 10 minutes: a few
+        # rows among millions, found without reading the sent ones.
+        indexes = [models.Index(fields=["status"], name="notification_unsettled",
+                                condition=Q(status__in=["pending", "sending"]))]
 
     def __str__(self):
         return f"{self.channel} → {self.recipient}"

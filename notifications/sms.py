@@ -25,8 +25,10 @@ class BaseSMSBackend(ABC):
     def send(self, phone: str, text: str, *, idempotency_key: str = "") -> str:
         """Send one message; return the provider's message id. Raise SMSError on failure.
 
-        Providers that accept a client reference should pass `idempotency_key` so a retried
-        call after a lost reply is not delivered twice.
+        `idempotency_key` is the same on every hand-off of one message: a retry after a lost
+        reply, and the re-send after a worker died mid-send (docs/decisions/0016). An adapter
+        passes it as its request's idempotency header or client reference (hashed, if the
+        gateway limits its length) so the gateway delivers the message once.
         """
 
 

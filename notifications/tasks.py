@@ -13,7 +13,7 @@ import logging
 from celery import shared_task
 
 from . import scan
-from .sending import send_notification, stale_pending
+from .sending import resend_lost, send_notification
 
 __all__ = ["scan_deadlines", "send_notification"]
 
@@ -22,16 +22,13 @@ logger = logging.getLogger("onestop.tasks")
 
 @shared_task(name="workflows.tasks.scan_deadlines", acks_late=True)
 def scan_deadlines() -> dict:
-    """Mark at-risk and overdue work and notify once per crossing; then resend lost messages.
+    """Mark at-risk and overdue work and notify once per crossing; then resend lost messages
+    (pending too long, or a hand-off stuck in `sending`: sending.resend_lost).
 
     Idempotent and catch-up safe: it compares deadlines with the current time, so a late or
     skipped run only delays alerts, and two runs (or two beats) never notify twice.
     """
     result = scan.run()
-    resent = 0
-    for pk in stale_pending():
-        send_notification.delay(pk)
-        resent += 1
-    result["resent"] = resent
+    result["resent"] = resend_lost()
     logger.info("deadline scan: %s", result)
     return result

@@ -32,4 +32,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=1, minute=30),
         "options": {"expires": 6 * 3600},
     },
+    # Every audit trail verified, then the day's heads anchored (workflows/tasks.py); after the rollups.
+    "audit-verify": {
+        "task": "workflows.tasks.verify_audit",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 12 * 3600},
+    },
 }

@@ -1,8 +1,8 @@
 """Settings for onestop, read from the environment with safe defaults.
 
 Embedded default (no environment): SQLite under var/, Celery eager, console email,
-DEBUG on. Production sets DEBUG=0, SECRET_KEY, ONESTOP_LOOKUP_KEY, ALLOWED_HOSTS, SITE_URL,
-DATABASE_URL and CELERY_BROKER_URL (see docs/deploy.md).
+DEBUG on. Production sets DEBUG=0, SECRET_KEY, ONESTOP_LOOKUP_KEY, ONESTOP_AUDIT_ANCHOR_KEY,
+ALLOWED_HOSTS, SITE_URL, DATABASE_URL and CELERY_BROKER_URL (see docs/deploy.md).
 """
 import hashlib
 from pathlib import Path
@@ -39,6 +39,13 @@ if not _lookup_key and DEBUG:
     _lookup_key = hashlib.sha256(f"onestop.lookup:{SECRET_KEY}".encode()).hexdigest()
     _old_lookup_keys = env_list("ONESTOP_LOOKUP_OLD_KEYS", [SECRET_KEY])
 ONESTOP_LOOKUP_KEYS = [_lookup_key, *[key for key in _old_lookup_keys if key != _lookup_key]]
+
+# The audit anchors' key: signs the daily digest of every dossier's chain head (workflows/audit.py).
+# Never stored in the database the anchors vouch for (docs/decisions/0015-audit-anchoring.md).
+# With DEBUG off a missing or weak key refuses to start (below).
+ONESTOP_AUDIT_ANCHOR_KEY = env_str("ONESTOP_AUDIT_ANCHOR_KEY")
+if not ONESTOP_AUDIT_ANCHOR_KEY and DEBUG:
+    ONESTOP_AUDIT_ANCHOR_KEY = hashlib.sha256(f"onestop.audit-anchor:{SECRET_KEY}".encode()).hexdigest()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -173,6 +180,12 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers a task left unacknowledged (acks_late: its worker died) after this many
+# seconds, even to a second worker while the first is still running it. So it must exceed the
+# longest task (the nightly rollup refresh, ~10 minutes at 10M dossiers; the audit verification
+# alike) and the longest retry countdown, which a worker also holds unacknowledged (1 hour,
+# notifications/sending.py): 2 hours (docs/worker.md).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600)}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -205,6 +218,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only, bounded before decoding: API_MAX_BODY_BYTES (413) and API_MAX_JSON_DEPTH (400).
+    "DEFAULT_PARSER_CLASSES": ["onestop.api.parsers.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "onestop.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "onestop.api.exceptions.api_exception_handler",
@@ -213,6 +228,10 @@ REST_FRAMEWORK = {
     # Client address behind N reverse proxies: the same PORTAL_TRUSTED_PROXIES as the portal's throttle.
     "NUM_PROXIES": PORTAL_TRUSTED_PROXIES or None,
 }
+# The largest legitimate body (a supplement request: 50 items of 1000 characters, \u-escaped)
+# is ~330 kB; no body nests deeper than 2 (docs/decisions/0014-input-limits.md).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 512 * 1024)
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 10)
 SPECTACULAR_SETTINGS = {
     "TITLE": "onestop API",
     "DESCRIPTION": "Một cửa, một cửa liên thông: catalog, dossiers, public status and oversight metrics.",
@@ -260,6 +279,18 @@ if not DEBUG:
         raise ImproperlyConfigured(
             "ONESTOP_LOOKUP_KEY is too weak for production: use at least 50 random characters, "
             "different from SECRET_KEY (see docs/deploy.md)."
+        )
+    if not ONESTOP_AUDIT_ANCHOR_KEY:
+        raise ImproperlyConfigured(
+            "ONESTOP_AUDIT_ANCHOR_KEY is not set. With DEBUG off the site refuses to start without the "
+            "key that signs the audit anchors: set it to a long random string, different from SECRET_KEY "
+            "and ONESTOP_LOOKUP_KEY (see docs/deploy.md)."
+        )
+    if (len(ONESTOP_AUDIT_ANCHOR_KEY) < 50 or len(set(ONESTOP_AUDIT_ANCHOR_KEY)) < 5
+            or ONESTOP_AUDIT_ANCHOR_KEY in (SECRET_KEY, _lookup_key)):
+        raise ImproperlyConfigured(
+            "ONESTOP_AUDIT_ANCHOR_KEY is too weak for production: use at least 50 random characters, "
+            "different from SECRET_KEY and ONESTOP_LOOKUP_KEY (see docs/deploy.md)."
         )
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -16,3 +16,6 @@ urlpatterns = [
     path("api/", include("onestop.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Unrouted addresses under /api/ answer the API's error shape (JSON), the rest Django's page.
+handler404 = "onestop.api.exceptions.page_not_found"

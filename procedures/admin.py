@@ -39,8 +39,9 @@ class AgencyInline(admin.TabularInline):
 
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "level", "parent", "valid_from", "valid_to"]
-    list_filter = ["level", "valid_to"]
+    list_display = ["name", "code", "level", "parent", "valid_from", "valid_to", "is_difficult_area"]
+    list_editable = ["is_difficult_area"]  # a province ticks its difficult communes from its published list
+    list_filter = ["level", "valid_to", "is_difficult_area"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["parent", "successors"]
     list_select_related = ["level", "parent"]
@@ -123,7 +124,8 @@ class ProcedureAdmin(admin.ModelAdmin):
     inlines = [RequiredDocumentInline, ProcedureStepInline]
     fieldsets = [
         (None, {"fields": ["code", "name", "field", "level", "competent_agency_kind"]}),
-        (_("Thời hạn"), {"fields": ["time_limit_value", "time_limit_unit", "supplement_clock_rule"]}),
+        (_("Thời hạn"), {"fields": ["time_limit_value", "time_limit_unit", "time_limit_difficult_value",
+                                    "supplement_clock_rule"]}),
         (_("Phí, lệ phí"), {"fields": ["fee_amount", "fee_note"]}),
         (_("Cơ chế"), {"fields": ["online_level", "is_one_stop", "is_interlinked"]}),
         (_("Nguồn và hiệu lực"), {

@@ -50,7 +50,7 @@ NAME_MAX = Procedure._meta.get_field("name").max_length
 
 COLUMNS = [
     "code", "name", "field_code", "field_name", "level", "competent_agency_kind",
-    "time_limit_value", "time_limit_unit", "fee_amount", "fee_note", "legal_basis",
+    "time_limit_value", "time_limit_unit", "time_limit_difficult_value", "fee_amount", "fee_note", "legal_basis",
     "result_document", "online_level", "is_one_stop", "is_interlinked", "supplement_clock_rule",
     "publishing_decision", "source_url", "valid_from", "valid_to", "documents", "steps",
 ]
@@ -59,12 +59,13 @@ REQUIRED_COLUMNS = COLUMNS[:8]  # the rest default when the column is absent
 # Procedure attributes compared to decide whether a row changed.
 SCALARS = [
     "name", "field_id", "level_id", "competent_agency_kind_id", "time_limit_value", "time_limit_unit",
-    "fee_amount", "fee_note", "legal_basis", "result_document", "online_level", "is_one_stop",
-    "is_interlinked", "supplement_clock_rule", "publishing_decision", "source_url", "valid_from",
+    "time_limit_difficult_value", "fee_amount", "fee_note", "legal_basis", "result_document", "online_level",
+    "is_one_stop", "is_interlinked", "supplement_clock_rule", "publishing_decision", "source_url", "valid_from",
     "valid_to",
 ]
 # What the national file cannot know: kept on procedures that already exist (see dvcqg rules).
-LOCAL_SETTINGS = {"online_level", "is_one_stop", "supplement_clock_rule", "valid_from", "valid_to", "steps"}
+LOCAL_SETTINGS = {"online_level", "is_one_stop", "supplement_clock_rule", "valid_from", "valid_to", "steps",
+                  "time_limit_difficult_value"}
 
 _VALUELESS_UNITS = (TimeLimitUnit.SAME_DAY, TimeLimitUnit.UNSPECIFIED)  # an empty value means 0
 _TRUE, _FALSE = {"1", "true", "yes", "có"}, {"0", "false", "no", "không"}
@@ -345,6 +346,21 @@ def validate(rows: list[dict]) -> tuple[list[CatalogRow], list[str]]:
             errors.add(n, "time_limit_value", str(exc))
         except InvalidOperation:
             errors.add(n, "time_limit_value", f"'{raw}' is not a number")
+        raw, values["time_limit_difficult_value"] = get("time_limit_difficult_value"), None
+        try:
+            if raw:
+                value = _decimal(raw)
+                if not 0 <= value < 100000 or value.as_tuple().exponent < -1:
+                    raise ValueError(f"'{raw}' is not 0–99999.9 with one decimal at most")
+                if values.get("time_limit_unit") in _VALUELESS_UNITS:
+                    raise ValueError(f"a longer limit needs a unit with a number, not {values['time_limit_unit']}")
+                if "time_limit_value" in values and value <= values["time_limit_value"]:
+                    raise ValueError(f"{raw} is not longer than time_limit_value {values['time_limit_value']}")
+                values["time_limit_difficult_value"] = value
+        except ValueError as exc:
+            errors.add(n, "time_limit_difficult_value", str(exc))
+        except InvalidOperation:
+            errors.add(n, "time_limit_difficult_value", f"'{raw}' is not a number")
         raw, values["fee_amount"] = get("fee_amount"), None
         if re.fullmatch(r"\d+|\d{1,3}([.,]\d{3})+", raw):  # "50000", "50.000" or "50,000"
             values["fee_amount"] = int(re.sub(r"[.,]", "", raw))
@@ -644,7 +660,9 @@ def export_rows() -> list[list[str]]:
                           f"{_number(s.share_percent)}" for s in p.steps.all())
         table.append([
             p.code, p.name, p.field.code, p.field.name, p.level.code, p.competent_agency_kind.code,
-            _number(p.time_limit_value), p.time_limit_unit, "" if p.fee_amount is None else str(p.fee_amount),
+            _number(p.time_limit_value), p.time_limit_unit,
+            "" if p.time_limit_difficult_value is None else _number(p.time_limit_difficult_value),
+            "" if p.fee_amount is None else str(p.fee_amount),
             p.fee_note, p.legal_basis, p.result_document, p.online_level, str(int(p.is_one_stop)),
             str(int(p.is_interlinked)), p.supplement_clock_rule, p.publishing_decision, p.source_url,
             p.valid_from.isoformat() if p.valid_from else "", p.valid_to.isoformat() if p.valid_to else "",

@@ -80,6 +80,13 @@ class AdministrativeUnit(models.Model):
         "self", blank=True, symmetrical=False, related_name="predecessors",
         verbose_name=_("đơn vị kế thừa"),
     )
+    # One class is enough: the texts that lengthen a limit list mountainous, island, remote and
+    # (especially) disadvantaged communes together and give them all the same longer limit.
+    is_difficult_area = models.BooleanField(
+        _("xã thuộc vùng khó khăn, miền núi, hải đảo"), default=False,
+        help_text=_("Xã miền núi, hải đảo, vùng sâu, vùng xa, vùng có điều kiện kinh tế - xã hội khó khăn "
+                    "hoặc đặc biệt khó khăn: hồ sơ áp dụng thời hạn dành cho vùng này nếu thủ tục có quy định."),
+    )
 
     objects = ValidityQuerySet.as_manager()
 
@@ -259,6 +266,14 @@ class Procedure(models.Model):
         _("đơn vị thời hạn"), max_length=20, choices=TimeLimitUnit.choices,
         default=TimeLimitUnit.WORKING_DAYS,
     )
+    # Published decisions give some procedures a longer limit in difficult areas (e.g. land
+    # registration: 8 working days, 18 in mountainous communes); the dossier's unit decides.
+    time_limit_difficult_value = models.DecimalField(
+        _("thời hạn giải quyết tại vùng khó khăn"), max_digits=6, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Thời hạn tại xã miền núi, hải đảo, vùng sâu, vùng xa, vùng khó khăn, cùng đơn vị "
+                    "thời hạn. Để trống nếu thủ tục không có quy định riêng."),
+    )
     fee_amount = models.PositiveIntegerField(
         _("phí, lệ phí (đồng)"), null=True, blank=True,
         help_text=_("Để trống nếu không xác định được một mức cố định."),
@@ -318,6 +333,13 @@ class Procedure(models.Model):
     def clean(self):
         if self.valid_from and self.valid_to and self.valid_to <= self.valid_from:
             raise ValidationError({"valid_to": _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")})
+        if self.time_limit_difficult_value is not None:
+            if self.time_limit_unit in (TimeLimitUnit.SAME_DAY, TimeLimitUnit.UNSPECIFIED):
+                raise ValidationError({"time_limit_difficult_value": _(
+                    "Thời hạn tại vùng khó khăn cần một đơn vị thời hạn có số lượng.")})
+            if self.time_limit_value is not None and self.time_limit_difficult_value <= self.time_limit_value:
+                raise ValidationError({"time_limit_difficult_value": _(
+                    "Thời hạn tại vùng khó khăn phải dài hơn thời hạn giải quyết thông thường.")})
         clash = self.overlapping_versions().first() if self.code else None
         if clash is not None:
             raise ValidationError(

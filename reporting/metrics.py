@@ -50,7 +50,9 @@ DEFINITIONS = {
                          "không chờ công dân bổ sung, và đã qua hạn giải quyết theo quy định."),
     "collected_late": _("Nhận kết quả sau ngày hẹn: công dân nhận kết quả trong kỳ, sau ngày hẹn trả (phía công "
                         "dân; không ảnh hưởng tính đúng hạn của cơ quan)."),
-    "withdrawn": _("Rút hoặc từ chối: rời khỏi cơ quan trong kỳ không có quyết định giải quyết."),
+    "withdrawn": _("Rút, dừng hoặc từ chối: kết thúc trong kỳ mà không có quyết định giải quyết."),
+    "stopped": _("Dừng giải quyết theo đề nghị (Điều 21 Nghị định 118/2025/NĐ-CP): kết thúc trong kỳ theo đề "
+                 "nghị của tổ chức, cá nhân, trước khi có quyết định; đã tính trong số rút, dừng, từ chối."),
     "on_time_rate": _("Tỷ lệ đúng hạn: (trước hạn + đúng hạn) ÷ đã giải quyết."),
     "online_share": _("Tỷ lệ hồ sơ trực tuyến: hồ sơ tiếp nhận trực tuyến ÷ hồ sơ tiếp nhận trong kỳ."),
     "dossier_one_stop_share": _("Tỷ lệ hồ sơ qua Bộ phận Một cửa: hồ sơ tiếp nhận trực tiếp, trực tuyến hoặc "
@@ -105,6 +107,7 @@ def _conditions(period: Period, as_of: dt.datetime) -> dict[str, Q]:
         "on_time": resolved & rules.ON_TIME,
         "late": resolved & rules.LATE,
         "withdrawn": rules.ended_in_q(period) & ~rules.DECIDED,
+        "stopped": rules.ended_in_q(period) & rules.STOPPED,
         "pending": pending,
         "pending_overdue": overdue,
         "pending_within": pending & ~rules.overdue_at_q(as_of),

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 
 # The measures of a MonthlyCount row (refresh fills them by name).
-MEASURES = ("total", "online", "one_stop", "resolved", "early", "on_time", "late", "withdrawn", "online_late",
+MEASURES = ("total", "online", "one_stop", "resolved", "early", "on_time", "late", "withdrawn", "stopped",
+            "online_late",
             "i1_sum", "i3_sum", "i4_sum", "i6_sum", "i7_sum")
 
 
@@ -28,6 +29,7 @@ class MonthlyCount(models.Model):
     on_time = models.PositiveIntegerField(default=0)
     late = models.PositiveIntegerField(default=0)
     withdrawn = models.PositiveIntegerField(default=0)
+    stopped = models.PositiveIntegerField(default=0)
     online_late = models.PositiveIntegerField(default=0)
     # Σ of each TT 01/2018 per-dossier indicator (rules.indicatorN) over the resolved dossiers
     i1_sum = models.PositiveIntegerField(default=0)

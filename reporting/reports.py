@@ -21,7 +21,7 @@ from .periods import Period
 
 COUNT_COLUMNS = (
     "total", "carried_over", "received_online", "direct", "resolved", "early", "on_time", "late",
-    "pending", "pending_within", "pending_overdue", "withdrawn",
+    "pending", "pending_within", "pending_overdue", "withdrawn", "stopped",
 )
 
 
@@ -58,7 +58,7 @@ def headers() -> list[str]:
         _("Tổng số tiếp nhận"), _("Kỳ trước chuyển qua"), _("Trực tuyến"), _("Trực tiếp, bưu chính"),
         _("Tổng số đã giải quyết"), _("Trước hạn"), _("Đúng hạn"), _("Quá hạn"),
         _("Tổng số đang giải quyết"), _("Trong hạn"), _("Quá hạn"),
-        _("Rút, từ chối"),
+        _("Rút, dừng, từ chối"), _("Trong đó: dừng giải quyết theo đề nghị"),
     ]
 
 
@@ -146,7 +146,7 @@ def report_pdf(report: Report) -> bytes:
     header = [Paragraph(h, center) for h in headers()]
     data = [header] + [[Paragraph(str(v), normal) if i < 2 else str(v) for i, v in enumerate(row)]
                        for row in table(report)]
-    widths = [40 * mm, 38 * mm] + [16 * mm] * len(COUNT_COLUMNS)
+    widths = [36 * mm, 33 * mm] + [15 * mm] * len(COUNT_COLUMNS)  # fits A4 landscape inside 12 mm margins
     grid = Table(data, colWidths=widths, repeatRows=1)
     grid.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), _FONT), ("FONTSIZE", (0, 0), (-1, -1), 8),

@@ -83,7 +83,7 @@ def refresh(now=None) -> int:
         .annotate(total=Count("pk"), online=Count("pk", filter=online),
                   resolved=Count("pk", filter=decided), early=Count("pk", filter=decided & rules.EARLY),
                   on_time=Count("pk", filter=decided & rules.ON_TIME), late=Count("pk", filter=decided & rules.LATE),
-                  withdrawn=Count("pk", filter=~decided),
+                  withdrawn=Count("pk", filter=~decided), stopped=Count("pk", filter=rules.STOPPED),
                   online_late=Count("pk", filter=decided & rules.LATE & online),
                   i1_sum=Sum(rules.indicator1(), filter=decided), i3_sum=Sum(rules.indicator3(), filter=decided),
                   i4_sum=Sum(rules.indicator4(), filter=decided), i6_sum=Sum(rules.indicator6(), filter=decided),
@@ -271,7 +271,8 @@ def grouped(unit_ids, period, keys: list[str]) -> list[dict]:
         "l_": base.filter(kind=MonthlyCount.LEFT, month__lt=m2).values(*cols).annotate(
             resolved=Sum("resolved", filter=this_period), early=Sum("early", filter=this_period),
             on_time=Sum("on_time", filter=this_period), late=Sum("late", filter=this_period),
-            withdrawn=Sum("withdrawn", filter=this_period), online_late=Sum("online_late", filter=this_period),
+            withdrawn=Sum("withdrawn", filter=this_period), stopped=Sum("stopped", filter=this_period),
+            online_late=Sum("online_late", filter=this_period),
             before=Sum("total", filter=Q(month__lt=m1))),
         # the state at the period's end instant, counted when it was that instant's past
         "o_": MonthEndOverdue.objects.filter(unit_id__in=unit_ids, month=m2).order_by().values(*cols).annotate(
@@ -300,7 +301,8 @@ def grouped(unit_ids, period, keys: list[str]) -> list[dict]:
         row.update(
             received=received, received_online=g("r_received_online"), received_one_stop=g("r_received_one_stop"),
             carried_over=carried, resolved=resolved, early=g("l_early"), on_time=g("l_on_time"), late=g("l_late"),
-            withdrawn=withdrawn, pending=pending, pending_overdue=overdue, pending_within=pending - overdue,
+            withdrawn=withdrawn, stopped=g("l_stopped"), pending=pending, pending_overdue=overdue,
+            pending_within=pending - overdue,
             online_late=g("l_online_late") + g("o_online_overdue"),
         )
         out.append(derive(row))

@@ -3,7 +3,7 @@ from procedures.models import Procedure, ProcedureStep
 
 COUNT_KEYS = (
     "received", "received_online", "received_one_stop", "carried_over", "resolved", "early", "on_time",
-    "late", "withdrawn", "pending", "pending_overdue", "pending_within", "online_late",
+    "late", "withdrawn", "stopped", "pending", "pending_overdue", "pending_within", "online_late",
 )
 
 

@@ -28,8 +28,10 @@ from .periods import LocalDay, Period, local_day_number
 
 # --- the clock ---------------------------------------------------------------------------------
 
-# Statuses in which the agency's clock does not run: the dossier waits for the applicant.
-WAITING_FOR_APPLICANT = frozenset({Status.AWAITING_SUPPLEMENT})
+# Statuses in which the agency's clock does not run: the dossier waits for the applicant — to complete
+# it (NĐ 61/2018 Art. 19) or to meet a financial obligation. A stop at the applicant's request
+# (NĐ 118/2025 Art. 21) ends handling altogether (`HANDLING_ENDED_AT`).
+WAITING_FOR_APPLICANT = frozenset({Status.AWAITING_SUPPLEMENT, Status.AWAITING_PAYMENT})
 
 
 
@@ -47,6 +49,8 @@ def handling_ended_at(dossier):
 
 # Ended with a decision (granted or denied): the dossiers a report counts as resolved.
 DECIDED = Q(resolved_at__isnull=False)
+# Ended without one at the applicant's request to stop (a terminal status: it never changes later).
+STOPPED = Q(resolved_at__isnull=True, status=Status.STOPPED)
 
 
 def clock_running_q(prefix: str = "") -> Q:

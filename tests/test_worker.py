@@ -2,9 +2,12 @@
 
 The worker is a separate process on the test database: it records the citizen's
 notifications after a dossier event, and runs the deadline scan twice with one alert.
+On SQLite the test database is copied to a file both processes use (`database_for_workers`).
 """
+import contextlib
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -13,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from notifications.models import DeadlineAlert, Notification
 from notifications.tasks import scan_deadlines
@@ -33,11 +36,59 @@ pytestmark = [
 ]
 
 
-def _database_url() -> str:
+@contextlib.contextmanager
+def database_for_workers(directory: Path):
+    """Yields the DATABASE_URL by which a worker process opens this test's database.
+
+    Enter it before the test writes rows. SQLite's test database lives in this process's memory,
+    where no worker can open it: it is copied to a file, and this process uses the file too until
+    the end (the in-memory database, left untouched, is flushed as usual afterwards).
+    """
     db = connection.settings_dict
-    assert "postgresql" in db["ENGINE"], "the worker needs a database another process can open"
-    auth = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    if "postgresql" in db["ENGINE"]:
+        auth = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
+        yield f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        return
+    assert db["ENGINE"].endswith("sqlite3"), "the worker needs a database another process can open"
+    if not connection.is_in_memory_db():
+        yield f"sqlite:///{db['NAME']}"
+        return
+    path = directory / "worker.sqlite3"
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    try:
+        connection.connection.backup(target)  # schema and rows (migrations already applied)
+    finally:
+        target.close()
+    memory = connections["default"]
+    on_file = type(memory)({**memory.settings_dict, "NAME": str(path)}, "default")
+    connections["default"] = on_file
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        on_file.close()
+        connections["default"] = memory
+
+
+def start_worker(database_url: str, log: Path, **env) -> subprocess.Popen:
+    """A `celery -A onestop worker` process on the Redis broker (solo pool: the task runs in it)."""
+    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": BROKER,
+           "CELERY_RESULT_BACKEND": BROKER, "DJANGO_SETTINGS_MODULE": "onestop.settings", **env}
+    with log.open("w") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "onestop", "worker", "-P", "solo", "--loglevel=INFO",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:8]}@%h"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+
+
+def stop_worker(proc: subprocess.Popen):
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def wait_for(condition, what, log):
@@ -49,32 +100,29 @@ def wait_for(condition, what, log):
     pytest.fail(f"timed out waiting for {what}; worker log:\n{log.read_text()[-4000:]}")
 
 
-@pytest.fixture
-def worker(settings, world, tmp_path):
-    """A worker process on the Redis broker and the test database; tasks really go through Redis."""
+@contextlib.contextmanager
+def tasks_through_redis(settings):
+    """Tasks queued by this process really go through Redis (given the `settings` fixture)."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
     saved = app.conf.task_always_eager
     app.conf.task_always_eager = False  # the app read its config once; the fixture in conftest is not enough
     app.control.purge()  # messages left by earlier tests of this run refer to rolled-back rows
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": BROKER,
-           "CELERY_RESULT_BACKEND": BROKER, "DJANGO_SETTINGS_MODULE": "onestop.settings"}
-    log = tmp_path / "celery-worker.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "onestop", "worker", "-P", "solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:8]}@%h"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
     try:
-        yield log
+        yield
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
         app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def worker(settings, tmp_path):
+    """A worker process on the Redis broker and the test database (request it before `world`)."""
+    log = tmp_path / "celery-worker.log"
+    with tasks_through_redis(settings), database_for_workers(tmp_path) as database_url:
+        proc = start_worker(database_url, log)
+        try:
+            yield log
+        finally:
+            stop_worker(proc)
 
 
 def _receive(world):

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from . import access, services
 from .errors import DomainError
 from .models import (
+    AuditAnchor,
+    AuditFinding,
+    AuditRun,
     Complaint,
     Dossier,
     DossierEvent,
@@ -77,6 +80,33 @@ class DossierEventAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     search_fields = ["dossier__code"]
     list_select_related = ["dossier", "actor", "agency"]
+
+
+class AuditFindingInline(admin.TabularInline):
+    model = AuditFinding
+    fields = ["code", "kind", "seq", "reason", "unit_path"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditRun)
+class AuditRunAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "finished_at", "checked", "events_checked", "finding_count", "anchor"]
+    list_select_related = ["anchor"]
+    inlines = [AuditFindingInline]
+
+
+@admin.register(AuditAnchor)
+class AuditAnchorAdmin(ReadOnlyAdmin):
+    """The anchors' digests and signatures; their heads are not listed (a row per dossier)."""
+
+    list_display = ["day", "taken_at", "dossier_count", "digest", "key_id"]
+    date_hierarchy = "day"
 
 
 @admin.register(WorkItem)

@@ -11,7 +11,7 @@ Rules (docs/decisions/0004-dossier-clock.md):
 - each step gets its share of the limit as working time, due from when it was handed over.
 """
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -39,9 +39,19 @@ def calendar_for(dossier) -> WorkingCalendar:
     return cal
 
 
-def legal_deadline(procedure: Procedure, cal: WorkingCalendar, start: datetime) -> Deadline:
+def area_unit(dossier):
+    """The unit whose area class decides the legal limit (ADR 0018): today the receiving unit. Read
+    only when the procedure has an area-dependent limit, so other dossiers cost no extra query."""
+    return dossier.receiving_unit if dossier.procedure.time_limit_difficult_value is not None else None
+
+
+def legal_deadline(procedure: Procedure, cal: WorkingCalendar, start: datetime, area=None) -> Deadline:
+    """The legal due time from `start`; `area` is the unit whose class decides the limit (area_unit)."""
     unit = procedure.time_limit_unit
     value = Decimal(procedure.time_limit_value)
+    if area is not None and area.is_difficult_area and procedure.time_limit_difficult_value is not None:
+        # The longer limit for difficult areas; never shorter, should the catalog hold a smaller value.
+        value = max(value, Decimal(procedure.time_limit_difficult_value))
     counting_from = cal.start_of_counting(start)
     if unit == TimeLimitUnit.SAME_DAY:
         due = cal.end_of_working_day(counting_from.date())
@@ -79,20 +89,48 @@ def step_due(cal: WorkingCalendar, handed_over: datetime, allotted_seconds: int)
     return cal.add_working_time(handed_over, timedelta(seconds=allotted_seconds))
 
 
-def after_supplement(dossier, cal: WorkingCalendar, resumed_at: datetime) -> tuple[datetime, datetime, int]:
-    """New (legal due, appointment, paused working seconds) when the complete dossier arrives."""
+def after_pause(dossier, cal: WorkingCalendar, resumed_at: datetime) -> tuple[datetime, datetime, int]:
+    """New (legal due, appointment, paused working seconds) after the clock stood still: both due
+    times move by the working time the dossier waited for the applicant."""
     paused = cal.working_time_between(dossier.clock_paused_at, resumed_at)
-    if dossier.procedure.supplement_clock_rule == SupplementClockRule.PAUSE:
-        legal = cal.add_working_time(dossier.original_due_at, paused)
-        appointment = cal.add_working_time(dossier.due_at, paused)
-    else:
-        legal = legal_deadline(dossier.procedure, cal, resumed_at).due_at
-        appointment = max(legal, dossier.due_at) if dossier.extension_count else legal
+    legal = cal.add_working_time(dossier.original_due_at, paused)
+    appointment = cal.add_working_time(dossier.due_at, paused)
     return legal, appointment, int(paused.total_seconds())
 
 
+def after_supplement(dossier, cal: WorkingCalendar, resumed_at: datetime) -> tuple[datetime, datetime, int]:
+    """New (legal due, appointment, paused working seconds) when the complete dossier arrives."""
+    if dossier.procedure.supplement_clock_rule == SupplementClockRule.PAUSE:
+        return after_pause(dossier, cal, resumed_at)
+    paused = cal.working_time_between(dossier.clock_paused_at, resumed_at)
+    legal = legal_deadline(dossier.procedure, cal, resumed_at, area_unit(dossier)).due_at
+    appointment = max(legal, dossier.due_at) if dossier.extension_count else legal
+    return legal, appointment, int(paused.total_seconds())
+
+
+# The days anyone may type (docs/decisions/0014-input-limits.md): the forms, the API and the
+# extension refuse a date outside them, so no input reaches the calendar's arithmetic near the
+# end of Python's date range (9999-12-31 plus a day overflows: a 500).
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def in_window(value: date) -> bool:
+    """Whether a date, or a datetime's own calendar date, lies in FIRST_DAY..LAST_DAY."""
+    day = value.date() if isinstance(value, datetime) else value
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def window_message() -> str:
+    return _("Ngày phải trong khoảng từ %(first)s đến %(last)s.") % {
+        "first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")}
+
+
 def check_extension(dossier, cal: WorkingCalendar, now: datetime, new_due_at: datetime) -> None:
-    """An extension is asked at least one working day before the due time, and moves it later."""
+    """An extension is asked at least one working day before the due time, and moves it later
+    (within the window of days the calendar computes in)."""
+    if not in_window(new_due_at):
+        raise InvalidInput(window_message())
     if new_due_at <= dossier.due_at:
         raise InvalidInput(_("Ngày hẹn mới phải sau ngày hẹn hiện tại."))
     if cal.working_time_between(now, dossier.due_at) < cal.working_day_length:

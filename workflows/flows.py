@@ -8,6 +8,7 @@ Routing reads the dossier's status, which the services move just before completi
            │                                                               └─> end
            └─> process_step ─┬─> process_step (next step, possibly another agency / level)
                              ├─> await_supplement (counter) ──> process_step
+                             ├─> await_payment (counter) ──> process_step
                              └─> return_result (counter) ──> end
 """
 import functools
@@ -47,9 +48,12 @@ class DossierFlow(flow.Flow):
         this.route_after_review, [this.process_step, this.end]
     )
     process_step = RoutedView(this.plan_step, task_title=_("Xử lý hồ sơ")).Route(
-        this.route_after_step, [this.process_step, this.await_supplement, this.return_result]
+        this.route_after_step, [this.process_step, this.await_supplement, this.await_payment, this.return_result]
     )
     await_supplement = RoutedView(this.plan_counter_task, task_title=_("Chờ bổ sung hồ sơ")).Route(
+        this.route_to_processing, [this.process_step]
+    )
+    await_payment = RoutedView(this.plan_counter_task, task_title=_("Chờ thực hiện nghĩa vụ tài chính")).Route(
         this.route_to_processing, [this.process_step]
     )
     return_result = RoutedView(this.plan_counter_task, task_title=_("Trả kết quả")).Route(
@@ -76,6 +80,8 @@ class DossierFlow(flow.Flow):
         status = activation.process.dossier.status
         if status == Status.AWAITING_SUPPLEMENT:
             return self.await_supplement
+        if status == Status.AWAITING_PAYMENT:
+            return self.await_payment
         if status == Status.RESULT_READY:
             return self.return_result
         return self.process_step

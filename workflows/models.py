@@ -19,10 +19,10 @@ from viewflow.workflow.status import STATUS
 
 from procedures.models import AdministrativeUnit, Agency, Procedure
 
-from . import clock
+from . import clock, frames
 from .membership import agency_ids, has_role, is_member, roles_of
 from .roles import Role
-from .statuses import NATIONAL_STATUS_CODE, OPEN_STATUSES, Status
+from .statuses import NATIONAL_STATUS_CODE, OPEN_STATUSES, UNDECIDED_STATUSES, Status
 
 
 class StaffMembership(models.Model):
@@ -274,11 +274,29 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def return_result(self):
         """Trả kết quả."""
 
-    @transition(field=status, source=list(OPEN_STATUSES), target=Status.WITHDRAWN, permission=counter_clerk)
+    @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING], target=Status.AWAITING_PAYMENT,
+                permission=processor)
+    def request_payment(self):
+        """Thông báo thực hiện nghĩa vụ tài chính: the clock stands still until it is met."""
+
+    @transition(field=status, source=Status.AWAITING_PAYMENT, target=Status.PROCESSING, permission=counter_clerk)
+    def payment_received(self):
+        """Đã hoàn thành nghĩa vụ tài chính."""
+
+    # An online submission not yet received may always be withdrawn; a received dossier under the
+    # 2018 rules is withdrawn, under the 2025 rules its handling is stopped (frames.LegalFrame).
+    @transition(field=status, source=list(OPEN_STATUSES), target=Status.WITHDRAWN, permission=counter_clerk,
+                conditions=[lambda d: d.status == Status.SUBMITTED or frames.frame_of(d).applicant_may_withdraw])
     def withdraw(self):
         """Công dân rút hồ sơ."""
 
-    @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT],
+    @transition(field=status, source=list(UNDECIDED_STATUSES), target=Status.STOPPED, permission=counter_clerk,
+                conditions=[lambda d: frames.frame_of(d).applicant_may_stop])
+    def stop(self):
+        """Dừng giải quyết hồ sơ theo đề nghị của tổ chức, cá nhân (NĐ 118/2025 Điều 21)."""
+
+    @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT,
+                                      Status.AWAITING_PAYMENT],
                 target=None, conditions=[lambda d: d.extension_count == 0], permission=staff_of_dossier)
     def extend(self):
         """Gia hạn (xin lỗi, hẹn lại ngày trả) — một lần."""
@@ -544,3 +562,106 @@ class Complaint(models.Model):
     def __str__(self):
         return f"{self.dossier_id}: {self.text[:40]}"
 
+
+
+# --- the audit trail's defences: the nightly verification and the signed daily anchor -------
+
+
+class AuditAnchor(models.Model):
+    """A signed digest of every dossier's chain head at one instant (mốc đối chiếu nhật ký).
+
+    A rewrite of a dossier's events *and* its head leaves a chain that still verifies; it no
+    longer agrees with the head anchored before it. The signature's key is not in the database,
+    and the anchors are exported to write-once storage (docs/decisions/0015-audit-anchoring.md).
+    """
+
+    day = models.DateField(db_index=True)
+    taken_at = models.DateTimeField()
+    dossier_count = models.PositiveIntegerField(default=0)
+    # sha256 over the heads in code order (workflows.audit.head_line), signed with HMAC-SHA256.
+    digest = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16, help_text="Fingerprint of the signing key, never the key.")
+
+    class Meta:
+        verbose_name = _("mốc đối chiếu nhật ký")
+        verbose_name_plural = _("mốc đối chiếu nhật ký")
+        ordering = ["-taken_at", "-id"]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} ({self.dossier_count})"
+
+
+class AuditAnchorHead(models.Model):
+    """One dossier's head in an anchor. Only the latest anchors keep their heads here (the
+    comparison needs the latest one's); older anchors keep their digest and signature."""
+
+    anchor = models.ForeignKey(AuditAnchor, on_delete=models.PROTECT, related_name="heads")
+    position = models.PositiveIntegerField()  # in code order: the digest's order
+    code = models.CharField(max_length=64)
+    event_count = models.PositiveIntegerField()
+    last_event_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["anchor", "position"], name="anchorhead_position"),
+            models.UniqueConstraint(fields=["anchor", "code"], name="anchorhead_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.code}#{self.event_count}"
+
+
+class AuditRun(models.Model):
+    """One verification of every dossier's trail (lượt kiểm tra nhật ký): `workflows.audit.verify_all`."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)  # empty: still running, or it failed (error)
+    checked = models.PositiveIntegerField(default=0)  # dossiers
+    events_checked = models.PositiveIntegerField(default=0)
+    finding_count = models.PositiveIntegerField(default=0)  # all of them; at most MAX_STORED_FINDINGS are rows
+    anchor = models.ForeignKey(AuditAnchor, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               help_text="The anchor the heads were compared with.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("lượt kiểm tra nhật ký")
+        verbose_name_plural = _("lượt kiểm tra nhật ký")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} ({self.finding_count})"
+
+    @property
+    def ok(self) -> bool:
+        return self.finished_at is not None and not self.error and self.finding_count == 0
+
+
+class FindingKind(models.TextChoices):
+    CHAIN = "chain", _("Nhật ký bị sửa hoặc mất sự kiện")
+    HEAD = "head", _("Đầu chuỗi trên hồ sơ không khớp nhật ký")
+    STATUS = "status", _("Trạng thái hồ sơ không khớp nhật ký")
+    ANCHOR = "anchor", _("Không khớp mốc đối chiếu đã ký")
+    ANCHOR_INVALID = "anchor_invalid", _("Mốc đối chiếu không hợp lệ")
+
+
+class AuditFinding(models.Model):
+    """Something a run found broken. `unit_path` (copied from the dossier) scopes it to the
+    supervisors of its subtree; a finding without one (an anchor's) is for superusers."""
+
+    run = models.ForeignKey(AuditRun, on_delete=models.PROTECT, related_name="findings")
+    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=64, blank=True)
+    unit_path = models.CharField(max_length=255, blank=True)
+    kind = models.CharField(max_length=20, choices=FindingKind.choices)
+    seq = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        verbose_name = _("phát hiện khi kiểm tra nhật ký")
+        verbose_name_plural = _("phát hiện khi kiểm tra nhật ký")
+        ordering = ["run", "id"]
+        indexes = [models.Index(fields=["run", "unit_path"], name="auditfinding_run_path")]
+
+    def __str__(self):
+        return f"{self.code or '—'} {self.kind} {self.seq or ''}".strip()

@@ -262,7 +262,7 @@ def _new_dossier(*, procedure, agency, applicant: Applicant, documents, channel,
 
 def _start_clock(dossier: Dossier, now: datetime):
     cal = deadlines.calendar_for(dossier)
-    deadline = deadlines.legal_deadline(dossier.procedure, cal, now)
+    deadline = deadlines.legal_deadline(dossier.procedure, cal, now, deadlines.area_unit(dossier))
     dossier.received_at = now
     dossier.due_at = dossier.original_due_at = deadline.due_at
     dossier.at_risk_at = deadlines.at_risk_instant(cal, deadline.counting_from, deadline.due_at)
@@ -467,6 +467,80 @@ def supplement_received(dossier: Dossier, *, actor, note: str = "", expected_ver
             data={"rule": dossier.procedure.supplement_clock_rule, "paused_working_seconds": paused,
                   "due_at": appointment.isoformat()},
         )
+
+
+def request_payment(dossier: Dossier, *, actor, obligation: str, expected_version=None,
+                    now: datetime | None = None) -> Dossier:
+    """Thông báo thực hiện nghĩa vụ tài chính: the step holder tells the applicant what to pay (taxes,
+    land levies…); the clock stands still until the counter records it paid, then both due times
+    move by the working time waited (the paused time is the applicant's, not the agency's)."""
+    if not (obligation or "").strip():
+        raise InvalidInput(_("Cần ghi nghĩa vụ tài chính phải thực hiện."))
+    with _Action(now) as act:
+        task = _load_open_task(dossier, expected_version)
+        _require_node(task, DossierFlow.process_step)
+        dossier = task.process.dossier
+        from_status = dossier.status
+        _transition(dossier, "request_payment", actor)
+        dossier.clock_paused_at = act.now
+        spent = _finish_task(task, actor, act.now)
+        step = dossier.plan[dossier.current_step]
+        step["spent"] = step.get("spent", 0) + spent
+        _begin_clock_span(dossier, act.now, waiting=True)
+        return _record(
+            dossier, actor=actor, action="request_payment", from_status=from_status,
+            fields=["clock_paused_at", "plan"], step_index=task.step_index, agency_id=task.agency_id,
+            note=obligation.strip(), data=_step_data(task, spent),
+        )
+
+
+def payment_received(dossier: Dossier, *, actor, note: str = "", expected_version=None,
+                     now: datetime | None = None) -> Dossier:
+    """Đã hoàn thành nghĩa vụ tài chính: handling resumes with the due times moved by the wait."""
+    with _Action(now) as act:
+        task = _load_open_task(dossier, expected_version)
+        _require_node(task, DossierFlow.await_payment)
+        dossier = task.process.dossier
+        _transition(dossier, "payment_received", actor)
+        cal = deadlines.calendar_for(dossier)
+        legal, appointment, paused = deadlines.after_pause(dossier, cal, act.now)
+        dossier.original_due_at, dossier.due_at = legal, appointment
+        dossier.at_risk_at = deadlines.at_risk_instant(cal, act.now, appointment)
+        dossier.clock_paused_at = None
+        _finish_task(task, actor, act.now)
+        _begin_clock_span(dossier, act.now)
+        return _record(
+            dossier, actor=actor, action="payment_received", from_status=Status.AWAITING_PAYMENT,
+            fields=["original_due_at", "due_at", "at_risk_at", "clock_paused_at"], agency_id=task.agency_id,
+            note=note, data={"paused_working_seconds": paused, "due_at": appointment.isoformat()},
+        )
+
+
+STOP_CHANNELS = ("counter", "postal", "online")
+
+
+def stop(dossier: Dossier, *, actor, reason: str, channel: str = "counter", expected_version=None,
+         now: datetime | None = None) -> Dossier:
+    """Dừng giải quyết hồ sơ at the applicant's request (NĐ 118/2025 Art. 21; TT 03/2025 Art. 7).
+
+    Asked at the counter, by post or online, before a decision is issued; the counter records it and
+    issues the stop notice (Thông báo dừng giải quyết hồ sơ). Handling ends: open work is cancelled,
+    the clock stops for good (national status 8). Dossiers under the 2018 rules are withdrawn instead.
+    """
+    if not (reason or "").strip():
+        raise InvalidInput(_("Cần ghi lý do đề nghị dừng giải quyết."))
+    if channel not in STOP_CHANNELS:
+        raise InvalidInput(_("Hình thức đề nghị dừng giải quyết không hợp lệ."))
+    with _Action(now) as act:
+        task = _load_open_task(dossier, expected_version)
+        dossier = task.process.dossier
+        _require_member(actor, dossier.receiving_agency_id, Role.CLERK)
+        from_status = dossier.status
+        _transition(dossier, "stop", actor)
+        dossier.closed_at = act.now
+        _cancel_flow(task.process)
+        return _record(dossier, actor=actor, action="stop", from_status=from_status, fields=["closed_at"],
+                       agency_id=dossier.receiving_agency_id, note=reason.strip(), data={"channel": channel})
 
 
 def extend(dossier: Dossier, *, actor, new_due_at: datetime, reason: str, expected_version=None,

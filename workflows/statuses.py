@@ -8,17 +8,23 @@ class Status(models.TextChoices):
     RECEIVED = "received", _("Đã tiếp nhận")
     PROCESSING = "processing", _("Đang giải quyết")
     AWAITING_SUPPLEMENT = "awaiting_supplement", _("Chờ bổ sung, hoàn thiện hồ sơ")
+    AWAITING_PAYMENT = "awaiting_payment", _("Chờ thực hiện nghĩa vụ tài chính")
     RESULT_READY = "result_ready", _("Đã có kết quả, chờ trả")
     RETURNED = "returned", _("Đã trả kết quả")
     REFUSED = "refused", _("Từ chối tiếp nhận")
     WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")
+    STOPPED = "stopped", _("Dừng giải quyết theo đề nghị")
 
 
 OPEN_STATUSES = frozenset({
     Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT,
-    Status.RESULT_READY,
+    Status.AWAITING_PAYMENT, Status.RESULT_READY,
 })
-TERMINAL_STATUSES = frozenset({Status.RETURNED, Status.REFUSED, Status.WITHDRAWN})
+TERMINAL_STATUSES = frozenset({Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})
+# Before a decision: the applicant may still ask to stop handling (NĐ 118/2025 Art. 21.1).
+UNDECIDED_STATUSES = frozenset({
+    Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT, Status.AWAITING_PAYMENT,
+})
 
 # National public-service portal (DVCQG) status codes, see shared domain notes §4.
 NATIONAL_STATUS_CODE = {
@@ -27,7 +33,9 @@ NATIONAL_STATUS_CODE = {
     Status.REFUSED: 3,
     Status.PROCESSING: 4,
     Status.AWAITING_SUPPLEMENT: 5,
+    Status.AWAITING_PAYMENT: 6,
     Status.WITHDRAWN: 7,
+    Status.STOPPED: 8,
     Status.RESULT_READY: 9,
     Status.RETURNED: 10,
 }

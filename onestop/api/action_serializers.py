@@ -6,6 +6,8 @@ from rest_framework import serializers
 from procedures.models import Agency, Procedure
 from workflows.models import Channel, Outcome
 
+from .bounds import in_window
+
 TEXT = 4000
 
 
@@ -42,7 +44,7 @@ class SupplementSerializer(VersionedSerializer):
 
 
 class ExtendSerializer(VersionedSerializer):
-    new_due_at = serializers.DateTimeField()
+    new_due_at = serializers.DateTimeField(validators=[in_window])
     reason = serializers.CharField(max_length=TEXT, allow_blank=True)
 
 

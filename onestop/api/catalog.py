@@ -6,7 +6,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
-from onestop.api.bounds import id_filter
+from onestop.api.bounds import date_filter, id_filter
 from procedures.models import (
     AdministrativeUnit,
     Agency,
@@ -139,7 +139,7 @@ class ProcedureFilter(django_filters.FilterSet):
     field = id_filter("field_id")
     online_level = django_filters.ChoiceFilter(choices=OnlineLevel.choices)
     q = django_filters.CharFilter(method="search", help_text=_("Tìm theo tên hoặc mã thủ tục"))
-    on = django_filters.DateFilter(
+    on = date_filter(
         method="in_force_on", help_text=_("Phiên bản có hiệu lực vào ngày này (YYYY-MM-DD; mặc định: hôm nay)"),
     )
 

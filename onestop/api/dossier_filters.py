@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.api.bounds import id_filter
+from onestop.api.bounds import date_filter, id_filter
 from procedures.models import AdministrativeUnit
 from reporting import rules
 from workflows import clock
@@ -36,8 +36,8 @@ class DossierFilter(django_filters.FilterSet):
     )
     agency = id_filter("receiving_agency_id", help_text=_("Nơi tiếp nhận"))
     procedure = id_filter("procedure_id")
-    received_from = django_filters.DateFilter(method="filter_received_from", help_text=_("Tiếp nhận từ ngày"))
-    received_to = django_filters.DateFilter(method="filter_received_to", help_text=_("Tiếp nhận đến hết ngày"))
+    received_from = date_filter(method="filter_received_from", help_text=_("Tiếp nhận từ ngày"))
+    received_to = date_filter(method="filter_received_to", help_text=_("Tiếp nhận đến hết ngày"))
     q = django_filters.CharFilter(method="search", help_text=_("Mã hồ sơ hoặc họ tên người nộp"))
 
     class Meta:

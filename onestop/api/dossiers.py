@@ -1,22 +1,22 @@
 """Staff dossier endpoints: list, detail, receive, and one POST per service action.
 
-Every lookup starts from workflows.access.dossiers_for(user); every change is a call to
-workflows.services (the only writers); domain errors become 4xx in exceptions.py.
+Every lookup starts from workflows.access.dossiers_for(user), and a dossier outside it is
+404 like one that does not exist (docs/decisions/0006-roles-and-scoping.md); every change is
+a call to workflows.services (the only writers); domain errors become 4xx in exceptions.py.
 """
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from onestop.api.bounds import MAX_ID
 from workflows import access, services, uploads
-from workflows.errors import InvalidInput, PermissionDenied
+from workflows.errors import InvalidInput
 from workflows.models import Dossier, DossierEvent, DossierFile, WorkItem
 
 from . import action_serializers as body
@@ -24,22 +24,9 @@ from .dossier_filters import DossierFilter
 from .dossier_serializers import DossierDetailSerializer, DossierListSerializer, ReceiptSerializer
 from .pagination import Pagination
 from .permissions import IsStaff
-from .schema import ERRORS
+from .schema import BODY, errors
 
-
-def _error_responses(*codes):
-    return {code: OpenApiResponse(ERRORS, description=desc) for code, desc in _ERROR_DESCRIPTIONS.items()
-            if code in codes}
-
-
-_ERROR_DESCRIPTIONS = {
-    400: "invalid_input / routing_error",
-    401: "not_authenticated",
-    403: "permission_denied",
-    404: "not_found",
-    409: "transition_not_allowed / conflict",
-}
-ACTION_ERRORS = _error_responses(400, 401, 403, 404, 409)
+ACTION_ERRORS = errors(*BODY, 401, 403, 404, 409)
 
 
 def _action_schema(request, summary):
@@ -49,18 +36,17 @@ def _action_schema(request, summary):
 
 @extend_schema_view(
     list=extend_schema(summary="Danh sách hồ sơ (trong phạm vi của người dùng)",
-                       responses={200: DossierListSerializer, **_error_responses(400, 401, 403)}),
+                       responses={200: DossierListSerializer, **errors(400, 401, 403, 404)}),
     retrieve=extend_schema(summary="Chi tiết hồ sơ và nhật ký xử lý",
-                           responses={200: DossierDetailSerializer, **_error_responses(401, 403, 404)}),
+                           responses={200: DossierDetailSerializer, **errors(401, 403, 404)}),
     create=extend_schema(summary="Tiếp nhận hồ sơ tại quầy", request=body.ReceiveSerializer,
-                         responses={201: ReceiptSerializer, **_error_responses(400, 401, 403)}),
+                         responses={201: ReceiptSerializer, **errors(*BODY, 401, 403, 409)}),
 )
 class DossierViewSet(viewsets.GenericViewSet):
     permission_classes = [IsStaff]
     pagination_class = Pagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = DossierFilter
-    parser_classes = [JSONParser]
     lookup_value_converter = "int"
     serializer_class = DossierListSerializer
 
@@ -78,12 +64,11 @@ class DossierViewSet(viewsets.GenericViewSet):
         return Response(self._detail(self._visible(pk)))
 
     def _visible(self, pk) -> Dossier:
-        """The dossier if the user may see it: 404 if it does not exist, 403 if out of reach."""
+        """The dossier if the user may see it; 404 whether it does not exist or is out of reach,
+        so an id reveals nothing (the screens answer the same)."""
         pk = int(pk)
         dossier = self.get_queryset().filter(pk=pk).first() if pk <= MAX_ID else None
         if dossier is None:
-            if pk <= MAX_ID and Dossier.objects.filter(pk=pk).exists():
-                raise PermissionDenied(_("Hồ sơ không thuộc phạm vi của bạn."))
             raise NotFound(_("Không tìm thấy hồ sơ."))
         return dossier
 
@@ -125,7 +110,7 @@ class DossierViewSet(viewsets.GenericViewSet):
     # --- uploaded files (served only here and on the staff screens, never from a public path)
 
     @extend_schema(summary="Tải tệp đính kèm của hồ sơ", responses={
-        (200, "application/octet-stream"): OpenApiTypes.BINARY, **_error_responses(401, 403, 404)})
+        (200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(401, 403, 404)})
     @action(detail=True, methods=["get"], url_path="files/<int:file_id>", url_name="file")
     def file(self, request, pk=None, file_id=None):
         dossier = self._visible(pk)

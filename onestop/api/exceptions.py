@@ -2,16 +2,22 @@
 
 Domain errors from the services keep their own code and HTTP status (InvalidInput 400,
 PermissionDenied 403, TransitionNotAllowed / Conflict 409); DRF's own errors (validation,
-authentication, throttling) are folded into the same shape so a client parses one format.
+authentication, throttling, 405, 406, 413, 415) are folded into the same shape so a client
+parses one format, and so are Django's 404s under /api/ (`page_not_found`, urls.handler404).
 """
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from workflows.errors import DomainError
+
+from .parsers import PayloadTooLarge
 
 # DRF exception class → our code, when DRF's own default_code is not the one we publish.
 _CODES = {
@@ -61,6 +67,13 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):  # past Django's cap (DATA_UPLOAD_MAX_MEMORY_SIZE), checked before ours
+        exc = PayloadTooLarge(settings.API_MAX_BODY_BYTES)
+    elif isinstance(exc, exceptions.UnsupportedMediaType):  # DRF's message has no Vietnamese translation
+        exc = exceptions.UnsupportedMediaType(
+            "", _("Kiểu dữ liệu không được hỗ trợ; hãy gửi JSON (Content-Type: application/json)."))
+    elif isinstance(exc, exceptions.NotAcceptable):
+        exc = exceptions.NotAcceptable(_("API chỉ trả lời dạng JSON (Accept: application/json)."))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real bug: let Django log it and answer 500
@@ -78,3 +91,11 @@ def api_exception_handler(exc, context):
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = 'Token realm="api"'
     return response
+
+
+def page_not_found(request, exception):
+    """handler404: an address under /api/ that no route matches (a junk id, a typo) answers the
+    error shape like every other API error; elsewhere Django's page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(error_body("not_found", _("Không tìm thấy địa chỉ này.")), status=404)
+    return defaults.page_not_found(request, exception)

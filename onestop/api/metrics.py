@@ -18,6 +18,7 @@ from reporting import metrics
 from workflows import access
 from workflows.errors import PermissionDenied
 
+from .bounds import in_window
 from .permissions import IsSupervisor
 from .schema import ERRORS
 
@@ -27,8 +28,10 @@ MAX_DAYS = 5 * 366
 class MetricsQuerySerializer(serializers.Serializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=AdministrativeUnit.objects.all(), required=False,
                                               help_text=_("Đơn vị (mặc định: đơn vị được giám sát)"))
-    period_from = serializers.DateField(required=False, help_text=_("Từ ngày (mặc định: đầu tháng)"))
-    period_to = serializers.DateField(required=False, help_text=_("Đến hết ngày (mặc định: hôm nay)"))
+    period_from = serializers.DateField(required=False, validators=[in_window],
+                                        help_text=_("Từ ngày (mặc định: đầu tháng)"))
+    period_to = serializers.DateField(required=False, validators=[in_window],
+                                      help_text=_("Đến hết ngày (mặc định: hôm nay)"))
 
     def validate(self, attrs):
         today = timezone.localdate()

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from onestop.screens.forms import VersionedForm
+from workflows import deadlines
 from workflows.services import Applicant
 
 
@@ -79,6 +80,11 @@ class SupplementReceivedForm(VersionedForm):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class PaymentReceivedForm(VersionedForm):
+    note = forms.CharField(label=_("Chứng từ đã nộp (biên lai, số tiền)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ReturnForm(VersionedForm):
     collected_by = forms.CharField(
         label=_("Người nhận kết quả"), max_length=200,
@@ -97,9 +103,29 @@ class WithdrawForm(VersionedForm):
     )
 
 
+class StopForm(VersionedForm):
+    """Đề nghị dừng giải quyết hồ sơ (NĐ 118/2025 Art. 21): how the request came and its reason."""
+
+    channel = forms.ChoiceField(
+        label=_("Hình thức đề nghị"), initial="counter",
+        choices=[("counter", _("Trực tiếp tại Bộ phận Một cửa")), ("postal", _("Qua dịch vụ bưu chính")),
+                 ("online", _("Trực tuyến trên Cổng Dịch vụ công"))],
+    )
+    reason = forms.CharField(
+        label=_("Lý do đề nghị dừng giải quyết"), max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "autofocus": True, "accesskey": "l"}),
+        error_messages={"required": _("Cần ghi lý do đề nghị dừng giải quyết.")},
+    )
+
+
+def _in_window(day):
+    if not deadlines.in_window(day):  # 9999-12-31 plus a day overflows while rendering the book
+        raise forms.ValidationError(deadlines.window_message())
+
+
 class TrackingBookForm(forms.Form):
-    date_from = forms.DateField(label=_("Từ ngày"))
-    date_to = forms.DateField(label=_("Đến ngày"))
+    date_from = forms.DateField(label=_("Từ ngày"), validators=[_in_window])
+    date_to = forms.DateField(label=_("Đến ngày"), validators=[_in_window])
 
     def clean(self):
         cleaned = super().clean()

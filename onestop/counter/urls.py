@@ -14,8 +14,10 @@ urlpatterns = [
     path("dossiers/<int:pk>/accept/", views.accept, name="accept"),
     path("dossiers/<int:pk>/refuse/", views.refuse, name="refuse"),
     path("dossiers/<int:pk>/supplement-received/", views.supplement_received, name="supplement_received"),
+    path("dossiers/<int:pk>/payment-received/", views.payment_received, name="payment_received"),
     path("dossiers/<int:pk>/return/", views.return_result, name="return"),
     path("dossiers/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("dossiers/<int:pk>/stop/", views.stop, name="stop"),
     path("dossiers/<int:pk>/forms/<slug:kind>.pdf", views.form_pdf, name="form"),
     path("tracking-book.pdf", views.tracking_book, name="tracking_book"),
 ]

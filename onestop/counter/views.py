@@ -27,9 +27,11 @@ from workflows.statuses import Status
 
 from .forms import (
     AcceptOnlineForm,
+    PaymentReceivedForm,
     ReceiveForm,
     RefuseForm,
     ReturnForm,
+    StopForm,
     SupplementReceivedForm,
     TrackingBookForm,
     WithdrawForm,
@@ -180,19 +182,27 @@ def receipt(request, pk):
 
 
 def can_withdraw(dossier, user) -> bool:
-    """Ask the FSM, as the service will: an open status, and a clerk of the receiving agency."""
+    """Ask the FSM, as the service will: an open status, the 2018 rules (or not yet received), a clerk
+    of the receiving agency."""
     return can_proceed(dossier.withdraw) and has_transition_perm(dossier.withdraw, user)
+
+
+def can_stop(dossier, user) -> bool:
+    """The same for a stop at the applicant's request: before a decision, under the 2025 rules."""
+    return can_proceed(dossier.stop) and has_transition_perm(dossier.stop, user)
 
 
 def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
     """The dossier page with its action forms; `bound` keeps the user's input after an error."""
     context = dossier_context(dossier)
     context["can_withdraw"] = can_withdraw(dossier, request.user)
+    context["can_stop"] = can_stop(dossier, request.user)
     version = {"version": dossier.event_count}
     forms_by_name = {
         "accept_form": AcceptOnlineForm(initial=version),
         "refuse_form": RefuseForm(initial=version),
         "supplement_form": SupplementReceivedForm(initial=version),
+        "payment_form": PaymentReceivedForm(initial=version),
         "return_form": ReturnForm(initial={**version, "collected_by": dossier.applicant_name}),
     }
     if bound:
@@ -234,6 +244,18 @@ def refuse(request, pk):
         services.refuse(dossier, actor=request.user, reasons=data["reasons"], expected_version=data["version"])
 
     return _counter_action(request, pk, RefuseForm, "refuse_form", call, _("Đã từ chối tiếp nhận hồ sơ %(code)s."))
+
+
+@clerk_only
+@require_POST
+def payment_received(request, pk):
+    def call(dossier, form):
+        data = form.cleaned_data
+        services.payment_received(dossier, actor=request.user, note=data["note"], expected_version=data["version"])
+
+    return _counter_action(request, pk, PaymentReceivedForm, "payment_form", call,
+                           _("Đã ghi nhận hoàn thành nghĩa vụ tài chính của hồ sơ %(code)s; hồ sơ được giải quyết "
+                             "tiếp."))
 
 
 @clerk_only
@@ -290,6 +312,38 @@ def withdraw(request, pk):
     if not has_transition_perm(dossier.withdraw, request.user):
         return _withdraw_page(request, dossier, error=DomainPermissionDenied.default_message, status=403)
     return _withdraw_page(request, dossier)
+
+
+def _stop_page(request, dossier, *, bound=None, error=None, status=200):
+    """The stop screen: what ends (status, open work), how the request came and why; submitting confirms."""
+    form = (bound or {}).get("stop_form") or StopForm(initial={"version": dossier.event_count})
+    context = {"dossier": dossier, "form": form, "error": error, "task": dossier_context(dossier)["task"],
+               "can_stop": can_stop(dossier, request.user)}
+    return render(request, "counter/stop.html", context, status=status)
+
+
+@clerk_only
+def stop(request, pk):
+    """Dừng giải quyết hồ sơ theo đề nghị (NĐ 118/2025 Art. 21): GET confirms, POST records it."""
+    if request.method == "POST":
+        def call(dossier, form):
+            data = form.cleaned_data
+            services.stop(dossier, actor=request.user, reason=data["reason"], channel=data["channel"],
+                          expected_version=data["version"])
+
+        def done(dossier):
+            messages.success(request, _("Đã dừng giải quyết hồ sơ %(code)s theo đề nghị; in Thông báo dừng giải "
+                                        "quyết hồ sơ để giao cho công dân.") % {"code": dossier.code})
+            return redirect("counter:dossier", pk=dossier.pk)
+
+        return perform_action(request, pk, StopForm, "stop_form", call, page=_stop_page, done=done)
+
+    dossier = dossier_or_404(request.user, pk, "receiving_unit")
+    if not can_proceed(dossier.stop):
+        return _stop_page(request, dossier, error=TransitionNotAllowed.default_message, status=409)
+    if not has_transition_perm(dossier.stop, request.user):
+        return _stop_page(request, dossier, error=DomainPermissionDenied.default_message, status=403)
+    return _stop_page(request, dossier)
 
 
 # --- printed forms (biểu mẫu) ------------------------------------------------------------------

@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from onestop.screens.forms import VersionedForm
+from workflows import deadlines
 from workflows.models import Outcome
 
 
@@ -55,12 +56,23 @@ class SupplementForm(VersionedForm):
         return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
 
 
+class PaymentForm(VersionedForm):
+    obligation = forms.CharField(label=_("Nghĩa vụ tài chính phải thực hiện (loại, số tiền, nơi nộp)"),
+                                 max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ExtendForm(VersionedForm):
     new_due_at = forms.DateTimeField(
         label=_("Ngày hẹn mới"), input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     reason = forms.CharField(label=_("Lý do quá hạn"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_new_due_at(self):
+        value = self.cleaned_data["new_due_at"]
+        if not deadlines.in_window(value):  # the service refuses it too; say so on the field
+            raise forms.ValidationError(deadlines.window_message())
+        return value
 
 
 class DecideForm(VersionedForm):

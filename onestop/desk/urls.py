@@ -12,6 +12,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/unassign/", views.unassign, name="unassign"),
     path("dossiers/<int:pk>/complete/", views.complete, name="complete"),
     path("dossiers/<int:pk>/supplement/", views.supplement, name="supplement"),
+    path("dossiers/<int:pk>/payment/", views.payment, name="payment"),
     path("dossiers/<int:pk>/extend/", views.extend, name="extend"),
     path("dossiers/<int:pk>/decide/", views.decide, name="decide"),
     path("dossiers/<int:pk>/forms/<slug:kind>.pdf", views.form_pdf, name="form"),

@@ -21,7 +21,7 @@ from workflows.models import WorkItem
 from workflows.roles import Role
 from workflows.statuses import Status
 
-from .forms import AssignForm, ClaimForm, CompleteForm, DecideForm, ExtendForm, SupplementForm
+from .forms import AssignForm, ClaimForm, CompleteForm, DecideForm, ExtendForm, PaymentForm, SupplementForm
 
 staff_only = role_required(Role.SPECIALIST, Role.LEADER)
 
@@ -105,6 +105,7 @@ def _permissions(user, dossier, task) -> dict:
         "can_complete": mine and processing and dossier.has_next_step,
         "can_decide": mine and processing and not dossier.has_next_step and task.role == Role.LEADER,
         "can_supplement": mine and processing,
+        "can_request_payment": mine and processing,
         "can_extend": (mine or leader_here) and processing and dossier.extension_count == 0,
         "can_assign": leader_here,
         "can_unassign": task.owner_id is not None and (mine or leader_here),
@@ -123,6 +124,7 @@ def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
         "assign_form": AssignForm(initial=version),
         "complete_form": CompleteForm(initial=version, **complete_kwargs),
         "supplement_form": SupplementForm(initial=version),
+        "payment_form": PaymentForm(initial=version),
         "extend_form": ExtendForm(initial=version),
         "decide_form": DecideForm(initial=version),
         "colleagues": (colleagues_by_slot(request.user).get((task.agency_id, task.role), [])
@@ -200,6 +202,18 @@ def complete(request, pk):
     return _desk_action(request, pk, CompleteForm, "complete_form", call,
                         _("Đã hoàn thành bước xử lý hồ sơ %(code)s và chuyển bước tiếp theo."), back_to_inbox=True,
                         form_kwargs=_complete_form_kwargs)
+
+
+@staff_only
+@require_POST
+def payment(request, pk):
+    def call(dossier, form):
+        services.request_payment(dossier, actor=request.user, obligation=form.cleaned_data["obligation"],
+                                 expected_version=form.cleaned_data["version"])
+
+    return _desk_action(request, pk, PaymentForm, "payment_form", call,
+                        _("Đã thông báo nghĩa vụ tài chính của hồ sơ %(code)s; thời hạn tạm dừng đến khi công dân "
+                          "hoàn thành."), back_to_inbox=True)
 
 
 @staff_only

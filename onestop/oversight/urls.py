@@ -11,4 +11,6 @@ urlpatterns = [
     path("ho-so/<int:pk>/", views.dossier, name="dossier"),
     path("bao-cao/", views.report, name="report"),
     path("dinh-nghia/", views.definitions, name="definitions"),
+    path("kiem-tra-nhat-ky/", views.audit, name="audit"),
+    path("kiem-tra-nhat-ky/<int:pk>/", views.audit, name="audit_run"),
 ]

@@ -1,5 +1,6 @@
-"""Oversight screens (giám sát): dashboard, delay audit, attribution, a dossier's delays, the report."""
-from django.db.models import Q
+"""Oversight screens (giám sát): dashboard, delay audit, attribution, a dossier's delays, the report,
+the audit trail's verification runs."""
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from reporting import evaluation, metrics, reports
 from workflows import access
+from workflows.models import AuditAnchor, AuditRun
 
 from . import dashboard
 from .forms import DelayForm, ScopeForm
@@ -214,4 +216,41 @@ def report(request):
 def definitions(request):
     return render(request, "oversight/definitions.html", {
         "definitions": metrics.DEFINITIONS, "indicators": evaluation.INDICATORS,
+    })
+
+
+AUDIT_RUNS_SHOWN = 10
+AUDIT_ANCHORS_SHOWN = 5
+
+
+def _finding_scope(user, prefix=""):
+    """The findings a supervisor may read: of dossiers in their subtrees (None: all, for a superuser).
+    Findings without a unit (an anchor's own) are for superusers only."""
+    if user.is_superuser:
+        return None
+    paths = access.supervised_paths(user)
+    if not paths:
+        raise Http404(_("Tài khoản chưa được giao đơn vị giám sát."))
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{prefix}unit_path__startswith": path})
+    return condition
+
+
+@supervisor_required
+def audit(request, pk=None):
+    in_runs = _finding_scope(request.user, "findings__")
+    counted = Count("findings") if in_runs is None else Count("findings", filter=in_runs)
+    runs = list(AuditRun.objects.annotate(in_scope=counted)
+                .order_by("-started_at", "-pk")[:AUDIT_RUNS_SHOWN])
+    run = get_object_or_404(AuditRun, pk=pk) if pk is not None else (runs[0] if runs else None)
+    findings, findings_count = [], 0
+    if run is not None:
+        scope = _finding_scope(request.user)
+        qs = run.findings.all() if scope is None else run.findings.filter(scope)
+        findings_count = qs.count()
+        findings = list(qs.order_by("id")[:LIST_LIMIT])
+    return render(request, "oversight/audit.html", {
+        "runs": runs, "run": run, "findings": findings, "findings_count": findings_count,
+        "anchors": AuditAnchor.objects.order_by("-taken_at", "-pk")[:AUDIT_ANCHORS_SHOWN],
     })

@@ -36,6 +36,9 @@ ACTION_TEXT = {
     "decide": _("Đã có kết quả giải quyết"),
     "return_result": _("Đã trả kết quả"),
     "withdraw": _("Rút hồ sơ"),
+    "request_payment": _("Thông báo thực hiện nghĩa vụ tài chính"),
+    "payment_received": _("Đã hoàn thành nghĩa vụ tài chính"),
+    "stop": _("Dừng giải quyết theo đề nghị"),
 }
 
 

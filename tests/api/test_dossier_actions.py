@@ -123,7 +123,8 @@ def test_the_clerk_returns_the_result_to_a_named_person(api, world, dossier):
     assert body["collected_by"] == "Nguyễn Văn An" and body["open_work"] is None
 
 
-def test_the_clerk_records_a_withdrawal_with_a_reason(api, world, dossier):
+def test_the_clerk_records_a_withdrawal_with_a_reason(api, world):
+    dossier = receive(world, now=at(2025, 6, 2, 9))  # withdrawal is the 2018 rules' way
     error(post(api(world.clerk), dossier, "withdraw", reason=""), 400, "invalid_input")
     error(post(api(world.specialist), dossier, "withdraw", reason="Rút"), 403, "permission_denied")
     ok(post(api(world.clerk), dossier, "withdraw", reason="Công dân đề nghị"), "withdrawn")

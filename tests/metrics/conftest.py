@@ -15,7 +15,7 @@ its steps get 70% (60,480 s) and 30% (25,920 s) of it.
 | F | received 31/3 | pending within the deadline (due 3/4) |
 | G | received 20/3 | pending overdue (due 25/3) |
 | H | received 25/2, decided 2/3 10:00 (due 2/3 09:00), returned 3/3 | carried over, resolved late |
-| I | received 10/3, withdrawn 11/3 | withdrawn |
+| I | received 10/3, stopped at the applicant's request 11/3 | withdrawn/stopped |
 | J | online, accepted 5/3 10:00 | pending overdue, online late |
 | K | recorded outside the counter, one supplement (restart), returned 16/3 | resolved early |
 | L | received and returned in February | not in March |
@@ -78,8 +78,8 @@ def march(world):
     s.G = receive(w, now=at(2026, 3, 20, 9), name="G")
     s.H = _run(w, receive(w, now=at(2026, 2, 25, 9), name="H"), start=at(2026, 2, 25, 10),
                complete=at(2026, 2, 26, 9), decide=at(2026, 3, 2, 10), ret=at(2026, 3, 3, 9))
-    s.I = services.withdraw(receive(w, now=at(2026, 3, 10, 9), name="I"), actor=w.clerk,
-                            reason="Công dân rút", now=at(2026, 3, 11, 9))
+    s.I = services.stop(receive(w, now=at(2026, 3, 10, 9), name="I"), actor=w.clerk,
+                        reason="Công dân đề nghị dừng", now=at(2026, 3, 11, 9))
 
     docs = [doc.pk for doc in w.commune_proc.documents.filter(is_mandatory=True)]
     j = services.submit_online(procedure=w.commune_proc, agency=w.counter, applicant=services.Applicant(name="J"),

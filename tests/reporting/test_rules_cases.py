@@ -144,8 +144,8 @@ def test_the_rules_two_forms_agree_on_a_waiting_a_running_and_an_ended_dossier(w
         services.start_processing(receive(world, now=at(2026, 3, 2, 9)), actor=world.specialist,
                                   now=at(2026, 3, 2, 10)),
         actor=world.specialist, items=["Tờ khai"], now=at(2026, 3, 3, 9))
-    ended = services.withdraw(receive(world, now=at(2026, 3, 2, 9)), actor=world.clerk, reason="Rút",
-                              now=at(2026, 3, 3, 9))
+    ended = services.stop(receive(world, now=at(2026, 3, 2, 9)), actor=world.clerk, reason="Dừng",
+                          now=at(2026, 3, 3, 9))
     for d in (running, waiting, ended):
         d = Dossier.objects.get(pk=d.pk)
         for sql, python in ((rules.overdue_q, rules.is_overdue), (rules.past_appointment_q, rules.is_past_appointment),

@@ -1,8 +1,9 @@
 """Random histories across month boundaries give one set of figures, however they are counted.
 
 Each example builds a few dossiers through the services — received at the counter or online,
-started, asked for a supplement and supplied (maybe twice), extended, handed on, decided,
-returned, refused or withdrawn, at random instants from January to April 2026 — and checks:
+started, asked for a supplement and supplied (maybe twice), held for a financial obligation and
+paid, extended, handed on, decided, returned, refused or stopped at the applicant's request, at
+random instants from January to April 2026 — and checks:
 
 - the live figures, the rollups and the sum of each dossier's own classification (the rules'
   per-dossier forms) agree for every month and the quarter;
@@ -37,7 +38,7 @@ CUT = at(2026, 3, 1, 0, 0)  # the end of February: the month closed before the l
 LATER = at(2026, 5, 10, 9)
 MONTHS = [Period.of("month", 2026, m) for m in (1, 2, 3, 4)]
 PERIODS = MONTHS + [Period.of("quarter", 2026, 1)]
-FIGURES = ("received", "carried_over", "resolved", "early", "on_time", "late", "withdrawn", "pending",
+FIGURES = ("received", "carried_over", "resolved", "early", "on_time", "late", "withdrawn", "stopped", "pending",
            "pending_within", "pending_overdue", "received_online", "online_late")
 
 history = st.lists(
@@ -60,15 +61,17 @@ def _choose(w, d, intent: int):
     if d.status == Status.SUBMITTED:
         return [("accept", w.clerk)][intent % 1]
     if d.status == Status.RECEIVED:
-        return [("start", w.specialist), ("withdraw", w.clerk), ("extend", w.clerk)][intent % 3]
+        return [("start", w.specialist), ("stop", w.clerk), ("extend", w.clerk)][intent % 3]
     if d.status == Status.PROCESSING:
         holder = w.specialist if d.current_step == 0 else w.leader
         finish = "complete" if d.current_step == 0 else "decide"
-        options = [(finish, holder), (finish, holder), ("supplement", holder), ("extend", w.clerk),
-                   ("withdraw", w.clerk)]
+        options = [(finish, holder), (finish, holder), ("supplement", holder), ("payment", holder),
+                   ("extend", w.clerk), ("stop", w.clerk)]
         return options[intent % len(options)]
     if d.status == Status.AWAITING_SUPPLEMENT:
-        return [("supplied", w.clerk), ("supplied", w.clerk), ("withdraw", w.clerk)][intent % 3]
+        return [("supplied", w.clerk), ("supplied", w.clerk), ("stop", w.clerk)][intent % 3]
+    if d.status == Status.AWAITING_PAYMENT:
+        return [("paid", w.clerk), ("paid", w.clerk), ("stop", w.clerk)][intent % 3]
     if d.status == Status.RESULT_READY:
         return ("return", w.clerk)
     return None
@@ -89,9 +92,13 @@ def _act(w, d, action: str, actor, t):
         return services.supplement_received(d, actor=actor, now=t)
     if action == "extend":
         return services.extend(d, actor=actor, new_due_at=d.due_at + dt.timedelta(days=3), reason="Xác minh", now=t)
+    if action == "payment":
+        return services.request_payment(d, actor=actor, obligation="Lệ phí trước bạ", now=t)
+    if action == "paid":
+        return services.payment_received(d, actor=actor, now=t)
     if action == "return":
         return services.return_result(d, actor=actor, collected_by="Người nhận", now=t)
-    return services.withdraw(d, actor=actor, reason="Công dân rút", now=t)
+    return services.stop(d, actor=actor, reason="Công dân đề nghị dừng", now=t)
 
 
 def _plan(w, example):
@@ -153,6 +160,7 @@ def _own_classification(period, as_of) -> dict:
                 total["online_late"] += d.channel == "online" and rules.timeliness(d) == "late"
             else:
                 total["withdrawn"] += 1
+                total["stopped"] += d.status == Status.STOPPED
         else:
             total["pending"] += 1
             overdue = rules.was_overdue_at(d, spans, as_of)

@@ -128,8 +128,8 @@ def test_a_supplement_request_sends_the_dossier_to_the_counter_and_back_to_the_s
 
 def test_withdrawal_cancels_the_open_work(world):
     w = world
-    dossier = receive(w)
-    dossier = services.withdraw(dossier, actor=w.clerk, reason="Công dân xin rút", now=at(2026, 3, 2, 11))
+    dossier = receive(w, now=at(2025, 6, 2, 9))  # the 2018 rules: the applicant withdraws
+    dossier = services.withdraw(dossier, actor=w.clerk, reason="Công dân xin rút", now=at(2025, 6, 2, 11))
     assert dossier.status == Status.WITHDRAWN
     assert not WorkItem.objects.filter(process_id=dossier.process_id, status__in=["NEW", "ASSIGNED"]).exists()
 

@@ -13,9 +13,12 @@ FSM_EDGES = {
     ("submitted", "received"), ("submitted", "refused"), ("received", "processing"),
     ("processing", "processing"), ("received", "awaiting_supplement"), ("processing", "awaiting_supplement"),
     ("awaiting_supplement", "processing"), ("received", "result_ready"), ("processing", "result_ready"),
-    ("result_ready", "returned"),
-} | {(s, "withdrawn") for s in ("submitted", "received", "processing", "awaiting_supplement", "result_ready")} \
-  | {(s, s) for s in ("received", "processing", "awaiting_supplement")}  # extend keeps the status
+    ("result_ready", "returned"), ("received", "awaiting_payment"), ("processing", "awaiting_payment"),
+    ("awaiting_payment", "processing"),
+} | {(s, "withdrawn") for s in ("submitted", "received", "processing", "awaiting_supplement", "awaiting_payment",
+                                 "result_ready")} \
+  | {(s, "stopped") for s in ("received", "processing", "awaiting_supplement", "awaiting_payment")} \
+  | {(s, s) for s in ("received", "processing", "awaiting_supplement", "awaiting_payment")}  # extend keeps it
 
 
 def test_the_state_machine_declares_exactly_the_designed_transitions():
@@ -106,6 +109,10 @@ def test_each_transition_declares_the_role_that_may_make_it(world):
     dossier = receive(w)
     assert has_transition_perm(dossier.start_processing, w.specialist)
     assert not has_transition_perm(dossier.start_processing, w.clerk)
-    assert has_transition_perm(dossier.withdraw, w.clerk)
-    assert not has_transition_perm(dossier.withdraw, w.other_clerk)  # a clerk, but of another counter
-    assert not has_transition_perm(dossier.withdraw, w.specialist)
+    assert has_transition_perm(dossier.stop, w.clerk)
+    assert not has_transition_perm(dossier.stop, w.other_clerk)  # a clerk, but of another counter
+    assert not has_transition_perm(dossier.stop, w.specialist)
+    old = receive(w, now=at(2025, 6, 2, 9))  # the 2018 rules: withdrawal, the same who may
+    assert has_transition_perm(old.withdraw, w.clerk)
+    assert not has_transition_perm(old.withdraw, w.other_clerk)
+    assert not has_transition_perm(old.withdraw, w.specialist)
