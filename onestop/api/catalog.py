@@ -3,6 +3,7 @@ import django_filters
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
@@ -19,6 +20,7 @@ from procedures.models import (
 )
 
 from .pagination import Pagination
+from .schema import errors
 
 # --- serializers -------------------------------------------------------------------------
 
@@ -164,6 +166,16 @@ class ProcedureFilter(django_filters.FilterSet):
 # --- views -------------------------------------------------------------------------------
 
 
+def _documented(row, detail=None):
+    """The catalog's answers: public, but a request with a bad token is still 401; the filters
+    apply to one object too (a procedure in force `on` a day), so both answer 400 on a bad query;
+    a page past the last is 404."""
+    return extend_schema_view(
+        list=extend_schema(responses={200: row(many=True), **errors(400, 401, 404)}),
+        retrieve=extend_schema(responses={200: detail or row, **errors(400, 401, 404)}),
+    )
+
+
 class _Catalog(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     pagination_class = Pagination
@@ -171,6 +183,7 @@ class _Catalog(viewsets.ReadOnlyModelViewSet):
     lookup_value_converter = "int"
 
 
+@_documented(UnitSerializer)
 class UnitViewSet(_Catalog):
     """Đơn vị hành chính đang có hiệu lực."""
 
@@ -179,6 +192,7 @@ class UnitViewSet(_Catalog):
     queryset = AdministrativeUnit.objects.in_force().select_related("level").order_by("path", "pk")
 
 
+@_documented(AgencySerializer)
 class AgencyViewSet(_Catalog):
     """Cơ quan, đơn vị đang có hiệu lực."""
 
@@ -187,6 +201,7 @@ class AgencyViewSet(_Catalog):
     queryset = Agency.objects.in_force().select_related("unit", "kind").order_by("unit__path", "name", "pk")
 
 
+@_documented(FieldSerializer)
 class FieldViewSet(_Catalog):
     """Lĩnh vực."""
 
@@ -195,6 +210,7 @@ class FieldViewSet(_Catalog):
     queryset = Field.objects.order_by("name", "pk")
 
 
+@_documented(ProcedureSerializer, ProcedureDetailSerializer)
 class ProcedureViewSet(_Catalog):
     """Thủ tục hành chính (phiên bản có hiệu lực vào một ngày, mặc định hôm nay), với thành phần hồ sơ và quy trình."""
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +20,7 @@ from workflows.errors import PermissionDenied
 
 from .bounds import in_window
 from .permissions import IsSupervisor
-from .schema import ERRORS
+from .schema import errors
 
 MAX_DAYS = 5 * 366
 
@@ -107,8 +107,7 @@ class MetricsView(APIView):
 
     @extend_schema(
         summary="Số liệu giám sát theo đơn vị và kỳ", parameters=[MetricsQuerySerializer],
-        responses={200: MetricsSerializer, 400: OpenApiResponse(ERRORS), 401: OpenApiResponse(ERRORS),
-                   403: OpenApiResponse(ERRORS)},
+        responses={200: MetricsSerializer, **errors(400, 401, 403)},
     )
     def get(self, request):
         query = MetricsQuerySerializer(data=request.query_params)

@@ -1,26 +1,27 @@
 """Public status lookup (tra cứu hồ sơ): code + secret → what the portal page shows.
 
-No personal data beyond the masked name, no staff names, no internal notes. Finding and
+No personal data (not even a masked name: the portal page shows none either, and a code
+and secret read off a receipt should not confirm whose it is), no staff names, no internal
+notes. Finding and
 throttling are shared with the portal (onestop.screens.lookup): a wrong code and a wrong
 secret get the same 404, and failures count against the same per-address budget as the
 portal page.
 """
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onestop.screens import lookup
 from reporting import rules
-from workflows import clock, privacy
+from workflows import clock
 from workflows.models import Dossier
 from workflows.statuses import NATIONAL_STATUS_CODE, Status
 
 from .exceptions import error_body
-from .schema import ERRORS
+from .schema import BODY, errors
 from .throttling import LookupFailureThrottle
 
 WHAT_TO_DO = {
@@ -60,7 +61,6 @@ class PublicStatusSerializer(serializers.Serializer):
     code = serializers.CharField()
     procedure = serializers.CharField()
     receiving_agency = serializers.CharField()
-    applicant = serializers.CharField(help_text=_("Họ tên đã che bớt"))
     status = serializers.ChoiceField(choices=Status.choices)
     status_display = serializers.CharField()
     national_status_code = serializers.IntegerField()
@@ -85,7 +85,6 @@ def public_status(dossier: Dossier) -> dict:
     stage = view["stage"]
     return {
         "code": dossier.code, "procedure": dossier.procedure.name, "receiving_agency": dossier.receiving_agency.name,
-        "applicant": privacy.mask_name(dossier.applicant_name),
         "status": dossier.status, "status_display": str(dossier.get_status_display()),
         "national_status_code": NATIONAL_STATUS_CODE[dossier.status],
         "submitted_at": dossier.submitted_at, "received_at": dossier.received_at, "due_at": dossier.due_at,
@@ -101,12 +100,9 @@ def public_status(dossier: Dossier) -> dict:
     }
 
 
-_RESPONSES = {
-    200: PublicStatusSerializer,
-    400: OpenApiResponse(ERRORS, description="invalid_input"),
-    404: OpenApiResponse(ERRORS, description="not_found: unknown code or wrong secret"),
-    429: OpenApiResponse(ERRORS, description="throttled: too many failed lookups from this address"),
-}
+# A wrong code and a wrong secret are the same 404; no authentication, so never 401/403.
+_GET_RESPONSES = {200: PublicStatusSerializer, **errors(400, 404, 429)}
+_POST_RESPONSES = {200: PublicStatusSerializer, **errors(*BODY, 404, 429)}
 
 
 class StatusView(APIView):
@@ -115,15 +111,14 @@ class StatusView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [LookupFailureThrottle]
-    parser_classes = [JSONParser]
 
-    @extend_schema(summary="Tra cứu hồ sơ (GET)", responses=_RESPONSES, parameters=[
+    @extend_schema(summary="Tra cứu hồ sơ (GET)", responses=_GET_RESPONSES, parameters=[
         OpenApiParameter("code", str, required=True), OpenApiParameter("secret", str, required=True)])
     def get(self, request):
         return self._lookup(request, request.query_params)
 
     @extend_schema(summary="Tra cứu hồ sơ (POST, khuyến nghị: mã tra cứu không nằm trong URL)",
-                   request=LookupSerializer, responses=_RESPONSES)
+                   request=LookupSerializer, responses=_POST_RESPONSES)
     def post(self, request):
         return self._lookup(request, request.data)
 

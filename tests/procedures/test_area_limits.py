@@ -148,7 +148,7 @@ def test_the_catalog_imports_and_exports_the_longer_limit(catalog, tmp_path):
      "a longer limit needs a unit with a number, not same_day"),
 ])
 def test_a_bad_longer_limit_is_a_row_error(catalog, tmp_path, changes, reason):
-    row = dict(ROWS[0], time_limit_value="8", **changes)
+    row = {**ROWS[0], "time_limit_value": "8", **changes}
     with pytest.raises(catalog_io.CatalogError) as caught:
         catalog_io.import_catalog(write_csv(tmp_path / "c.csv", [row]))
     assert caught.value.errors == [f"row 2, column time_limit_difficult_value: {reason}"]
