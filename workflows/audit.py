@@ -361,3 +361,16 @@ def take_anchor(*, carry_from: AuditRun | None = None, chunk_size: int = 2000) -
         AuditAnchorHead.objects.exclude(anchor_id__in=keep).delete()
     logger.info("audit anchor %s: %s heads, digest %s", anchor.pk, count, anchor.digest)
     return anchor
+
+
+def export_anchor(anchor: AuditAnchor, out) -> None:
+    """Write an anchor for storage apart from the database (binary file object): a header, a blank line,
+    then the head lines exactly as digested, so `sha256sum` of the lines after the blank line is the digest."""
+    header = [f"# {ANCHOR_VERSION}", f"day: {anchor.day.isoformat()}",
+              f"taken_at: {anchor.taken_at.astimezone(dt.UTC).isoformat(timespec='microseconds')}",
+              f"dossier_count: {anchor.dossier_count}", f"digest: {anchor.digest}",
+              f"signature: {anchor.signature}", f"key_id: {anchor.key_id}", "", ""]
+    out.write("\n".join(header).encode())
+    heads = anchor.heads.order_by("position").values_list(*_HEAD_FIELDS).iterator(chunk_size=2000)
+    for head in heads:
+        out.write(head_line(*head))

@@ -277,6 +277,27 @@ def _begin_clock_span(dossier: Dossier, now: datetime, *, waiting: bool = False,
                              waiting=waiting)
 
 
+def _wait_for_applicant(dossier: Dossier, task: WorkItem, actor, now: datetime) -> int:
+    """The step hands the dossier back to the applicant: the clock stands still from `now` (a waiting
+    span), the step's working time so far is kept; returns it."""
+    dossier.clock_paused_at = now
+    spent = _finish_task(task, actor, now)
+    step = dossier.plan[dossier.current_step]
+    step["spent"] = step.get("spent", 0) + spent
+    _begin_clock_span(dossier, now, waiting=True)
+    return spent
+
+
+def _resume_clock(dossier: Dossier, task: WorkItem, actor, now: datetime, *, legal: datetime,
+                  appointment: datetime):
+    """The applicant did their part: the clock runs again towards the new due times."""
+    dossier.original_due_at, dossier.due_at = legal, appointment
+    dossier.at_risk_at = deadlines.at_risk_instant(deadlines.calendar_for(dossier), now, appointment)
+    dossier.clock_paused_at = None
+    _finish_task(task, actor, now)
+    _begin_clock_span(dossier, now)
+
+
 def _start_flow(dossier: Dossier, *, actor, action: str, note: str, data: dict):
     event = audit.stage_event(dossier, actor=actor, action=action, from_status="", note=note, data=data,
                               agency_id=dossier.receiving_agency_id)
@@ -422,16 +443,12 @@ def request_supplement(dossier: Dossier, *, actor, items: list[str], reason: str
         dossier = task.process.dossier
         from_status = dossier.status
         _transition(dossier, "request_supplement", actor)
-        dossier.clock_paused_at = act.now
         dossier.supplement_count += 1
         cal = deadlines.calendar_for(dossier)
-        spent = _finish_task(task, actor, act.now)
-        step = dossier.plan[dossier.current_step]
-        step["spent"] = step.get("spent", 0) + spent
+        spent = _wait_for_applicant(dossier, task, actor, act.now)
         late_request = deadlines.working_seconds(cal, dossier.received_at, act.now) > 3 * int(
             cal.working_day_length.total_seconds()
         )
-        _begin_clock_span(dossier, act.now, waiting=True)
         return _record(
             dossier, actor=actor, action="request_supplement", from_status=from_status,
             fields=["clock_paused_at", "supplement_count", "plan"], step_index=task.step_index,
@@ -455,11 +472,7 @@ def supplement_received(dossier: Dossier, *, actor, note: str = "", expected_ver
             deadlines.allot_steps(dossier.plan, cal.working_time_between(cal.start_of_counting(act.now), legal))
             for step in dossier.plan:
                 step.pop("spent", None)
-        dossier.original_due_at, dossier.due_at = legal, appointment
-        dossier.at_risk_at = deadlines.at_risk_instant(cal, act.now, appointment)
-        dossier.clock_paused_at = None
-        _finish_task(task, actor, act.now)
-        _begin_clock_span(dossier, act.now)
+        _resume_clock(dossier, task, actor, act.now, legal=legal, appointment=appointment)
         return _record(
             dossier, actor=actor, action="supplement_received", from_status=Status.AWAITING_SUPPLEMENT,
             fields=["original_due_at", "due_at", "at_risk_at", "clock_paused_at", "plan"],
@@ -482,11 +495,7 @@ def request_payment(dossier: Dossier, *, actor, obligation: str, expected_versio
         dossier = task.process.dossier
         from_status = dossier.status
         _transition(dossier, "request_payment", actor)
-        dossier.clock_paused_at = act.now
-        spent = _finish_task(task, actor, act.now)
-        step = dossier.plan[dossier.current_step]
-        step["spent"] = step.get("spent", 0) + spent
-        _begin_clock_span(dossier, act.now, waiting=True)
+        spent = _wait_for_applicant(dossier, task, actor, act.now)
         return _record(
             dossier, actor=actor, action="request_payment", from_status=from_status,
             fields=["clock_paused_at", "plan"], step_index=task.step_index, agency_id=task.agency_id,
@@ -504,11 +513,7 @@ def payment_received(dossier: Dossier, *, actor, note: str = "", expected_versio
         _transition(dossier, "payment_received", actor)
         cal = deadlines.calendar_for(dossier)
         legal, appointment, paused = deadlines.after_pause(dossier, cal, act.now)
-        dossier.original_due_at, dossier.due_at = legal, appointment
-        dossier.at_risk_at = deadlines.at_risk_instant(cal, act.now, appointment)
-        dossier.clock_paused_at = None
-        _finish_task(task, actor, act.now)
-        _begin_clock_span(dossier, act.now)
+        _resume_clock(dossier, task, actor, act.now, legal=legal, appointment=appointment)
         return _record(
             dossier, actor=actor, action="payment_received", from_status=Status.AWAITING_PAYMENT,
             fields=["original_due_at", "due_at", "at_risk_at", "clock_paused_at"], agency_id=task.agency_id,

@@ -1,15 +1,18 @@
 """Uploaded documents (tệp đính kèm): checked by content, stored under generated names.
 
 Only PDF, JPEG and PNG are accepted, recognised by their first bytes (a renamed program is
-refused whatever its name says), within `settings.UPLOAD_MAX_BYTES`. The stored name is a
+refused whatever its name says), within `settings.UPLOAD_MAX_BYTES`; a PDF that runs code or
+carries other files is refused too (`active_pdf_content`). The stored name is a
 random token plus the extension of the detected type, under MEDIA_ROOT (outside any public
 path): nothing the citizen typed reaches the file system. Files are served only by a
 permission-checked view.
 """
 import hashlib
 import os
+import re
 import unicodedata
 import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -74,7 +77,152 @@ def check(upload) -> CheckedFile:
     if size > limit:  # the declared size is the client's word; count what arrived
         raise InvalidInput(_("Tệp “%(name)s” vượt quá dung lượng cho phép (%(limit)s).")
                            % {"name": name, "limit": filesizeformat(limit)})
+    if content_type == "application/pdf":
+        _refuse_active_pdf(upload, name)
     return CheckedFile(upload, name, content_type, size, digest.hexdigest())
+
+
+# --- active content in PDFs -------------------------------------------------------------------
+# A citizen's scan or printout never needs to run code or carry files. Refused (ISO 32000-1):
+# JavaScript (/JS, /JavaScript: also what an /OpenAction running a script names), additional
+# actions run on opening a page or a field (/AA), launching a program (/Launch), embedded files
+# (/EmbeddedFile(s), and /EF, the key a file attachment uses even without them). An /OpenAction
+# that merely opens a page stays allowed. The check reads the file's objects as bytes (no PDF
+# library at run time): names with #xx escapes (/J#61vaScript) are decoded, strings and comments
+# skipped, stream data skipped except object streams (where compressed objects hide), which are
+# inflated and read the same way; one that cannot be read (encrypted, an unusual filter) is refused.
+
+SCRIPT_NAMES = frozenset({b"JS", b"JavaScript", b"AA", b"Launch"})
+EMBEDDED_NAMES = frozenset({b"EmbeddedFile", b"EmbeddedFiles", b"EF"})
+_INFLATE_LIMIT = 32 * 1024 * 1024  # inflated object streams per file: a zip bomb is refused, not expanded
+# Hex strings need no skipping: they hold no name, string or comment.
+_TOKEN = re.compile(
+    rb"/[^\x00\t\n\f\r ()<>\[\]{}/%]*"  # a name
+    rb"|\("  # a literal string: skipped by _end_of_string (parentheses nest)
+    rb"|%[^\r\n]*"  # a comment (a "(" in it opens no string)
+    rb"|(?<![A-Za-z])obj(?![A-Za-z])"  # an object begins: its dictionary follows
+    rb"|(?<![A-Za-z])stream(?:\r\n|\n|\r)"  # a stream's data begins
+)
+_STRING_SPECIAL = re.compile(rb"[()\\]")
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_DIRECT_INT = re.compile(rb"\s*(\d+)(?!\d)(?!\s+\d+\s+R)")
+_REFERENCE = re.compile(rb"\s*(\d+)\s+(\d+)\s+R")
+_INT_OBJECT = re.compile(rb"(?<!\d)(\d+)\s+(\d+)\s+obj\s*(\d+)\s*endobj")
+_FILTERS = frozenset({b"FlateDecode", b"Fl", b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85", b"LZWDecode",
+                      b"LZW", b"RunLengthDecode", b"RL", b"Crypt", b"DCTDecode", b"JPXDecode", b"JBIG2Decode",
+                      b"CCITTFaxDecode"})
+
+
+class _Unreadable(Exception):
+    """An object stream the check cannot read (encrypted, an unusual filter, too large inflated)."""
+
+
+def _end_of_string(data: bytes, pos: int) -> int:
+    """The position after the literal string whose "(" ends at `pos` (balanced, \\-escapes)."""
+    depth = 1
+    while depth:
+        found = _STRING_SPECIAL.search(data, pos)
+        if found is None:
+            return len(data)
+        pos = found.end()
+        char = found.group()
+        if char == b"\\":
+            pos += 1
+        else:
+            depth += 1 if char == b"(" else -1
+    return pos
+
+
+class _PdfScan:
+    def __init__(self, data: bytes):
+        self.data = data
+        self.budget = _INFLATE_LIMIT
+        self._int_objects = None
+
+    def _stream_length(self, at: int) -> int | None:
+        """The /Length value after `at`: a direct integer, or the integer object a reference
+        names; None when it cannot be told."""
+        direct = _DIRECT_INT.match(self.data, at)
+        if direct:
+            return int(direct.group(1))
+        ref = _REFERENCE.match(self.data, at)
+        if ref is None:
+            return None
+        if self._int_objects is None:  # indexed once: a file has thousands of streams
+            self._int_objects = {m.group(1, 2): int(m.group(3)) for m in _INT_OBJECT.finditer(self.data)}
+        return self._int_objects.get(ref.group(1, 2))
+
+    def _inflate(self, raw: bytes, names: list[bytes]) -> bytes:
+        filters = [n for n in names if n in _FILTERS]
+        if (b"Filter" in names and filters not in ([b"FlateDecode"], [b"Fl"])) or b"Predictor" in names:
+            raise _Unreadable
+        if not filters:
+            return raw
+        try:
+            data = zlib.decompressobj().decompress(raw, self.budget + 1)
+        except zlib.error:
+            raise _Unreadable from None
+        self.budget -= len(data)
+        if self.budget < 0:
+            raise _Unreadable
+        return data
+
+    def forbidden(self, data: bytes | None = None, nested: bool = False) -> frozenset | None:
+        """The set (SCRIPT_NAMES or EMBEDDED_NAMES) of the first forbidden name, None if none."""
+        data = self.data if data is None else data
+        pos, names, length = 0, [], None  # the names (and /Length) since the current object began
+        while found := _TOKEN.search(data, pos):
+            token, pos = found.group(), found.end()
+            if token == b"(":
+                pos = _end_of_string(data, pos)
+            elif token[:1] == b"/":
+                name = _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), token[1:])
+                for kind in (SCRIPT_NAMES, EMBEDDED_NAMES):
+                    if name in kind:
+                        return kind
+                names.append(name)
+                if name == b"Length" and not nested:
+                    length = self._stream_length(pos)
+            elif token == b"obj":
+                names, length = [], None
+            elif token.startswith(b"stream"):
+                # A reader takes /Length bytes, or reads up to "endstream": of the two, the
+                # earlier end, and what follows is read as objects, so nothing hides there.
+                end = data.find(b"endstream", pos)
+                end = len(data) if end < 0 else end
+                if length is not None:
+                    end = min(end, pos + length)
+                if not nested and (b"ObjStm" in names or (b"First" in names and b"N" in names)):
+                    inner = self.forbidden(self._inflate(data[pos:end], names), nested=True)
+                    if inner:
+                        return inner
+                pos, names, length = end, [], None
+        return None
+
+
+def active_pdf_content(data: bytes) -> str | None:
+    """"script", "embedded" or "unreadable" when a PDF is refused, None when it is plain."""
+    try:
+        found = _PdfScan(data).forbidden()
+    except _Unreadable:
+        return "unreadable"
+    return {SCRIPT_NAMES: "script", EMBEDDED_NAMES: "embedded"}.get(found)
+
+
+def _refuse_active_pdf(upload, name: str) -> None:
+    upload.seek(0)
+    found = active_pdf_content(upload.read())
+    upload.seek(0)
+    if found == "script":
+        raise InvalidInput(_("Tệp “%(name)s” chứa mã lệnh tự chạy (JavaScript, hành động tự động); vì an toàn, "
+                             "hệ thống không nhận tệp PDF như vậy. Hãy xuất lại tệp thành PDF thông thường "
+                             "rồi gửi lại.") % {"name": name})
+    if found == "embedded":
+        raise InvalidInput(_("Tệp “%(name)s” có tệp khác đính kèm bên trong; hệ thống không nhận tệp PDF như vậy. "
+                             "Hãy gửi riêng từng giấy tờ.") % {"name": name})
+    if found == "unreadable":
+        raise InvalidInput(_("Tệp “%(name)s” có phần nội dung bị mã hóa hoặc nén theo cách không kiểm tra được; "
+                             "hãy xuất lại tệp thành PDF thông thường rồi gửi lại.") % {"name": name})
 
 
 def path_of(stored_name: str) -> Path:

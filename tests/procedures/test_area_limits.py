@@ -153,3 +153,14 @@ def test_a_bad_longer_limit_is_a_row_error(catalog, tmp_path, changes, reason):
         catalog_io.import_catalog(write_csv(tmp_path / "c.csv", [row]))
     assert caught.value.errors == [f"row 2, column time_limit_difficult_value: {reason}"]
     assert not Procedure.objects.exists()
+
+
+def test_a_national_record_keeps_the_local_longer_limit(catalog, tmp_path):
+    catalog_io.import_catalog(write_csv(tmp_path / "c.csv", [dict(ROWS[0], time_limit_difficult_value="18")]))
+    # A national record carries no longer limit: it is one of the settings kept locally (catalog-format.md).
+    record = {**ROWS[0], "_row": 1, "_keep": catalog_io.LOCAL_SETTINGS, "time_limit_value": "5"}
+    clean, errors = catalog_io.validate([record])
+    assert errors == []
+    catalog_io.apply(clean)
+    proc = Procedure.objects.get(code="1.004873")
+    assert (proc.time_limit_value, proc.time_limit_difficult_value) == (5, Decimal("18"))

@@ -1,5 +1,6 @@
 """The audit trail defends itself: every chain verified nightly, statuses against trails, heads against a
 signed anchor, and (PostgreSQL) a trigger that refuses UPDATE and DELETE of an event."""
+import gzip
 import hashlib
 import hmac
 import os
@@ -218,6 +219,20 @@ def test_the_command_exits_non_zero_when_something_is_broken(world, monkeypatch,
     assert f"{dossier.code} #1 [chain] content does not match its hash" in out
     assert "the audit trail is broken: 1 findings" in err
     assert run_command(monkeypatch, "--chunk-size", "0") == 1
+
+
+def test_the_command_exports_the_anchor_for_write_once_storage(world, monkeypatch, capsys, tmp_path):
+    lifecycle(world)
+    receive(world, name="Trần Thị Bình")
+    assert run_command(monkeypatch, "--export", str(tmp_path)) == 1  # nothing anchored yet
+    assert run_command(monkeypatch, "--anchor", "--export", str(tmp_path)) == 0
+    anchor = AuditAnchor.objects.get()
+    [path] = tmp_path.iterdir()
+    header, _, body = gzip.decompress(path.read_bytes()).partition(b"\n\n")
+    assert hashlib.sha256(body).hexdigest() == anchor.digest and body.count(b"\n") == 2
+    assert f"signature: {anchor.signature}" in header.decode()
+    assert run_command(monkeypatch, "--export", str(tmp_path)) == 0
+    assert "exists already" in capsys.readouterr().out and len(list(tmp_path.iterdir())) == 1
 
 
 def test_call_command_raises_when_broken(world):

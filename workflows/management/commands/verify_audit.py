@@ -3,6 +3,9 @@
 Exit status 1 when anything is broken, so cron or a monitoring check notices; the run and its
 findings are stored either way (the oversight screen "Kiểm tra nhật ký" shows them).
 """
+import gzip
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from workflows import audit
@@ -16,6 +19,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--anchor", action="store_true",
                             help="Then anchor today's chain heads (what the nightly task does).")
+        parser.add_argument("--export", metavar="DIR",
+                            help="Then write the latest anchor to DIR (write-once storage), never overwriting.")
         parser.add_argument("--chunk-size", type=int, default=audit.CHUNK_SIZE,
                             help=f"Dossiers read per chunk (default {audit.CHUNK_SIZE}).")
 
@@ -33,5 +38,22 @@ class Command(BaseCommand):
         if options["anchor"]:
             anchor = audit.take_anchor(carry_from=run)
             self.stdout.write(f"anchor {anchor.pk}: {anchor.dossier_count} heads, digest {anchor.digest}")
+        if options["export"]:
+            self._export(Path(options["export"]))
         if run.finding_count:
             raise CommandError(f"the audit trail is broken: {run.finding_count} findings (run {run.pk})")
+
+    def _export(self, folder: Path):
+        anchor = audit.latest_anchor()
+        if anchor is None:
+            raise CommandError("no anchor to export: run with --anchor first.")
+        path = folder / f"audit-anchor-{anchor.day:%Y%m%d}-{anchor.pk}.txt.gz"
+        try:
+            with gzip.open(path, "xb") as out:  # "x": an exported anchor is never rewritten
+                audit.export_anchor(anchor, out)
+        except FileExistsError:
+            self.stdout.write(f"{path} exists already")
+            return
+        except OSError as exc:
+            raise CommandError(f"cannot export the anchor to {path}: {exc}") from exc
+        self.stdout.write(f"exported {path}")
