@@ -205,10 +205,34 @@ def load_levels() -> dict[str, UnitLevel]:
     return levels
 
 
+def read_successors(old: dict, new: dict) -> list[tuple[str, str]]:
+    """The links of fixtures/lai_chau_successors_2025.json as (old code, new code).
+
+    Each link must name both units exactly as the unit fixtures do: a mismatch stops the loader
+    rather than linking a guess.
+    """
+    old_names = {c["code"]: c["name"] for d in old["districts"] for c in d["communes"]}
+    new_names = {c["code"]: c["name"] for c in new["communes"]}
+    links = []
+    for link in _read("lai_chau_successors_2025.json")["links"]:
+        if old_names.get(link["old"]) != link["old_name"] or new_names.get(link["new"]) != link["new_name"]:
+            raise ValueError(f"lai_chau_successors_2025.json: {link['old_name']} → {link['new_name']} "
+                             "does not match the unit fixtures")
+        links.append((link["old"], link["new"]))
+    for code, name in DIFFICULT_AREA_COMMUNES.items():
+        if new_names.get(code) != name:
+            raise ValueError(f"DIFFICULT_AREA_COMMUNES: {code} is not {name} in lai_chau_units_2025.json")
+    return links
+
+
 def load_units(levels: dict[str, UnitLevel]) -> dict:
-    """Both structures; returns {"province", "districts": [(unit, [communes])], "new_communes"}."""
+    """Both structures; returns {"province", "districts": [(unit, [communes])], "new_communes",
+    "successors": [(old commune, new commune)]}."""
     old, new = _read("lai_chau_units_2019.json"), _read("lai_chau_units_2025.json")
     ended, started = date.fromisoformat(old["valid_to"]), date.fromisoformat(new["valid_from"])
+    links = read_successors(old, new)
+    # A predecessor of a difficult-area commune was in that area too (its whole territory passed on).
+    difficult_old = {o for o, n in links if n in DIFFICULT_AREA_COMMUNES}
     province = _sync_units(levels["province"], [UnitSpec(old["province"]["code"], old["province"]["name"])])
     province = province[old["province"]["code"]]
     districts = _sync_units(
@@ -216,10 +240,12 @@ def load_units(levels: dict[str, UnitLevel]) -> dict:
         [UnitSpec(d["code"], d["name"], province, valid_to=ended) for d in old["districts"]],
     )
     old_specs = [
-        UnitSpec(c["code"] + HISTORICAL_CODE_SUFFIX, c["name"], districts[d["code"]], valid_to=ended)
+        UnitSpec(c["code"] + HISTORICAL_CODE_SUFFIX, c["name"], districts[d["code"]], valid_to=ended,
+                 is_difficult_area=c["code"] in difficult_old)
         for d in old["districts"] for c in d["communes"]
     ]
-    new_specs = [UnitSpec(c["code"], c["name"], province, valid_from=started) for c in new["communes"]]
+    new_specs = [UnitSpec(c["code"], c["name"], province, valid_from=started,
+                          is_difficult_area=c["code"] in DIFFICULT_AREA_COMMUNES) for c in new["communes"]]
     communes = _sync_units(levels["commune"], old_specs + new_specs)
     return {
         "province": province,
@@ -228,7 +254,18 @@ def load_units(levels: dict[str, UnitLevel]) -> dict:
             for d in old["districts"]
         ],
         "new_communes": [communes[c["code"]] for c in new["communes"]],
+        "successors": [(communes[o + HISTORICAL_CODE_SUFFIX], communes[n]) for o, n in links],
     }
+
+
+def load_successors(units: dict) -> int:
+    """The old → new links (AdministrativeUnit.successors); links added by hand are left alone."""
+    through = AdministrativeUnit.successors.through
+    through.objects.bulk_create(
+        [through(from_administrativeunit_id=o.pk, to_administrativeunit_id=n.pk) for o, n in units["successors"]],
+        ignore_conflicts=True,
+    )
+    return len(units["successors"])
 
 
 def load_agency_kinds() -> dict[str, AgencyKind]:
@@ -295,11 +332,13 @@ def load_targets(province: AdministrativeUnit) -> None:
 def demo_units(units: dict) -> dict[str, AdministrativeUnit]:
     district, communes = next((d, c) for d, c in units["districts"] if d.code == DEMO_DISTRICT_CODE)
     commune = next(c for c in communes if c.code == DEMO_COMMUNE_CODE + HISTORICAL_CODE_SUFFIX)
-    return {"commune": commune, "district": district, "province": units["province"]}
+    new_commune = next(c for c in units["new_communes"] if c.code == DEMO_NEW_COMMUNE_CODE)
+    return {"new_commune": new_commune, "province": units["province"], "commune": commune, "district": district}
 
 
 def load_users(tiers: dict[str, AdministrativeUnit]) -> list[dict]:
-    """Demo staff in the demo commune, its district and the province, plus the superuser.
+    """Demo staff in the post-reform demo commune, the province, the pre-reform demo commune and
+    its district, plus the superuser.
 
     Clerks belong to the one-stop counter; specialists and leaders to every other agency of
     their unit (so one login can act on every step there); supervisors to the People's
@@ -338,7 +377,7 @@ def load_users(tiers: dict[str, AdministrativeUnit]) -> list[dict]:
             chosen = [a for a in agencies if not a.kind.is_one_stop_counter]
         supervised = unit if role == Role.SUPERVISOR else None
         memberships += [StaffMembership(user=user, agency=a, supervised_unit=supervised) for a in chosen]
-        logins.append({"username": username, "role": role.label, "full_name": full_name, "unit": unit.name})
+        logins.append({"username": username, "role": role.label, "full_name": full_name, "unit": unit_label(unit)})
     admin = users[ADMIN_USER[0]]
     user_groups.append(User.groups.through(user_id=admin.pk, group_id=groups[Role.CATALOG_ADMIN].pk))
     logins.append({"username": admin.username, "role": "Quản trị (superuser)", "full_name": ADMIN_USER[1],
@@ -353,32 +392,45 @@ def load_demo(stdout=None) -> dict:
     """Load the whole demo province; safe to run again (nothing is duplicated)."""
     levels = load_levels()
     units = load_units(levels)
+    successor_count = load_successors(units)
     kinds = load_agency_kinds()
     agency_count = load_agencies(units, kinds)
     if not OfficeHours.objects.filter(unit__isnull=True).exists():
         OfficeHours.objects.create()
     call_command("seed_calendar", *CALENDAR_YEARS, stdout=stdout)
-    call_command("import_catalog", str(FIXTURES / "demo_catalog.csv"), stdout=stdout)
+    for name in CATALOG_FILES:  # in this order: the post-reform versions start where the others end
+        call_command("import_catalog", str(FIXTURES / name), stdout=stdout)
     load_targets(units["province"])
     logins = load_users(demo_units(units))
     return {
         "districts": len(units["districts"]),
         "old_communes": sum(len(c) for _d, c in units["districts"]),
         "new_communes": len(units["new_communes"]),
+        "successors": successor_count,
+        "difficult_areas": AdministrativeUnit.objects.filter(is_difficult_area=True).count(),
         "agencies": agency_count,
         "logins": logins,
     }
 
 
+def unit_label(unit: AdministrativeUnit) -> str:
+    """The unit's name with its era: two units are named Xã Bình Lư, before and after the reform."""
+    if unit.valid_to:
+        return f"{unit.name} (until {unit.valid_to.isoformat()})"
+    if unit.valid_from:
+        return f"{unit.name} (from {unit.valid_from.isoformat()})"
+    return unit.name
+
+
 def demo_logins() -> list[dict]:
-    """The demo logins as load_users made them, read back from the database."""
+    """The demo logins as load_users made them, read back from the database, in DEMO_USERS order."""
     User = get_user_model()
+    order = [u[0] for u in DEMO_USERS] + [ADMIN_USER[0]]
+    users = User.objects.filter(username__in=order).prefetch_related("groups", "memberships__agency__unit")
     rows = []
-    for user in User.objects.filter(username__in=[u[0] for u in DEMO_USERS] + [ADMIN_USER[0]]).prefetch_related(
-        "groups", "memberships__agency__unit"
-    ).order_by("pk"):
+    for user in sorted(users, key=lambda u: order.index(u.username)):
         role = ", ".join(g.name for g in user.groups.all())
-        unit = next((m.agency.unit.name for m in user.memberships.all()), "—")
+        unit = next((unit_label(m.agency.unit) for m in user.memberships.all()), "—")
         rows.append({"username": user.username, "role": role, "full_name": user.get_full_name(), "unit": unit})
     return rows
 

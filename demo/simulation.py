@@ -62,10 +62,15 @@ class Simulation:
         return staff
 
     def _routes(self) -> list[Route]:
-        """Counters with clerks × procedures of their level whose every step has staff."""
+        """Counters with clerks × procedure versions of their level whose every step has staff.
+
+        Every version, not only today's: each simulated day draws from the routes valid that day
+        (`routes_on`), so days before 1/7/2025 run on the three-tier province and later days on
+        the two-tier one.
+        """
         routes = []
         counters = Agency.objects.filter(kind__is_one_stop_counter=True).select_related("unit__level")
-        procedures = list(Procedure.objects.in_force().prefetch_related("steps", "documents"))
+        procedures = list(Procedure.objects.prefetch_related("steps", "documents"))
         for counter in counters:
             if not self.staff.get((counter.pk, Role.CLERK)):
                 continue
@@ -79,6 +84,10 @@ class Simulation:
                 if all(self.staff.get((step["agency"], step["role"])) for step in plan):
                     routes.append(Route(counter, procedure))
         return routes
+
+    def routes_on(self, day) -> list[Route]:
+        """The routes whose receiving unit exists and whose procedure version is in force on `day`."""
+        return [r for r in self.routes if _valid_on(r.counter.unit, day) and _valid_on(r.procedure, day)]
 
     # --- scheduling --------------------------------------------------------------------
 
@@ -100,8 +109,11 @@ class Simulation:
                 working_days.append(day)
             day -= timedelta(days=1)
         for day in reversed(working_days):
+            routes = self.routes_on(day)
+            if not routes:
+                continue
             for _ in range(per_day):
-                route = self.rng.choice(self.routes)
+                route = self.rng.choice(routes)
                 self.schedule(self.working_instant(cal, day, self.rng), self.do_receive, route)
 
     def run(self):
@@ -207,6 +219,11 @@ class Simulation:
         dossier = Dossier.objects.get(pk=pk)
         _task, clerk = self.actor_for(dossier)
         services.return_result(dossier, actor=clerk, collected_by=dossier.applicant_name, now=instant)
+
+
+def _valid_on(row, day) -> bool:
+    """A row with validity dates [valid_from, valid_to) exists on `day` (None: unbounded)."""
+    return (row.valid_from is None or row.valid_from <= day) and (row.valid_to is None or day < row.valid_to)
 
 
 def simulate(*, days: int, per_day: int, seed: int = 1, until=None, stdout=None) -> SimulationReport:

@@ -18,13 +18,21 @@ from workflows.admin import DossierAdmin
 from workflows.errors import DomainError
 from workflows.models import Dossier
 
-from .render import FORM_KINDS, FORMS, applicable_kinds, filename, render_form, render_tracking_book
+from .render import (
+    FORM_KINDS,
+    applicable_kinds,
+    filename,
+    form_of,
+    render_form,
+    render_tracking_book,
+    tracking_book_form,
+)
 
 
 class DossierFormsAdmin(DossierAdmin):
     readonly_fields = ["official_forms"]
 
-    # --- official forms (biểu mẫu TT 01/2018): read-only download links ---------------
+    # --- official forms (biểu mẫu of the dossier's set, TT 01/2018 or TT 03/2025): read-only links -----
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -38,17 +46,18 @@ class DossierFormsAdmin(DossierAdmin):
     def official_forms(self, obj):
         if obj is None or obj.pk is None:
             return "-"
-        links = [
-            (reverse("admin:workflows_dossier_form", args=[obj.pk, kind]),
-             f"Mẫu {FORMS[kind][0]} – {FORMS[kind][1]}")
-            for kind in applicable_kinds(obj)
-        ]
+        links = []
+        for kind in applicable_kinds(obj):
+            form = form_of(kind, obj)
+            links.append((reverse("admin:workflows_dossier_form", args=[obj.pk, kind]),
+                          f"Mẫu {form.number} – {form.title}"))
         if obj.received_at:
             day = timezone.localtime(obj.received_at).date().replace(day=1)
             month_end = (day + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
             query = f"?agency={obj.receiving_agency_id}&from={day.isoformat()}&to={month_end.isoformat()}"
+            book = tracking_book_form(day)
             links.append((reverse("admin:workflows_dossier_tracking_book") + query,
-                          f"Mẫu 06 – Sổ theo dõi hồ sơ tháng {day:%m/%Y}"))
+                          f"Mẫu {book.number} – {book.title} tháng {day:%m/%Y}"))
         if not links:
             return "-"
         return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', links))

@@ -1,4 +1,5 @@
-"""Mẫu 05 — Phiếu kiểm soát quá trình giải quyết hồ sơ (processing control slip).
+"""Phiếu kiểm soát quá trình giải quyết hồ sơ (processing control slip): Mẫu 05 of TT 01/2018,
+Mẫu 06 of TT 03/2025 (whose layout was not available: the 2018 fields serve both).
 
 One row per hand-over of the dossier: who gave it, who received it, when, with space for
 both signatures, and whether that step finished before, on or after its own due time.
@@ -23,7 +24,6 @@ from .layout import (
     plain_table,
 )
 
-TITLE = "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"
 STATE_LABELS = {"open": "Đang giải quyết", "canceled": "Đã hủy"}
 
 
@@ -59,7 +59,7 @@ def _table(rows: list[facts.Handover], st: Styles, width: float) -> Table:
     return grid(data, widths, font_size=st.cell.fontSize)
 
 
-def render(dossier, **_ignored) -> bytes:
+def render(dossier, *, form, **_ignored) -> bytes:
     if dossier.received_at is None or dossier.process_id is None:
         raise TransitionNotAllowed(_("Hồ sơ chưa được tiếp nhận giải quyết nên chưa có phiếu kiểm soát."))
     st = Styles()
@@ -72,7 +72,7 @@ def render(dossier, **_ignored) -> bytes:
     story = [
         national_heading(st, width=width, agency_lines=facts.issuing_lines(agency),
                          place=facts.place_name(agency.unit), issued_at=dossier.received_at),
-        Paragraph(TITLE, st.title),
+        Paragraph(form.heading, st.title),
         Paragraph(f"Mã hồ sơ: <b>{esc(dossier.code)}</b>", st.subtitle),
         Paragraph("(Liên: lưu tại Bộ phận Một cửa)", st.subtitle_italic),
         Spacer(1, 2 * mm),
@@ -83,6 +83,5 @@ def render(dossier, **_ignored) -> bytes:
         Spacer(1, 1.5 * mm),
         _table(facts.handovers(dossier, evts), st, width),
     ]
-    return build_pdf(story, pagesize=PAPER_A5, title=f"{TITLE} – {dossier.code}", author=agency.name,
-                     subject=dossier.procedure.name,
-                     footer=f"Mẫu số 05 · TT 01/2018/TT-VPCP · Mã hồ sơ {dossier.code}")
+    return build_pdf(story, pagesize=PAPER_A5, title=f"{form.heading} – {dossier.code}", author=agency.name,
+                     subject=dossier.procedure.name, mark=form.basis, footer=form.footer(f"Mã hồ sơ {dossier.code}"))

@@ -1,11 +1,13 @@
-"""The shared layout of the official forms (TT 01/2018/TT-VPCP, Art. 9–10): fonts, paper,
-the national heading, signature blocks, and the formatting of dates, times and money.
+"""The shared layout of the official forms (TT 01/2018/TT-VPCP Art. 9–10; TT 03/2025/TT-VPCP
+Appendix I): fonts, paper, the form's number and legal basis, the national heading, signature
+blocks, and the formatting of dates, times and money.
 
 The forms' wording is fixed by the circular and printed in Vietnamese whatever the UI
 language, so the texts here are plain strings, not translations.
 """
 import io
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -28,8 +30,8 @@ FONT = "OnestopSerif"  # Liberation Serif: metric-compatible with Times New Roma
 FONT_BOLD = "OnestopSerif-Bold"
 FONT_ITALIC = "OnestopSerif-Italic"
 
-PAPER_A5 = A5  # 148 × 210 mm: Mẫu 01–05
-PAPER_BOOK = landscape(A4)  # Mẫu 06 on A4, landscape for its many columns
+PAPER_A5 = A5  # 148 × 210 mm: every form but the tracking book
+PAPER_BOOK = landscape(A4)  # the tracking book (Mẫu 06 of TT 01/2018, 07 of TT 03/2025), for its many columns
 
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -49,6 +51,29 @@ def register_fonts():
     # <b>/<i> in paragraphs pick the right face; no bold italic is bundled, bold stands in.
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD)
     _registered = True
+
+
+@dataclass(frozen=True)
+class Form:
+    """One form of a circular's appendix (documents.render.FORMS): what it is numbered and called
+    in the legal frame of the dossier it is printed for."""
+
+    kind: str
+    number: str  # "01"
+    title: str  # as the appendix names it, sentence case
+    circular: str  # workflows.frames.LegalFrame.circular, e.g. "TT 03/2025/TT-VPCP"
+
+    @property
+    def heading(self) -> str:
+        return upper(self.title)
+
+    @property
+    def basis(self) -> str:
+        """'Mẫu số 05 (Theo Thông tư số 03/2025/TT-VPCP)': top right of the first page (build_pdf's mark)."""
+        return f"Mẫu số {self.number} (Theo Thông tư số {self.circular.removeprefix('TT ')})"
+
+    def footer(self, tail: str) -> str:
+        return f"Mẫu số {self.number} · {self.circular} · {tail}"
 
 
 # --- text and formatting --------------------------------------------------------------
@@ -278,8 +303,9 @@ def qr_code(value: str, size: float = 24 * mm) -> QrCode:
 # --- document ---------------------------------------------------------------------------
 
 
-def _footer_canvas(footer: str, font_size: float):
-    """A canvas that numbers pages 'Trang x/y' once the page count is known."""
+def _footer_canvas(footer: str, font_size: float, mark: str = ""):
+    """A canvas that numbers pages 'Trang x/y' once the page count is known and prints `mark` top
+    right of the first page, in the margin (it takes no room from the form's body)."""
 
     class FooterCanvas(canvas.Canvas):
         def __init__(self, *args, **kwargs):
@@ -300,20 +326,23 @@ def _footer_canvas(footer: str, font_size: float):
             super().save()
 
         def _draw_footer(self, number, total):
-            width, _height = self._pagesize
+            width, height = self._pagesize
             self.setFont(FONT_ITALIC, font_size)
             self.setFillColor(colors.HexColor("#444444"))
             if footer:
                 self.drawString(12 * mm, 6 * mm, clean(footer))
             self.drawRightString(width - 10 * mm, 6 * mm, f"Trang {number}/{total}")
+            if mark and number == 1:
+                self.drawRightString(width - 10 * mm, height - 6.5 * mm, clean(mark))
 
     return FooterCanvas
 
 
 def build_pdf(story: list, *, pagesize, title: str, author: str, subject: str, footer: str = "",
               margins: tuple[float, float, float, float] = (15 * mm, 10 * mm, 10 * mm, 12 * mm),
-              footer_size: float = 7) -> bytes:
-    """Lay out `story` on `pagesize` (margins left, right, top, bottom) and return the PDF."""
+              footer_size: float = 7, mark: str = "") -> bytes:
+    """Lay out `story` on `pagesize` (margins left, right, top, bottom) and return the PDF; `mark`
+    (a form's number and circular, Form.basis) goes top right of the first page."""
     register_fonts()
     left, right, top, bottom = margins
     buffer = io.BytesIO()
@@ -322,7 +351,7 @@ def build_pdf(story: list, *, pagesize, title: str, author: str, subject: str, f
         title=clean(title), author=clean(author), subject=clean(subject), creator="onestop",
         invariant=True,  # no timestamps or random ids: the same dossier gives the same bytes
     )
-    doc.build(story, canvasmaker=_footer_canvas(footer, footer_size))
+    doc.build(story, canvasmaker=_footer_canvas(footer, footer_size, mark))
     return buffer.getvalue()
 
 

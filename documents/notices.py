@@ -1,10 +1,13 @@
-"""Mẫu 02 (supplement request), 03 (refusal) and 04 (apology with a new appointment)."""
+"""The notices: Mẫu 02 (supplement request), 03 (refusal), 04 (apology: with a new appointment under
+TT 01/2018, and request for extension under TT 03/2025) and, under TT 03/2025 only, 05 (stop notice,
+Art. 7). Where the 2025 layout was not available the 2018 fields are kept (docs/forms.md)."""
 from django.utils.translation import gettext_lazy as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from procedures.models import SupplementClockRule
 from workflows.errors import TransitionNotAllowed
+from workflows.frames import FRAME_2025, frame_of
 from workflows.models import Outcome
 from workflows.statuses import Status
 
@@ -22,9 +25,12 @@ from .layout import (
     signatures,
 )
 
-SUPPLEMENT_TITLE = "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"
-REFUSAL_TITLE = "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"
-APOLOGY_TITLE = "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"
+# How the applicant asked to stop (the "stop" event's data["channel"]; NĐ 118/2025 Art. 21.1–21.2).
+STOP_CHANNELS = {
+    "counter": "Trực tiếp tại Bộ phận Một cửa",
+    "postal": "Qua dịch vụ bưu chính",
+    "online": "Trực tuyến trên Cổng Dịch vụ công quốc gia",
+}
 
 
 def _heading(st, width, agency, instant):
@@ -43,17 +49,16 @@ def _applicant_lines(dossier, st, *, label="Hồ sơ của"):
     ]
 
 
-def _build(story, dossier, *, title, number, agency):
-    return build_pdf(story, pagesize=PAPER_A5, title=f"{title} – {dossier.code}", author=agency.name,
-                     subject=dossier.procedure.name,
-                     footer=f"Mẫu số {number} · TT 01/2018/TT-VPCP · Mã hồ sơ {dossier.code}")
+def _build(story, dossier, *, form, agency):
+    return build_pdf(story, pagesize=PAPER_A5, title=f"{form.heading} – {dossier.code}", author=agency.name,
+                     subject=dossier.procedure.name, mark=form.basis, footer=form.footer(f"Mã hồ sơ {dossier.code}"))
 
 
 def _sign(st, width, title, hint, name):
     return signatures(st, width=width, blocks=[("", "", ""), (title, hint, name)])
 
 
-def render_supplement_request(dossier, **_ignored) -> bytes:
+def render_supplement_request(dossier, *, form, **_ignored) -> bytes:
     evts = facts.events(dossier)
     event = facts.last_event(evts, "request_supplement")
     if event is None:
@@ -66,12 +71,14 @@ def render_supplement_request(dossier, **_ignored) -> bytes:
     appointment = facts.appointment_before(dossier, evts, event.seq)
     if dossier.procedure.supplement_clock_rule == SupplementClockRule.PAUSE:
         clock_note = "Thời hạn giải quyết tạm dừng trong thời gian chờ bổ sung và được cộng thêm khi nhận đủ hồ sơ."
+    elif frame_of(dossier) is FRAME_2025:  # NĐ 118's article on this was not available: no citation
+        clock_note = "Thời hạn giải quyết được tính lại từ đầu kể từ khi nhận đủ hồ sơ."
     else:
         clock_note = "Thời hạn giải quyết được tính lại từ đầu kể từ khi nhận đủ hồ sơ (khoản 4 Điều 19 NĐ 61/2018)."
     items = event.data.get("items") or []
     story = [
         _heading(st, width, agency, event.at),
-        Paragraph(SUPPLEMENT_TITLE, st.title),
+        Paragraph(form.heading, st.title),
         Paragraph(f"Mã hồ sơ: <b>{esc(dossier.code)}</b>", st.subtitle),
         Spacer(1, 2 * mm),
         *_applicant_lines(dossier, st),
@@ -88,10 +95,10 @@ def render_supplement_request(dossier, **_ignored) -> bytes:
         ),
         _sign(st, width, "NGƯỜI HƯỚNG DẪN", "(Ký và ghi rõ họ tên)", officer),
     ]
-    return _build(story, dossier, title=SUPPLEMENT_TITLE, number="02", agency=agency)
+    return _build(story, dossier, form=form, agency=agency)
 
 
-def render_refusal(dossier, **_ignored) -> bytes:
+def render_refusal(dossier, *, form, **_ignored) -> bytes:
     denied = dossier.outcome == Outcome.DENIED
     if dossier.status != Status.REFUSED and not denied:
         raise TransitionNotAllowed(_("Hồ sơ không bị từ chối nên không có phiếu từ chối."))
@@ -103,7 +110,7 @@ def render_refusal(dossier, **_ignored) -> bytes:
     agency = (event.agency if denied and event and event.agency else None) or counter
     story = [
         _heading(st, width, agency, event.at if event else dossier.closed_at),
-        Paragraph(REFUSAL_TITLE, st.title),
+        Paragraph(form.heading, st.title),
         Paragraph(f"Mã hồ sơ: <b>{esc(dossier.code)}</b>", st.subtitle),
         Spacer(1, 2 * mm),
         Paragraph(f"{esc(counter.name)} tiếp nhận hồ sơ của:", st.body),
@@ -127,10 +134,10 @@ def render_refusal(dossier, **_ignored) -> bytes:
         Paragraph("Xin thông báo để Ông/Bà biết và thực hiện./.", st.body),
         _sign(st, width, *signer, facts.person(event.actor if event else None)),
     ]
-    return _build(story, dossier, title=REFUSAL_TITLE, number="03", agency=agency)
+    return _build(story, dossier, form=form, agency=agency)
 
 
-def render_apology(dossier, **_ignored) -> bytes:
+def render_apology(dossier, *, form, **_ignored) -> bytes:
     evts = facts.events(dossier)
     event = facts.last_event(evts, "extend")
     if event is None:
@@ -141,9 +148,14 @@ def render_apology(dossier, **_ignored) -> bytes:
     previous = facts.parse_instant(event.data.get("previous_due_at")) or dossier.original_due_at
     new_due = facts.parse_instant(event.data.get("new_due_at")) or dossier.due_at
     name = esc(agency.name)
+    # TT 03/2025's Mẫu 04 is an apology *and request for extension*; the 2018 one sets a new appointment.
+    if frame_of(dossier) is FRAME_2025:
+        new_time, drawn_up = "đề nghị gia hạn thời gian giải quyết hồ sơ, hẹn trả kết quả vào:", "Người lập văn bản"
+    else:
+        new_time, drawn_up = "hẹn trả kết quả giải quyết hồ sơ vào:", "Người lập phiếu"
     story = [
         _heading(st, width, agency, event.at),
-        Paragraph(APOLOGY_TITLE, st.title),
+        Paragraph(form.heading, st.title),
         Paragraph(f"Mã hồ sơ: <b>{esc(dossier.code)}</b>", st.subtitle),
         Spacer(1, 3 * mm),
         Paragraph(f"Kính gửi: Ông/Bà <b>{esc(dossier.applicant_name)}</b>", st.body),
@@ -155,11 +167,44 @@ def render_apology(dossier, **_ignored) -> bytes:
                   f"<b>{esc(fmt_time_date(previous))}</b>.", st.body),
         Paragraph(f"Tuy nhiên, {name} không thể trả kết quả giải quyết hồ sơ cho Ông/Bà đúng thời hạn trên. "
                   f"Lý do: <b>{esc(event.note, '……………')}</b>", st.body),
-        Paragraph(
-            f"Sự chậm trễ này gây phiền hà, tốn kém thời gian, chi phí đi lại của Ông/Bà. {name} trân trọng xin "
-            f"lỗi Ông/Bà và hẹn trả kết quả giải quyết hồ sơ vào: <b>{esc(fmt_time_date(new_due))}</b>.", st.body),
+        Paragraph(f"Sự chậm trễ này gây phiền hà, tốn kém thời gian, chi phí đi lại của Ông/Bà. {name} trân trọng "
+                  f"xin lỗi Ông/Bà và {new_time} <b>{esc(fmt_time_date(new_due))}</b>.", st.body),
         Paragraph("Mong nhận được sự thông cảm của Ông/Bà./.", st.body),
         _sign(st, width, "THỦ TRƯỞNG CƠ QUAN", "(Ký, ghi rõ họ tên và đóng dấu)", ""),
-        Paragraph(f"<i>Người lập phiếu: {esc(facts.person(event.actor))}</i>", st.small),
+        Paragraph(f"<i>{drawn_up}: {esc(facts.person(event.actor))}</i>", st.small),
     ]
-    return _build(story, dossier, title=APOLOGY_TITLE, number="04", agency=agency)
+    return _build(story, dossier, form=form, agency=agency)
+
+
+def render_stop_notice(dossier, *, form, **_ignored) -> bytes:
+    """Thông báo dừng giải quyết hồ sơ (TT 03/2025 Art. 7): the receiving counter tells the applicant that
+    handling stopped as they asked (NĐ 118/2025 Art. 21), from the "stop" event (reason, channel)."""
+    evts = facts.events(dossier) if dossier.status == Status.STOPPED else []
+    event = facts.last_event(evts, "stop")
+    if event is None:
+        raise TransitionNotAllowed(_("Hồ sơ không dừng giải quyết nên không có thông báo dừng giải quyết hồ sơ."))
+    st = Styles()
+    width = frame_width(PAPER_A5)
+    agency = dossier.receiving_agency  # Art. 7: the counter where the dossier was received issues it
+    name = esc(agency.name)
+    channel = STOP_CHANNELS.get(event.data.get("channel"), STOP_CHANNELS["counter"])
+    story = [
+        _heading(st, width, agency, event.at),
+        Paragraph(form.heading, st.title),
+        Paragraph(f"Mã hồ sơ: <b>{esc(dossier.code)}</b>", st.subtitle),
+        Spacer(1, 2 * mm),
+        Paragraph(f"Kính gửi: Ông/Bà <b>{esc(dossier.applicant_name)}</b>", st.body),
+        *_applicant_lines(dossier, st)[1:],  # address, contact, the procedure
+        Paragraph(f"Ngày tiếp nhận hồ sơ: <b>{esc(fmt_time_date(dossier.received_at))}</b>", st.body),
+        Paragraph(f"Ngày đề nghị dừng giải quyết: <b>{esc(fmt_date(event.at))}</b>; hình thức đề nghị: "
+                  f"<b>{esc(channel)}</b>", st.body),
+        line("Lý do đề nghị dừng giải quyết", event.note, st),
+        Paragraph(
+            f"Căn cứ Điều 21 Nghị định số 118/2025/NĐ-CP của Chính phủ và Điều 7 Thông tư số 03/2025/TT-VPCP, "
+            f"hồ sơ chưa có quyết định giải quyết hoặc văn bản thông báo kết quả giải quyết, {name} thông báo "
+            f"dừng giải quyết hồ sơ nêu trên theo đề nghị của Ông/Bà kể từ "
+            f"<b>{esc(fmt_time_date(event.at))}</b>.", st.body),
+        Paragraph("Xin thông báo để Ông/Bà biết./.", st.body),
+        _sign(st, width, "NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", facts.person(event.actor)),
+    ]
+    return _build(story, dossier, form=form, agency=agency)

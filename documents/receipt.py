@@ -1,4 +1,8 @@
-"""Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả (receipt and appointment slip)."""
+"""Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả (receipt and appointment slip), in both sets.
+
+TT 03/2025 keeps the number and the title; its field layout was not available, so the 2018
+fields are printed under either circular (docs/forms.md).
+"""
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -31,8 +35,6 @@ from .layout import (
     time_limit,
 )
 
-TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
-
 
 def status_url_for(code: str) -> str:
     """The public status page of a dossier, opened by the receipt's QR code with a signed token
@@ -61,7 +63,7 @@ def _documents_table(dossier, st: Styles, width: float) -> Table:
     return grid(rows, [width * 0.08, width * 0.54, width * 0.26, width * 0.12], font_size=st.cell.fontSize)
 
 
-def render(dossier, *, secret: str | None = None, status_url: str | None = None) -> bytes:
+def render(dossier, *, form, secret: str | None = None, status_url: str | None = None) -> bytes:
     if dossier.received_at is None:
         raise TransitionNotAllowed(_("Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận và hẹn trả kết quả."))
     st = Styles()
@@ -96,7 +98,7 @@ def render(dossier, *, secret: str | None = None, status_url: str | None = None)
     story = [
         national_heading(st, width=width, agency_lines=facts.issuing_lines(agency),
                          place=facts.place_name(agency.unit), issued_at=dossier.received_at),
-        Paragraph(TITLE, st.title),
+        Paragraph(form.heading, st.title),
         code_block,
         Spacer(1, 2 * mm),
         Paragraph(f"{esc(agency.name)} tiếp nhận hồ sơ của:", st.body),
@@ -126,5 +128,5 @@ def render(dossier, *, secret: str | None = None, status_url: str | None = None)
             ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", facts.person(received.actor if received else None)),
         ]),
     ]
-    return build_pdf(story, pagesize=PAPER_A5, title=f"{TITLE} – {dossier.code}", author=agency.name,
-                     subject=procedure.name, footer=f"Mẫu số 01 · TT 01/2018/TT-VPCP · Mã hồ sơ {dossier.code}")
+    return build_pdf(story, pagesize=PAPER_A5, title=f"{form.heading} – {dossier.code}", author=agency.name,
+                     subject=procedure.name, mark=form.basis, footer=form.footer(f"Mã hồ sơ {dossier.code}"))

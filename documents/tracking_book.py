@@ -1,4 +1,6 @@
-"""Mẫu 06 — Sổ theo dõi hồ sơ (tracking book) of a receiving agency for a period.
+"""Sổ theo dõi hồ sơ (tracking book) of a receiving agency for a period: Mẫu 06 of TT 01/2018,
+Mẫu 07 of TT 03/2025 for periods from 1 July 2025 (the set in force on the first day; the 2018
+columns serve both, the 2025 layout was not available).
 
 A4 landscape; one row per dossier received in the period, numbered from 1 each year as
 the circular asks (TT 01/2018 Art. 10.2.c); the heading rows repeat on every page. Three
@@ -20,9 +22,19 @@ from workflows.privacy import mask_phone
 from workflows.statuses import Status
 
 from . import facts
-from .layout import FONT, PAPER_BOOK, Styles, build_pdf, esc, fmt_date, fmt_short, frame_width, grid, national_heading
+from .layout import (
+    FONT,
+    PAPER_BOOK,
+    Styles,
+    build_pdf,
+    esc,
+    fmt_date,
+    fmt_short,
+    frame_width,
+    grid,
+    national_heading,
+)
 
-TITLE = "SỔ THEO DÕI HỒ SƠ"
 MARGINS = (12 * mm, 10 * mm, 10 * mm, 12 * mm)
 CELL_FONT = 7.5
 
@@ -73,7 +85,7 @@ def _widths(total: float, codes: list[str]) -> list[float]:
     return fixed
 
 
-def render(agency, date_from: dt.date, date_to: dt.date) -> bytes:
+def render(agency, date_from: dt.date, date_to: dt.date, *, form) -> bytes:
     start, end = _period(date_from, date_to)
     st = Styles(body=9.5)
     st.cell.fontSize = st.cell_center.fontSize = st.cell_head.fontSize = CELL_FONT
@@ -122,11 +134,10 @@ def render(agency, date_from: dt.date, date_to: dt.date) -> bytes:
     story = [
         national_heading(st, width=width, split=0.5, agency_lines=facts.issuing_lines(agency),
                          place=facts.place_name(agency.unit), issued_at=timezone.now()),
-        Paragraph(TITLE, st.title),
+        Paragraph(form.heading, st.title),
         Paragraph(f"{esc(period)} · Quyển số: {date_from.year} · Số hồ sơ: {len(dossiers)}", st.subtitle),
         Spacer(1, 3 * mm),
         table,
     ]
-    return build_pdf(story, pagesize=PAPER_BOOK, title=f"{TITLE} – {agency.name}", author=agency.name,
-                     subject=period, margins=MARGINS,
-                     footer=f"Mẫu số 06 · TT 01/2018/TT-VPCP · {agency.name} · {period}")
+    return build_pdf(story, pagesize=PAPER_BOOK, title=f"{form.heading} – {agency.name}", author=agency.name,
+                     subject=period, margins=MARGINS, mark=form.basis, footer=form.footer(f"{agency.name} · {period}"))

@@ -8,7 +8,7 @@ import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -289,6 +289,19 @@ class Procedure(models.Model):
         _("tiếp nhận, trả kết quả qua Bộ phận Một cửa"), default=True,
     )
     is_interlinked = models.BooleanField(_("liên thông"), default=False)
+    # TT 03/2025 Art. 13.3 (added by TT 04/2025 Art. 23.2): a procedure run on a centralised national
+    # public service gets codes `<identifier>-YYMMDD-AAXXXX`, AA from the host system owner's identifier.
+    central_service = models.BooleanField(
+        _("dịch vụ công tập trung toàn quốc"), default=False,
+        help_text=_("Thủ tục được giải quyết trên hệ thống cung cấp dịch vụ công tập trung trên toàn quốc: "
+                    "mã số hồ sơ theo khoản 3 Điều 13 Thông tư số 03/2025/TT-VPCP."),
+    )
+    central_host_code = models.CharField(
+        _("mã cơ quan chủ quản hệ thống tập trung (AA)"), max_length=2, blank=True,
+        validators=[RegexValidator(r"^[0-9]{2}$", _("Gồm đúng 02 chữ số."))],
+        help_text=_("02 chữ số trong mã định danh điện tử của cơ quan chủ quản hệ thống cung cấp dịch vụ "
+                    "công tập trung; bắt buộc với thủ tục dịch vụ công tập trung."),
+    )
     supplement_clock_rule = models.CharField(
         _("thời hạn khi bổ sung hồ sơ"), max_length=10, choices=SupplementClockRule.choices,
         default=SupplementClockRule.RESTART,

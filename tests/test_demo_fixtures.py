@@ -1,4 +1,5 @@
-"""The demo province loads cleanly, twice, and its catalog can be worked in every unit."""
+"""The demo province loads cleanly, twice, and its catalog can be worked in every unit, before
+and after the 2025 reform; the present (two tiers) is what is in force today."""
 import io
 import json
 import re
@@ -11,6 +12,8 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 
 from demo import province as demo
+from demo.simulation import simulate
+from procedures.calendar import load_calendar
 from procedures.models import (
     AdministrativeUnit,
     Agency,
@@ -24,7 +27,9 @@ from procedures.models import (
     RequiredDocument,
     UnitLevel,
 )
-from workflows.models import StaffMembership
+from tests.world import at
+from workflows.deadlines import legal_deadline
+from workflows.models import Dossier, StaffMembership
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +49,9 @@ def loaded():
 
 def counts():
     User = get_user_model()
-    models = [UnitLevel, AdministrativeUnit, AgencyKind, Agency, Field, Procedure, ProcedureStep,
-              RequiredDocument, CalendarDay, OfficeHours, OnestopTarget, User, User.groups.through,
-              StaffMembership]
+    models = [UnitLevel, AdministrativeUnit, AdministrativeUnit.successors.through, AgencyKind, Agency, Field,
+              Procedure, ProcedureStep, RequiredDocument, CalendarDay, OfficeHours, OnestopTarget, User,
+              User.groups.through, StaffMembership]
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -55,7 +60,7 @@ def test_loading_twice_creates_nothing_twice():
     first = counts()
     load()
     assert counts() == first
-    assert first["Procedure"] >= 40
+    assert first["Procedure"] >= 80  # each demo procedure before and after the reform
 
 
 def test_units_cover_both_structures(loaded):
@@ -101,13 +106,23 @@ def test_at_least_five_procedures_hand_over_across_levels(loaded):
     assert Procedure.objects.filter(steps__unit_offset=2).exists()
 
 
-def test_every_step_resolves_to_one_agency_from_every_receiving_unit(loaded):
+# Each version is routed in the tree of its period: pre-reform versions (ending on the reform
+# date) in the three tiers, post-reform ones (starting on it) in the two tiers.
+ERAS = {
+    "pre-reform": ({"valid_to": REFORM}, {"valid_from__isnull": True}),
+    "post-reform": ({"valid_from": REFORM}, {"valid_to__isnull": True}),
+}
+
+
+@pytest.mark.parametrize("era", ERAS)
+def test_every_step_resolves_to_one_agency_from_every_receiving_unit(loaded, era):
     """The key property: one procedure definition serves every unit of its level."""
+    versions, in_tree = ERAS[era]
     agencies = {(u, k): n for u, k, n in Agency.objects.values_list("unit", "kind").annotate(n=Count("id"))}
-    # The pre-reform tree (province, districts, old communes): the catalog models its routing.
-    units = (AdministrativeUnit.objects.filter(valid_from__isnull=True)
-             .select_related("level", "parent__parent"))
-    steps = list(ProcedureStep.objects.select_related("procedure__level"))
+    units = AdministrativeUnit.objects.filter(**in_tree).select_related("level", "parent__parent")
+    steps = list(ProcedureStep.objects.filter(**{f"procedure__{k}": v for k, v in versions.items()})
+                 .select_related("procedure__level"))
+    assert len(steps) >= 80
     for unit in units:
         level_code = unit.level.code
         for step in (s for s in steps if s.procedure.level.code == level_code):
@@ -116,13 +131,75 @@ def test_every_step_resolves_to_one_agency_from_every_receiving_unit(loaded):
             assert agencies.get((target.pk, step.agency_kind_id)) == 1, (unit, step.procedure.code, step)
 
 
-def test_the_demo_commune_can_work_every_commune_procedure(loaded):
-    commune = AdministrativeUnit.objects.get(code=demo.DEMO_COMMUNE_CODE + demo.HISTORICAL_CODE_SUFFIX)
-    commune_procedures = Procedure.objects.filter(level__code="commune")
+@pytest.mark.parametrize(("era", "code"), [("pre-reform", demo.DEMO_COMMUNE_CODE + demo.HISTORICAL_CODE_SUFFIX),
+                                           ("post-reform", demo.DEMO_NEW_COMMUNE_CODE)])
+def test_the_demo_commune_can_work_every_commune_procedure(loaded, era, code):
+    commune = AdministrativeUnit.objects.get(code=code)
+    commune_procedures = Procedure.objects.filter(level__code="commune", **ERAS[era][0])
     assert commune_procedures.count() >= 15
     for step in ProcedureStep.objects.filter(procedure__in=commune_procedures):
         unit = commune.ancestor(step.unit_offset)
         assert Agency.objects.filter(unit=unit, kind=step.agency_kind).exists(), (step.procedure.code, step)
+
+
+def test_the_post_reform_versions_are_in_force_today(loaded, frozen_now):
+    today = frozen_now.date()
+    codes = set(Procedure.objects.values_list("code", flat=True))
+    assert len(codes) == 44
+    for code in codes:
+        old, new = Procedure.objects.filter(code=code).order_by("pk")  # two versions of every code
+        assert (old.valid_from, old.valid_to, new.valid_from, new.valid_to) == (None, REFORM, REFORM, None), code
+        assert Procedure.objects.version_of(code, today) == new
+        assert Procedure.objects.version_of(code, date(2025, 6, 30)) == old
+    in_force = Procedure.objects.in_force(today)
+    # No district after the reform: the level the national record gives, commune or province.
+    assert set(in_force.values_list("level__code", flat=True)) == {"commune", "province"}
+    assert not ProcedureStep.objects.filter(procedure__in=in_force, unit_offset__gt=1).exists()
+    moved = dict(in_force.filter(code__in=["1.001612", "1.013980", "1.012753", "3.000333"])
+                 .values_list("code", "level__code"))
+    assert moved == {"1.001612": "commune", "1.013980": "province", "1.012753": "commune", "3.000333": "province"}
+    assert in_force.get(code="3.000333").competent_agency_kind.code == "police"  # Công an tỉnh since 7/2025
+    # Hand-overs inside the two tiers: commune → province.
+    assert in_force.filter(level__code="commune", is_interlinked=True, steps__unit_offset=1).distinct().count() >= 3
+
+
+def test_the_old_communes_have_their_successors(loaded):
+    old = AdministrativeUnit.objects.filter(level__code="commune", valid_to=REFORM).prefetch_related("successors")
+    assert old.count() == 106
+    for commune in old:
+        successors = list(commune.successors.all())
+        assert len(successors) == 1, commune  # NQ 1670: each old commune passes whole to one new one
+        assert successors[0].valid_from == REFORM
+        assert successors[0].parent.level.code == "province"
+    new = AdministrativeUnit.objects.filter(valid_from=REFORM).prefetch_related("predecessors")
+    for commune in new:
+        predecessor_codes = {p.code.removesuffix(demo.HISTORICAL_CODE_SUFFIX) for p in commune.predecessors.all()}
+        # Consistent with the GSO data: a new commune took the code of one of its predecessors.
+        assert commune.code in predecessor_codes, commune
+    binh_lu = AdministrativeUnit.objects.get(code=demo.DEMO_NEW_COMMUNE_CODE)
+    assert sorted(p.name for p in binh_lu.predecessors.all()) == ["Thị trấn Tam Đường", "Xã Bình Lư", "Xã Sơn Bình"]
+    links = json.loads((demo.FIXTURES / "lai_chau_successors_2025.json").read_text(encoding="utf-8"))
+    assert links["unmatched"] == [] and all(link["basis"].startswith("NQ 1670") for link in links["links"])
+
+
+def test_difficult_areas_are_marked_and_lengthen_the_limit(loaded, frozen_now):
+    difficult = AdministrativeUnit.objects.filter(is_difficult_area=True)
+    new = set(difficult.filter(valid_from=REFORM).values_list("code", flat=True))
+    assert new == set(demo.DIFFICULT_AREA_COMMUNES) and len(new) >= 5
+    pa_u = AdministrativeUnit.objects.get(code="03442")
+    assert {p.is_difficult_area for p in pa_u.predecessors.all()} == {True}  # Tá Bạ and Pa Ủ
+    assert not AdministrativeUnit.objects.get(code=demo.DEMO_NEW_COMMUNE_CODE).is_difficult_area
+    assert not AdministrativeUnit.objects.get(level__code="province").is_difficult_area
+
+    longer = Procedure.objects.in_force(frozen_now.date()).filter(time_limit_difficult_value__isnull=False)
+    assert {p.code: (p.time_limit_value, p.time_limit_difficult_value) for p in longer} == {
+        "1.013978": (20, 30), "1.013980": (8, 18), "1.012753": (20, 30)}
+    land = longer.get(code="1.012753")
+    cal = load_calendar(pa_u.pk)
+    # Mon 2/3/2026 09:00 + 20 WD → Mon 30/3 09:00; + 30 WD → Mon 13/4 09:00 (no holiday in between).
+    assert legal_deadline(land, cal, at(2026, 3, 2, 9), pa_u).due_at == at(2026, 4, 13, 9)
+    binh_lu = AdministrativeUnit.objects.get(code=demo.DEMO_NEW_COMMUNE_CODE)
+    assert legal_deadline(land, cal, at(2026, 3, 2, 9), binh_lu).due_at == at(2026, 3, 30, 9)
 
 
 def test_catalog_one_stop_share_is_realistic(loaded):
@@ -142,7 +219,7 @@ def test_targets_and_office_hours(loaded):
     assert OfficeHours.objects.filter(unit__isnull=True).count() == 1
 
 
-@pytest.mark.parametrize("tier", ["xa", "huyen", "tinh"])
+@pytest.mark.parametrize("tier", ["binhlu", "tinh", "xa", "huyen"])
 def test_demo_staff_have_their_role_and_agencies(loaded, tier):
     User = get_user_model()
     users = {u.username.split(".")[1]: u for u in User.objects.filter(username__startswith=f"{tier}.")}
@@ -164,12 +241,33 @@ def test_demo_staff_have_their_role_and_agencies(loaded, tier):
     assert users["specialist"].get_full_name().count(" ") >= 2  # a full Vietnamese name
 
 
-def test_demo_commune_specialist_covers_every_commune_step(loaded):
-    specialist_kinds = set(StaffMembership.objects.filter(user__username="xa.specialist")
+@pytest.mark.parametrize(("era", "username"), [("pre-reform", "xa.specialist"), ("post-reform", "binhlu.specialist")])
+def test_demo_commune_specialist_covers_every_commune_step(loaded, era, username):
+    specialist_kinds = set(StaffMembership.objects.filter(user__username=username)
                            .values_list("agency__kind__code", flat=True))
-    commune_step_kinds = set(ProcedureStep.objects.filter(procedure__level__code="commune", unit_offset=0)
+    commune_step_kinds = set(ProcedureStep.objects.filter(procedure__level__code="commune", unit_offset=0,
+                                                          **{f"procedure__{k}": v for k, v in ERAS[era][0].items()})
                              .values_list("agency_kind__code", flat=True))
     assert commune_step_kinds <= specialist_kinds
+
+
+def test_the_logins_list_the_present_first(loaded):
+    logins = demo.demo_logins()
+    assert [row["username"] for row in logins[:5]] == [
+        "binhlu.clerk", "binhlu.specialist", "binhlu.leader", "binhlu.supervisor", "tinh.clerk"]
+    assert logins[0]["unit"] == "Xã Bình Lư (from 2025-07-01)"
+    assert next(r for r in logins if r["username"] == "xa.clerk")["unit"] == "Xã Bình Lư (until 2025-07-01)"
+
+
+@pytest.mark.parametrize(("until", "tree"), [(at(2026, 3, 4, 17), {"valid_to__isnull": True}),
+                                             (at(2025, 6, 27, 17), {"valid_from__isnull": True})])
+def test_the_simulation_runs_on_the_tree_of_its_days(loaded, until, tree):
+    report = simulate(days=2, per_day=4, until=until)
+    assert report.received == 8
+    dossiers = Dossier.objects.select_related("receiving_unit", "procedure")
+    assert all(AdministrativeUnit.objects.filter(pk=d.receiving_unit_id, **tree).exists() for d in dossiers)
+    day = until.date()
+    assert all(Procedure.objects.in_force(day).filter(pk=d.procedure_id).exists() for d in dossiers)
 
 
 def test_demo_password_logs_in_and_admin_is_superuser(loaded, rf):

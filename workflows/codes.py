@@ -1,6 +1,11 @@
-"""Dossier codes (mã số hồ sơ, NĐ 61/2018 Art. 26; TT 01/2018 Art. 19) and lookup secrets.
+"""Dossier codes (mã số hồ sơ, NĐ 61/2018 Art. 26; TT 01/2018 Art. 19; TT 03/2025 Art. 13) and lookup secrets.
 
-Code: `<agency identifier>-YYMMDD-XXXX`, XXXX the receipt's number within the agency's day.
+Code: `<agency identifier>-YYMMDD-XXXX`, XXXX the receipt's number within the agency's day,
+at least four digits and as many as it takes (10000 after 9999). A procedure run on a
+centralised national service (`Procedure.central_service`, TT 03/2025 Art. 13.3 added by
+TT 04/2025 Art. 23.2) gets `<identifier>-YYMMDD-AAXXXX`, AA the host system owner's two digits.
+A code is issued once, at receipt (or online submission), and never rewritten: a format change
+applies to new dossiers only (docs/decisions/0020-*.md).
 One upsert statement takes the next number: it locks the counter row until the receipt
 commits (so concurrent receipts queue), and a rolled-back receipt returns its number.
 
@@ -19,7 +24,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from .errors import InvalidInput
 from .models import DossierCodeCounter
 
 _UPSERT = (
@@ -39,9 +46,33 @@ def next_number(agency_id: int, day) -> int:
         return cursor.fetchone()[0]
 
 
-def issue_code(agency, instant) -> str:
+# "tối thiểu gồm 04 ký tự", the length "theo thực tế hồ sơ phát sinh" (TT 03/2025 Art. 13.3.d): the
+# number is padded to four digits, never cut, so the 10,000th dossier of a day is 10000.
+SEQUENCE_MIN_DIGITS = 4
+
+
+def format_code(identifier: str, day, number: int, host_code: str = "") -> str:
+    """`<identifier>-YYMMDD-XXXX`, or `<identifier>-YYMMDD-AAXXXX` with the host owner's two digits."""
+    if number < 1:
+        raise ValueError("A dossier's number within its day starts at 1.")
+    return f"{identifier}-{day:%y%m%d}-{host_code}{number:0{SEQUENCE_MIN_DIGITS}d}"
+
+
+def issue_code(agency, instant, procedure=None) -> str:
+    """The next code of `agency` for the local day of `instant`, in the format of `procedure`.
+
+    Both formats draw on the agency's one daily counter, so its numbers stay unique and gap-free
+    across them. Only past 99,999 dossiers in a day could a general number spell a central code;
+    the unique code column would then refuse that receipt rather than issue a duplicate.
+    """
+    host_code = ""
+    if procedure is not None and procedure.central_service:
+        host_code = procedure.central_host_code or ""
+        if len(host_code) != 2 or not host_code.isascii() or not host_code.isdigit():
+            raise InvalidInput(_("Thủ tục thực hiện trên hệ thống dịch vụ công tập trung chưa có mã 02 chữ số "
+                                 "của cơ quan chủ quản hệ thống; cần cập nhật danh mục thủ tục."))
     day = timezone.localtime(instant).date()
-    return f"{agency.identifier}-{day:%y%m%d}-{next_number(agency.pk, day):04d}"
+    return format_code(agency.identifier, day, next_number(agency.pk, day), host_code)
 
 
 def new_secret() -> str:

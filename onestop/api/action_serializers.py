@@ -6,7 +6,7 @@ from rest_framework import serializers
 from procedures.models import Agency, Procedure
 from workflows.models import Channel, Outcome
 
-from .bounds import in_window
+from .bounds import WINDOW_MESSAGE, in_window
 
 TEXT = 4000
 
@@ -44,7 +44,7 @@ class SupplementSerializer(VersionedSerializer):
 
 
 class ExtendSerializer(VersionedSerializer):
-    new_due_at = serializers.DateTimeField(validators=[in_window])
+    new_due_at = serializers.DateTimeField(validators=[in_window], error_messages={"overflow": WINDOW_MESSAGE})
     reason = serializers.CharField(max_length=TEXT, allow_blank=True)
 
 

@@ -1,6 +1,7 @@
 """Bounds of the API's inputs: a value past them is a 400, never a database overflow (a 500)."""
 import django_filters
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 
 from workflows import deadlines
 
@@ -11,6 +12,10 @@ def id_filter(field_name: str, **kwargs) -> django_filters.NumberFilter:
     """A filter on a primary key: a whole number the database can hold."""
     return django_filters.NumberFilter(field_name=field_name, min_value=0, max_value=MAX_ID, decimal_places=0,
                                        **kwargs)
+
+
+# For DRF's own "overflow" error (a date-time past year 9999 once put in our time zone).
+WINDOW_MESSAGE = lazy(deadlines.window_message, str)()
 
 
 def in_window(value) -> None:

@@ -8,7 +8,7 @@ from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -29,9 +29,10 @@ from .schema import BODY, errors
 ACTION_ERRORS = errors(*BODY, 401, 403, 404, 409)
 
 
-def _action_schema(request, summary):
+def _action_schema(request, summary, *examples):
     return extend_schema(request=request, responses={200: DossierDetailSerializer, **ACTION_ERRORS},
-                         summary=summary)
+                         summary=summary, examples=[
+                             OpenApiExample(name, value=value, request_only=True) for name, value in examples])
 
 
 @extend_schema_view(
@@ -163,19 +164,23 @@ class DossierViewSet(viewsets.GenericViewSet):
         return self._act(request, pk, body.NoteSerializer, lambda d, u, v, x: services.supplement_received(
             d, actor=u, note=x["note"], expected_version=v))
 
-    @_action_schema(body.ExtendSerializer, "Gia hạn (xin lỗi, hẹn lại ngày trả)")
+    @_action_schema(body.ExtendSerializer, "Gia hạn (xin lỗi, hẹn lại ngày trả)",
+                    ("Hẹn lại", {"version": 3, "new_due_at": "2026-03-16T16:00:00+07:00",
+                                 "reason": "Chờ kết quả xác minh của Công an xã"}))
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
         return self._act(request, pk, body.ExtendSerializer, lambda d, u, v, x: services.extend(
             d, actor=u, new_due_at=x["new_due_at"], reason=x["reason"], expected_version=v))
 
-    @_action_schema(body.DecideSerializer, "Quyết định giải quyết / từ chối giải quyết")
+    @_action_schema(body.DecideSerializer, "Quyết định giải quyết / từ chối giải quyết",
+                    ("Giải quyết", {"outcome": "granted"}),
+                    ("Từ chối", {"outcome": "denied", "reasons": "Không đủ điều kiện theo quy định"}))
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         return self._act(request, pk, body.DecideSerializer, lambda d, u, v, x: services.decide(
             d, actor=u, outcome=x["outcome"], reasons=x["reasons"], expected_version=v))
 
-    @_action_schema(body.ReturnSerializer, "Trả kết quả")
+    @_action_schema(body.ReturnSerializer, "Trả kết quả", ("Trả kết quả", {"collected_by": "Nguyễn Văn An"}))
     @action(detail=True, methods=["post"], url_path="return")
     def return_result(self, request, pk=None):
         return self._act(request, pk, body.ReturnSerializer, lambda d, u, v, x: services.return_result(

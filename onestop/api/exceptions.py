@@ -7,7 +7,7 @@ parses one format, and so are Django's 404s under /api/ (`page_not_found`, urls.
 """
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -69,6 +69,8 @@ def api_exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig):  # past Django's cap (DATA_UPLOAD_MAX_MEMORY_SIZE), checked before ours
         exc = PayloadTooLarge(settings.API_MAX_BODY_BYTES)
+    elif isinstance(exc, SuspiciousOperation):  # e.g. over DATA_UPLOAD_MAX_NUMBER_FIELDS query parameters
+        exc = exceptions.ParseError(_("Dữ liệu không hợp lệ."))
     elif isinstance(exc, exceptions.UnsupportedMediaType):  # DRF's message has no Vietnamese translation
         exc = exceptions.UnsupportedMediaType(
             "", _("Kiểu dữ liệu không được hỗ trợ; hãy gửi JSON (Content-Type: application/json)."))

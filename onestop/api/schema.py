@@ -32,5 +32,4 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
             for code in sorted({*codes, 406})}
 
 
-READ = (401, 404)  # an authenticated read of one object
 BODY = (400, 413, 415)  # an operation reading a JSON body

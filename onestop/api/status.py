@@ -2,13 +2,12 @@
 
 No personal data (not even a masked name: the portal page shows none either, and a code
 and secret read off a receipt should not confirm whose it is), no staff names, no internal
-notes. Finding and
-throttling are shared with the portal (onestop.screens.lookup): a wrong code and a wrong
-secret get the same 404, and failures count against the same per-address budget as the
-portal page.
+notes. Finding and throttling are shared with the portal (onestop.screens.lookup): a wrong
+code and a wrong secret get the same 404, and failures count against the same per-address
+budget as the portal page.
 """
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -118,7 +117,9 @@ class StatusView(APIView):
         return self._lookup(request, request.query_params)
 
     @extend_schema(summary="Tra cứu hồ sơ (POST, khuyến nghị: mã tra cứu không nằm trong URL)",
-                   request=LookupSerializer, responses=_POST_RESPONSES)
+                   request=LookupSerializer, responses=_POST_RESPONSES, examples=[OpenApiExample(
+                       "Giấy tiếp nhận", request_only=True,
+                       value={"code": "000.01.06.H29-260302-0001", "secret": "ABCD2345"})])
     def post(self, request):
         return self._lookup(request, request.data)
 

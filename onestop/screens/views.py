@@ -17,14 +17,9 @@ from documents import render as forms_pdf
 from workflows.access import dossiers_for, has_role
 from workflows.errors import DomainError
 
-# The official forms a dossier page offers, by kind (documents.FORM_KINDS).
-FORM_LABELS = {
-    "receipt": gettext_lazy("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
-    "supplement_request": gettext_lazy("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
-    "refusal": gettext_lazy("Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
-    "apology": gettext_lazy("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
-    "control_slip": gettext_lazy("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
-}
+# The official forms a dossier page offers, by kind (documents.FORM_KINDS), named as in the newest set
+# (TT 03/2025), which has every kind; documents.render marks the titles for the catalog.
+FORM_LABELS = {kind: gettext_lazy(title) for kind, title in forms_pdf.form_titles().items()}
 
 
 def role_required(*roles):

@@ -40,7 +40,7 @@ def online(world):
 
 
 def test_a_clerk_accepts_an_online_submission_and_a_specialist_may_not(api, world, online):
-    error(post(api(world.specialist), online, "accept"), 403, "permission_denied")
+    error(post(api(world.specialist), online, "accept"), 404, "not_found")  # not in her scope yet
     body = ok(post(api(world.clerk), online, "accept", note="Đủ hồ sơ"), "received")
     assert body["received_at"] and body["due_at"] and body["version"] == 2
     error(post(api(world.clerk), online, "accept"), 409, "transition_not_allowed")
@@ -89,7 +89,7 @@ def test_extend_moves_the_appointment_once_and_checks_the_new_date(api, world, f
           400, "invalid_input")
     error(post(api(world.clerk), fresh, "extend", new_due_at=later.isoformat(), reason=""), 400, "invalid_input")
     error(post(api(world.other_clerk), fresh, "extend", new_due_at=later.isoformat(), reason="x"),
-          403, "permission_denied")
+          404, "not_found")  # out of her scope: as if it did not exist
     body = ok(post(api(world.clerk), fresh, "extend", new_due_at=later.isoformat(), reason="Chờ xác minh"),
               "received")
     assert body["extension_count"] == 1 and body["original_due_at"] != body["due_at"]
@@ -162,8 +162,10 @@ def test_two_clerks_acting_on_the_same_version_one_wins_the_other_gets_409(api, 
     error(post(api(world.clerk2), dossier, "withdraw", version=version, reason="Rút"), 409, "conflict")
 
 
-def test_actions_on_another_agencys_dossier_are_403_and_on_nothing_404(api, world, dossier):
-    error(post(api(world.other_clerk), dossier, "withdraw", reason="x"), 403, "permission_denied")
+def test_actions_on_another_agencys_dossier_are_404_like_on_nothing(api, world, dossier):
+    assert post(api(world.other_clerk), dossier, "withdraw", reason="x").json() == post(
+        api(world.other_clerk), Dossier(pk=987654), "withdraw", reason="x").json()
+    error(post(api(world.other_clerk), dossier, "withdraw", reason="x"), 404, "not_found")
     error(post(api(world.supervisor), dossier, "withdraw", reason="x"), 403, "permission_denied")  # sees, not acts
     error(api(world.clerk).post("/api/dossiers/987654/withdraw/", {"reason": "x"}, format="json"), 404, "not_found")
     assert api().post(f"/api/dossiers/{dossier.pk}/withdraw/", {"reason": "x"}, format="json").status_code == 401

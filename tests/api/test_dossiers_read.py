@@ -112,8 +112,9 @@ def test_the_detail_shows_personal_data_plan_open_work_and_the_timeline_without_
     assert body["version"] == 2 and body["status"] == "processing"
 
 
-def test_another_agencys_dossier_is_403_and_an_unknown_one_404(api, world, dossier):
+def test_another_agencys_dossier_is_404_like_an_unknown_one(api, world, dossier):
     response = api(world.other_clerk).get(f"/api/dossiers/{dossier.pk}/")
-    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert response.json() == api(world.other_clerk).get("/api/dossiers/987654/").json()  # existence not revealed
     assert api(world.clerk).get("/api/dossiers/987654/").status_code == 404
     assert api(world.clerk).get("/api/dossiers/99999999999999999999/").status_code == 404

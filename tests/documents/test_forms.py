@@ -1,4 +1,6 @@
-"""Mẫu 01–05: each PDF opens, is A5, and reads back with its facts and diacritics intact."""
+"""The A5 forms: each PDF opens, is A5, and reads back with its facts and diacritics intact.
+
+These dossiers are received in 2026, under TT 03/2025 (tests/documents/test_forms_2025.py compares the sets)."""
 import unicodedata
 from pathlib import Path
 
@@ -6,11 +8,11 @@ import pytest
 from django.utils import timezone
 from reportlab.lib.pagesizes import A5
 
+from documents import layout
+from documents import render as documents
+from documents.render import FORM_KINDS, render_form
 from tests.documents.conftest import pdf_text
 from tests.world import at, receive
-from documents import render as documents
-from documents import layout
-from documents.render import FORM_KINDS, render_form
 from workflows.errors import TransitionNotAllowed
 
 APPLICANT = "Nguyễn Văn An"
@@ -37,8 +39,8 @@ def assert_common(text, dossier):
     assert "Độc lập - Tự do - Hạnh phúc" in text
 
 
-def test_the_api_names_the_five_a5_forms():
-    assert FORM_KINDS == ("receipt", "supplement_request", "refusal", "apology", "control_slip")
+def test_the_api_names_the_six_a5_forms():
+    assert FORM_KINDS == ("receipt", "supplement_request", "refusal", "apology", "stop_notice", "control_slip")
 
 
 def test_the_receipt_is_an_a5_slip_with_code_applicant_procedure_appointment_and_secret(received):
@@ -124,7 +126,7 @@ def test_the_apology_gives_the_old_and_the_new_appointment_and_the_reason(extend
     reader, text = pdf_text(render_form("apology", extended))
     assert_a5(reader)
     assert_common(text, extended)
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text  # TT 03/2025 Mẫu 04
     assert f"ngày {day(received.due_at)}" in text  # the appointment on the receipt
     assert "16 giờ 00 phút, ngày 10/03/2026" in text  # the new one
     assert "Cần xác minh thông tin tại xã khác" in text

@@ -4,10 +4,10 @@ import datetime as dt
 import pytest
 from reportlab.lib.pagesizes import A4, landscape
 
+from documents.render import render_tracking_book
 from tests.documents.conftest import pdf_text
 from tests.world import at, receive
 from workflows import services
-from documents.render import render_tracking_book
 from workflows.errors import InvalidInput
 
 PAGE = landscape(A4)

@@ -159,3 +159,95 @@ def test_staff_download_a_file_only_within_their_scope(client, world, online_pro
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+# --- PDFs that run code or carry files ----------------------------------------------------
+
+
+def _pdf(*objects: bytes) -> bytes:
+    body = b"".join(b"%d 0 obj\n%s\nendobj\n" % (n, o) for n, o in enumerate(objects, start=1))
+    return b"%PDF-1.7\n" + body + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def _object_stream(inner: bytes) -> bytes:
+    """An object stream (/ObjStm) holding `inner` as object 9, deflated: where a byte search misses it."""
+    import zlib
+
+    header = b"9 0 "
+    packed = zlib.compress(header + inner)
+    return b"<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (
+        len(header), len(packed), packed)
+
+
+def _pypdf(build) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    build(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
+SCRIPTED = {
+    "pypdf-add-js": lambda: _pypdf(lambda w: w.add_js("app.alert('x');")),
+    "open-action-js": lambda: _pdf(b"<< /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"),
+    "escaped-name": lambda: _pdf(b"<< /Type /Catalog /OpenAction << /S /J#61vaScript /J#53 (x) >> >>"),
+    "additional-actions": lambda: _pdf(CATALOG, b"<< /Type /Page /AA << /O 3 0 R >> >>"),
+    "in-an-object-stream": lambda: _pdf(CATALOG, _object_stream(b"<< /S /JavaScript /JS (app.alert(1)) >>")),
+    "after-a-short-length": lambda: _pdf(CATALOG, b"<< /Length 3 >>\nstream\nabc\n5 0 obj << /JS (x) >> endobj\n"
+                                                  b"endstream"),
+}
+EMBEDDED = {
+    "pypdf-attachment": lambda: _pypdf(lambda w: w.add_attachment("virus.exe", b"MZ")),
+    "embedded-files": lambda: _pdf(b"<< /Type /Catalog /Names << /EmbeddedFiles 2 0 R >> >>"),
+    "file-spec-in-an-object-stream": lambda: _pdf(CATALOG, _object_stream(b"<< /Type /Filespec /EF << /F 4 0 R >> >>")),
+}
+PLAIN = {
+    "pypdf-blank": lambda: _pypdf(lambda w: None),
+    "open-action-goto": lambda: _pdf(b"<< /Type /Catalog /OpenAction [3 0 R /Fit] >>"),
+    "names-only-in-text": lambda: _pdf(b"<< /Title (Ghi ch\\) /JavaScript /JS) >>", b"% /AA in a comment\n<< >>",
+                                       b"<< /Length 9 >>\nstream\n/JS /AA Do\nendstream"),
+    "object-stream-plain": lambda: _pdf(CATALOG, _object_stream(b"<< /S /GoTo /D [3 0 R /Fit] >>")),
+}
+
+
+@pytest.mark.parametrize("build", SCRIPTED.values(), ids=SCRIPTED.keys())
+def test_a_pdf_with_javascript_or_automatic_actions_is_refused_at_upload(
+        client, world, online_proc, settings, build):
+    upload = SimpleUploadedFile("to-khai.pdf", build(), "application/pdf")
+    response = client.post(reverse("portal:submit", args=[online_proc.pk]),
+                           form_data(world, online_proc, mandatory=upload))
+    assert response.status_code == 400
+    assert "chứa mã lệnh tự chạy" in response.content.decode()
+    assert not Dossier.objects.exists() and stored_files(settings) == []
+
+
+@pytest.mark.parametrize("build", EMBEDDED.values(), ids=EMBEDDED.keys())
+def test_a_pdf_carrying_other_files_is_refused_at_upload(client, world, online_proc, settings, build):
+    upload = SimpleUploadedFile("to-khai.pdf", build(), "application/pdf")
+    response = client.post(reverse("portal:submit", args=[online_proc.pk]),
+                           form_data(world, online_proc, mandatory=upload))
+    assert response.status_code == 400
+    assert "có tệp khác đính kèm bên trong" in response.content.decode()
+    assert not Dossier.objects.exists() and stored_files(settings) == []
+
+
+@pytest.mark.parametrize("build", PLAIN.values(), ids=PLAIN.keys())
+def test_a_plain_pdf_is_accepted_whatever_its_text_says(build):
+    checked = uploads.check(SimpleUploadedFile("to-khai.pdf", build(), "application/pdf"))
+    assert checked.content_type == "application/pdf"
+
+
+def test_an_object_stream_that_cannot_be_read_is_refused_rather_than_trusted():
+    unreadable = _pdf(CATALOG, _object_stream(b"<< >>").replace(b"x\x9c", b"??"))  # not zlib (as if encrypted)
+    with pytest.raises(InvalidInput, match="không kiểm tra được"):
+        uploads.check(SimpleUploadedFile("to-khai.pdf", unreadable, "application/pdf"))
+    bomb = _pdf(CATALOG, _object_stream(b"<< >>" + b" " * (uploads._INFLATE_LIMIT + 1)))
+    assert len(bomb) < 100_000
+    with pytest.raises(InvalidInput, match="không kiểm tra được"):
+        uploads.check(SimpleUploadedFile("to-khai.pdf", bomb, "application/pdf"))

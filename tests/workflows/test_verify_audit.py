@@ -296,6 +296,7 @@ def test_the_supervisor_screen_shows_the_findings_of_their_subtree_only(client, 
     assert [r.in_scope for r in response.context["runs"]] == [1]
     assert client.get(reverse("oversight:audit_run", args=[run.pk])).context["findings_count"] == 1
     assert client.get(reverse("oversight:audit_run", args=[run.pk + 1000])).status_code == 404
+    assert client.get(f"{reverse('oversight:audit')}{10 ** 30}/").status_code == 404  # out of range: no 500
     assert reverse("oversight:audit") in client.get(reverse("oversight:definitions")).content.decode()
 
     client.force_login(f.user("root", is_superuser=True, is_staff=True))

@@ -17,6 +17,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Demo province loaded: {summary['districts']} district-level units, "
             f"{summary['old_communes']} pre-reform communes, {summary['new_communes']} post-reform communes, "
+            f"{summary['successors']} successor links, {summary['difficult_areas']} difficult-area communes, "
             f"{summary['agencies']} agencies."
         ))
         self.stdout.write(format_logins(summary["logins"]))
