@@ -1,6 +1,9 @@
 """Every admin list and change page of the catalog and the engine renders (read-only where it must)."""
+import io
+
 import pytest
 from django.contrib import admin
+from django.core.management import call_command
 from django.urls import reverse
 
 from notifications.models import Notification
@@ -28,6 +31,7 @@ def populated(world):
                                 idempotency_key="t:1")
     SatisfactionRating.objects.create(dossier=dossier, rating="satisfied")
     Complaint.objects.create(dossier=dossier, text="Chậm trả kết quả")
+    call_command("verify_audit", "--anchor", stdout=io.StringIO())  # an audit run and an anchor to show
     return dossier
 
 

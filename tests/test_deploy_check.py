@@ -18,7 +18,8 @@ def manage(*args, **env):
 
 def production(**extra):
     return {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "onestop.example.gov.vn",
-            "ONESTOP_LOOKUP_KEY": secrets.token_urlsafe(64), "SITE_URL": "https://onestop.example.gov.vn", **extra}
+            "ONESTOP_LOOKUP_KEY": secrets.token_urlsafe(64), "ONESTOP_AUDIT_ANCHOR_KEY": secrets.token_urlsafe(64),
+            "SITE_URL": "https://onestop.example.gov.vn", **extra}
 
 
 def test_check_deploy_with_production_environment_is_clean():

@@ -113,7 +113,7 @@ def test_a_forged_or_altered_token_is_refused_under_every_key(world, settings):
 
 def manage(*args, **env):
     dropped = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "ONESTOP_LOOKUP_KEY", "ONESTOP_LOOKUP_OLD_KEYS",
-               "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+               "ONESTOP_AUDIT_ANCHOR_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     base = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=120)
@@ -128,7 +128,8 @@ def keys_in(**env) -> list[str]:
 
 def production(**extra):
     return {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "onestop.example.gov.vn",
-            "SITE_URL": "https://onestop.example.gov.vn", "ONESTOP_LOOKUP_KEY": KEY_B, **extra}
+            "SITE_URL": "https://onestop.example.gov.vn", "ONESTOP_LOOKUP_KEY": KEY_B,
+            "ONESTOP_AUDIT_ANCHOR_KEY": secrets.token_urlsafe(64), **extra}
 
 
 def test_the_environment_gives_the_current_key_then_the_old_ones():

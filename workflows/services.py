@@ -248,7 +248,7 @@ def _new_dossier(*, procedure, agency, applicant: Applicant, documents, channel,
         raise InvalidInput(_("Cần nhập họ tên người nộp hồ sơ."))
     secret = codes.new_secret()
     dossier = Dossier(
-        code=codes.issue_code(agency, now), status=status, procedure=procedure, receiving_agency=agency,
+        code=codes.issue_code(agency, now, procedure), status=status, procedure=procedure, receiving_agency=agency,
         receiving_unit_id=agency.unit_id, unit_path=agency.unit.path, channel=channel,
         applicant_name=applicant.name.strip(), applicant_id_number=applicant.id_number.strip(),
         applicant_phone=applicant.phone.strip(), applicant_email=applicant.email.strip(),

@@ -9,17 +9,18 @@ from tests.world import at
 pytestmark = pytest.mark.django_db
 MARCH = metrics.Period.of("month", 2026, 3)
 
-# total, carried over, online, direct, resolved, early, on time, late, pending, within, overdue, withdrawn
+# total, carried over, online, direct, resolved, early, on time, late, pending, within, overdue, withdrawn,
+# of which stopped
 EXPECTED = {
-    "Chứng thực": [1, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0],  # E
-    "Hộ tịch": [10, 1, 1, 8, 6, 2, 1, 3, 3, 1, 2, 1],  # H carried; A K early, B on time, C D H late; F | G J; I
+    "Chứng thực": [1, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0],  # E
+    "Hộ tịch": [10, 1, 1, 8, 6, 2, 1, 3, 3, 1, 2, 1, 1],  # H carried; A K early, B on time, C D H late; F | G J; I
 }
 
 
 def test_every_report_cell_matches_the_hand_count(march):
     report = reports.build(march.world.district, MARCH, now=at(2026, 4, 15))
     assert {r["field_name"]: [r[c] for c in reports.COUNT_COLUMNS] for r in report.rows} == EXPECTED
-    assert [report.totals[c] for c in reports.COUNT_COLUMNS] == [11, 1, 1, 9, 7, 2, 2, 3, 3, 1, 2, 1]
+    assert [report.totals[c] for c in reports.COUNT_COLUMNS] == [11, 1, 1, 9, 7, 2, 2, 3, 3, 1, 2, 1, 1]
     assert {r["unit_name"] for r in report.rows} == {"Bình Lư"}
 
 
@@ -37,7 +38,7 @@ def test_every_row_reconciles_for_month_quarter_and_year(march):
 def test_february_carries_h_into_march(march):
     feb = reports.build(march.world.district, metrics.Period.of("month", 2026, 2), now=at(2026, 4, 15))
     # L received and returned early in February; H received 25/2 and still pending on 1/3 (due 2/3: within)
-    assert [feb.totals[c] for c in reports.COUNT_COLUMNS] == [2, 0, 0, 2, 1, 1, 0, 0, 1, 1, 0, 0]
+    assert [feb.totals[c] for c in reports.COUNT_COLUMNS] == [2, 0, 0, 2, 1, 1, 0, 0, 1, 1, 0, 0, 0]
 
 
 def test_the_xlsx_reads_back_with_the_same_cells(march):
@@ -46,7 +47,7 @@ def test_the_xlsx_reads_back_with_the_same_cells(march):
     report = reports.build(march.world.district, MARCH, now=at(2026, 4, 15))
     rows = list(load_workbook(io.BytesIO(reports.report_xlsx(report))).active.iter_rows(values_only=True))
     assert rows[0][0] == "Đơn vị" and rows[0][2] == "Tổng số tiếp nhận"
-    assert list(rows[-1]) == ["Tổng cộng", None, 11, 1, 1, 9, 7, 2, 2, 3, 3, 1, 2, 1]
+    assert list(rows[-1]) == ["Tổng cộng", None, 11, 1, 1, 9, 7, 2, 2, 3, 3, 1, 2, 1, 1]
 
 
 def test_the_pdf_is_a4_landscape_with_the_national_heading_and_the_totals(march):

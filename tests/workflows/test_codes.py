@@ -92,8 +92,6 @@ def test_a_code_issued_under_the_old_format_never_changes(world):
     assert codes.issue_code(world.counter, at(2026, 2, 2, 9), central) == "000.01.06.H29-260202-010001"
 
 
-@pytest.mark.xfail(strict=True, reason="workflows.services._new_dossier does not pass the procedure to "
-                                       "issue_code yet: codes.issue_code(agency, now, procedure)")
 def test_a_receipt_of_a_centrally_run_procedure_gets_the_central_code(world):
     proc = world.commune_proc
     proc.central_service, proc.central_host_code = True, "01"
