@@ -1,4 +1,5 @@
-"""Mẫu 06 — the tracking book: A4 landscape, every dossier of the period, repeated heading."""
+"""The tracking book (Mẫu 06 of TT 01/2018, 07 of TT 03/2025): A4 landscape, every dossier of the period,
+repeated heading."""
 import datetime as dt
 
 import pytest
