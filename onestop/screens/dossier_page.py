@@ -1,6 +1,7 @@
 """What both the counter and the desk show about one dossier: facts, plan, work, timeline."""
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from documents import render as documents
@@ -8,7 +9,6 @@ from reporting import rules
 from workflows.models import DossierEvent, WorkItem
 from workflows.statuses import Status
 
-from .views import FORM_LABELS
 from .working_time import Calendars, remaining_hours
 
 ACTION_LABELS = {
@@ -82,5 +82,6 @@ def dossier_context(dossier, *, now=None) -> dict:
         "remaining_hours": remaining_hours(cal, now, dossier.due_at) if running else None,
         "task_remaining_hours": remaining_hours(cal, now, task.due_at) if task and task.due_at else None,
         "apology": apology(events) if dossier.extension_count else None,
-        "form_kinds": [(kind, FORM_LABELS[kind]) for kind in kinds],
+        # each form under the title of the dossier's own set (TT 01/2018 or TT 03/2025)
+        "form_kinds": [(kind, gettext(documents.form_of(kind, dossier).title)) for kind in kinds],
     }
