@@ -71,7 +71,8 @@ def baseline_lifecycle(counter, proc, users, queries, seq=[0]):  # noqa: B006 --
         seq[0] += 1
         now = timezone.now()
         d = Dossier(code=codes.issue_code(counter, now), procedure=proc, receiving_agency=counter,
-                    receiving_unit_id=counter.unit_id, unit_path=counter.unit.path, channel="counter",
+                    receiving_unit_id=counter.unit_id, competent_unit_id=counter.unit_id, return_agency=counter,
+                    unit_path=counter.unit.path, channel="counter",
                     applicant_name="Bench", status=Status.RECEIVED, received_at=now, due_at=now,
                     plan=[{}, {}, {}, {}])
         event = audit.stage_event(d, actor=users["clerk"], action="receive", from_status="")

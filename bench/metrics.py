@@ -174,6 +174,7 @@ def generate(world, n: int, now: dt.datetime, connection):
             "[]", status, i, "[]", 1 if resolved else 0, _ts(received), _ts(due + dt.timedelta(days=3 * extensions)),
             _ts(due), _ts(due - dt.timedelta(days=1)), _ts(resolved), _ts(returned), _ts(closed),
             "granted" if resolved else "", "", extensions, supplements, "", "x", 2, "", _ts(received),
+            unit.pk, agency["one_stop"].pk, False, "self", "", "", "", "", "",
         ))
         processes.append((i, flow_ref, "DONE" if closed else "NEW", _ts(received), _ts(closed), "{}"))
         spans.append((i, i, _ts(received), None, _ts(due), False))  # the clock ran from receipt (no supplement wait)
@@ -235,6 +236,8 @@ DOSSIER_COLUMNS = [
     "documents", "status", "process_id", "plan", "current_step", "received_at", "due_at", "original_due_at",
     "at_risk_at", "resolved_at", "returned_at", "closed_at", "outcome", "outcome_reasons", "extension_count",
     "supplement_count", "collected_by", "lookup_secret_hash", "event_count", "last_event_hash", "created_at",
+    "competent_unit_id", "return_agency_id", "received_out_of_area", "applicant_capacity", "subject_name",
+    "subject_id_number", "subject_address", "authorisation_document", "stop_reason",
 ]
 
 
@@ -254,7 +257,7 @@ def finish_load(connection):
 
 HANDLED = """
 WITH c AS (
-  SELECT d.id, d.receiving_unit_id, d.receiving_agency_id, d.procedure_id, d.channel, d.status, d.received_at,
+  SELECT d.id, d.competent_unit_id, d.receiving_agency_id, d.procedure_id, d.channel, d.status, d.received_at,
          d.original_due_at, d.supplement_count, x.end_at,
          (x.end_at >= %(s)s AND x.end_at < %(e)s) AS left_in,
          d.resolved_at IS NULL AS nodec,
@@ -267,7 +270,7 @@ WITH c AS (
              AND (s.ended_at IS NULL OR s.ended_at >= %(a)s) AND NOT s.waiting AND s.legal_due_at < %(a)s
          ) AS overdue
   FROM workflows_dossier d CROSS JOIN LATERAL (SELECT COALESCE(d.resolved_at, d.closed_at) AS end_at) x
-  WHERE d.receiving_unit_id = ANY(%(units)s) AND d.received_at < %(e)s AND (x.end_at IS NULL OR x.end_at >= %(s)s)
+  WHERE d.competent_unit_id = ANY(%(units)s) AND d.received_at < %(e)s AND (x.end_at IS NULL OR x.end_at >= %(s)s)
 )
 """
 COUNTS = """
@@ -292,16 +295,16 @@ TASKS = """
 """
 HAND_SQL = {
     "summary": HANDLED + "SELECT" + COUNTS + "FROM c",
-    "by_unit": HANDLED + "SELECT receiving_unit_id," + COUNTS + "FROM c GROUP BY 1 ORDER BY 1",
+    "by_unit": HANDLED + "SELECT competent_unit_id," + COUNTS + "FROM c GROUP BY 1 ORDER BY 1",
     "by_agency": HANDLED + "SELECT receiving_agency_id," + COUNTS + "FROM c GROUP BY 1 ORDER BY 1",
-    "report": HANDLED + "SELECT c.receiving_unit_id, p.field_id," + COUNTS
+    "report": HANDLED + "SELECT c.competent_unit_id, p.field_id," + COUNTS
     + "FROM c JOIN procedures_procedure p ON p.id = c.procedure_id GROUP BY 1, 2 ORDER BY 1, 2",
     "trend": HANDLED + """SELECT date_trunc('month', end_at AT TIME ZONE 'Asia/Ho_Chi_Minh'), COUNT(*),
         COUNT(*) FILTER (WHERE late) FROM c WHERE left_in AND NOT nodec GROUP BY 1 ORDER BY 1""",
     "satisfaction": """SELECT COUNT(*), COUNT(*) FILTER (WHERE r.rating = 'satisfied'),
         COUNT(*) FILTER (WHERE r.rating = 'normal'), COUNT(*) FILTER (WHERE r.rating = 'not_satisfied')
         FROM workflows_satisfactionrating r JOIN workflows_dossier d ON d.id = r.dossier_id
-        WHERE d.receiving_unit_id = ANY(%(units)s) AND r.created_at >= %(s)s AND r.created_at < %(e)s""",
+        WHERE d.competent_unit_id = ANY(%(units)s) AND r.created_at >= %(s)s AND r.created_at < %(e)s""",
     "working_time": HANDLED + """, per AS (
           SELECT d.procedure_id, SUM(w.working_seconds) AS secs
           FROM c JOIN workflows_dossier d ON d.id = c.id JOIN workflows_workitem w ON w.process_id = d.process_id
@@ -372,7 +375,7 @@ def cases(world, now):
     return [
         # (label, ORM callable, hand SQL name or None, hand params)
         ("summary · province · year", lambda: metrics.summary(qs_p, last_year, now), "summary", py),
-        ("by unit · province · year", lambda: metrics.grouped(qs_p, last_year, ["receiving_unit_id"], now),
+        ("by unit · province · year", lambda: metrics.grouped(qs_p, last_year, ["competent_unit_id"], now),
          "by_unit", py),
         ("by agency · province · year", lambda: metrics.grouped(qs_p, last_year, ["receiving_agency_id"], now),
          "by_agency", py),
@@ -387,7 +390,7 @@ def cases(world, now):
         ("delays by agency · province · year",
          lambda: metrics.attribution_live(province_ids, last_year, "agency", now), "delays_by_agency", py),
         ("summary · district · month", lambda: metrics.summary(qs_d, month, now), "summary", dm),
-        ("by unit · district · month", lambda: metrics.grouped(qs_d, month, ["receiving_unit_id"], now),
+        ("by unit · district · month", lambda: metrics.grouped(qs_d, month, ["competent_unit_id"], now),
          "by_unit", dm),
         ("yearly report · province", lambda: reports.build(world["province"], last_year, now=now), "report", py),
         ("dashboard page · district supervisor · month",
@@ -415,16 +418,16 @@ def rollup_cases(world, now):
     py, dm = params(last_year, province_ids), params(month, district_ids)
     return [
         ("[rollups] summary · province · year",
-         lambda: metrics.total(rollups.grouped(province_ids, last_year, ["receiving_unit_id"])), "summary", py),
+         lambda: metrics.total(rollups.grouped(province_ids, last_year, ["competent_unit_id"])), "summary", py),
         ("[rollups] by unit · province · year",
-         lambda: rollups.grouped(province_ids, last_year, ["receiving_unit_id"]), "by_unit", py),
+         lambda: rollups.grouped(province_ids, last_year, ["competent_unit_id"]), "by_unit", py),
         ("[rollups] by agency · province · year",
          lambda: rollups.grouped(province_ids, last_year, ["receiving_agency_id"]), "by_agency", py),
         ("[rollups] on-time trend · province · year", lambda: rollups.trend(province_ids, last_year), "trend", py),
         ("[rollups] TT01 scores by agency · province · year",
          lambda: rollups.scores(province_ids, last_year, "receiving_agency_id"), "evaluation", py),
         ("[rollups] by unit · district · month",
-         lambda: rollups.grouped(district_ids, month, ["receiving_unit_id"]), "by_unit", dm),
+         lambda: rollups.grouped(district_ids, month, ["competent_unit_id"]), "by_unit", dm),
         ("[rollups] satisfaction · province · year", lambda: rollups.satisfaction(province_ids, last_year),
          "satisfaction", py),
         ("[rollups] working time avg/p90 · province · year",

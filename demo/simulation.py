@@ -78,7 +78,7 @@ class Simulation:
                 if procedure.level_id != counter.unit.level_id or procedure.time_limit_unit == "unspecified":
                     continue
                 try:
-                    plan = services.resolve_plan(procedure, counter)
+                    plan = services.resolve_plan(procedure, counter.unit)
                 except DomainError:
                     continue
                 if all(self.staff.get((step["agency"], step["role"])) for step in plan):
@@ -137,7 +137,7 @@ class Simulation:
 
     def later(self, dossier, instant, share_of_step=1.0):
         """A plausible next instant: most work finishes within its allotment, some overruns."""
-        cal = load_calendar(dossier.receiving_unit_id)  # cached per process by load_calendar
+        cal = load_calendar(dossier.competent_unit_id)  # cached per process by load_calendar
         factor = self.rng.choice([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.5])
         task = WorkItem.objects.open_for(dossier).first()
         allotted = (task.allotted_seconds or 3600) if task else 3600
@@ -193,7 +193,7 @@ class Simulation:
             self.schedule(back, self.do_supplement, pk)
             return
         if roll < 0.12 and dossier.extension_count == 0 and dossier.due_at:
-            cal = load_calendar(dossier.receiving_unit_id)
+            cal = load_calendar(dossier.competent_unit_id)
             if cal.working_time_between(instant, dossier.due_at) >= cal.working_day_length:
                 services.extend(dossier, actor=actor, new_due_at=cal.add_working_time(
                     dossier.due_at, cal.working_day_length * 3), reason="Cần xác minh thêm", now=instant)
@@ -205,7 +205,7 @@ class Simulation:
             outcome = "denied" if self.rng.random() < 0.05 else "granted"
             services.decide(dossier, actor=actor, outcome=outcome,
                             reasons="Không đủ điều kiện" if outcome == "denied" else "", now=instant)
-            cal = load_calendar(dossier.receiving_unit_id)
+            cal = load_calendar(dossier.competent_unit_id)
             pickup = timedelta(hours=self.rng.choice([0.25, 0.5, 1, 2, 4, 12]))  # citizens come back soon
             self.schedule(cal.add_working_time(instant, pickup), self.do_return, pk)
 

@@ -169,7 +169,11 @@ class AgencyKind(models.Model):
 
 
 class Agency(models.Model):
-    """An agency or office (cơ quan, đơn vị) within an administrative unit."""
+    """An agency or office (cơ quan, đơn vị) within an administrative unit.
+
+    A public administration service centre's branches (chi nhánh) and reception points (điểm tiếp
+    nhận, NĐ 118/2025 Art. 7) are agencies of a one-stop kind whose `parent` is the centre.
+    """
 
     unit = models.ForeignKey(
         AdministrativeUnit, on_delete=models.PROTECT, related_name="agencies",
@@ -183,6 +187,11 @@ class Agency(models.Model):
     )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="branches",
+        verbose_name=_("trực thuộc"),
+        help_text=_("Trung tâm Phục vụ hành chính công mà chi nhánh, điểm tiếp nhận này trực thuộc."),
+    )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hết hiệu lực từ"), null=True, blank=True)
 
@@ -230,6 +239,13 @@ class OnlineLevel(models.TextChoices):
 class SupplementClockRule(models.TextChoices):
     RESTART = "restart", _("tính lại từ đầu khi nhận đủ hồ sơ")
     PAUSE = "pause", _("tạm dừng trong thời gian chờ bổ sung")
+
+
+class CompetenceBasis(models.TextChoices):
+    """What decides the competent unit of a dossier received regardless of boundary (NĐ 118/2025 Art. 14)."""
+
+    RESIDENCE = "residence", _("nơi cư trú của người yêu cầu")
+    LOCATION = "location", _("nơi có đất, tài sản, đối tượng của thủ tục")
 
 
 class ProcedureQuerySet(ValidityQuerySet):
@@ -301,6 +317,21 @@ class Procedure(models.Model):
         validators=[RegexValidator(r"^[0-9]{2}$", _("Gồm đúng 02 chữ số."))],
         help_text=_("02 chữ số trong mã định danh điện tử của cơ quan chủ quản hệ thống cung cấp dịch vụ "
                     "công tập trung; bắt buộc với thủ tục dịch vụ công tập trung."),
+    )
+    # NĐ 118/2025 Art. 14: the province publishes which procedures any centre receives.
+    boundless_receipt = models.BooleanField(
+        _("tiếp nhận không phụ thuộc địa giới hành chính"), default=False,
+        help_text=_("Mọi Trung tâm Phục vụ hành chính công trong tỉnh tiếp nhận; hồ sơ chuyển về đơn vị "
+                    "có thẩm quyền giải quyết."),
+    )
+    competence_basis = models.CharField(
+        _("đơn vị có thẩm quyền xác định theo"), max_length=10, choices=CompetenceBasis.choices,
+        default=CompetenceBasis.RESIDENCE,
+    )
+    supplement_days = models.PositiveSmallIntegerField(
+        _("thời hạn bổ sung hồ sơ (ngày làm việc)"), null=True, blank=True,
+        help_text=_("Quá thời hạn này mà không bổ sung thì dừng giải quyết hồ sơ và thông báo cho người "
+                    "nộp. Để trống nếu thủ tục không quy định."),
     )
     supplement_clock_rule = models.CharField(
         _("thời hạn khi bổ sung hồ sơ"), max_length=10, choices=SupplementClockRule.choices,

@@ -80,7 +80,7 @@ def subtree_ids(unit: AdministrativeUnit) -> list[int]:
     return list(AdministrativeUnit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
 
 
-def in_units(qs, unit_ids, field="receiving_unit_id"):
+def in_units(qs, unit_ids, field="competent_unit_id"):
     return qs.filter(**{f"{field}__in": unit_ids})
 
 
@@ -132,7 +132,7 @@ def summary(qs, period: Period, now=None) -> dict:
 
 
 def grouped(qs, period: Period, keys: list[str], now=None) -> list[dict]:
-    """Counts per group (e.g. ["receiving_unit", "procedure__field"]), one GROUP BY query."""
+    """Counts per group (e.g. ["competent_unit", "procedure__field"]), one GROUP BY query."""
     conds = _conditions(period, period.as_of(now))
     rows = handled(qs, period).order_by().values(*keys).annotate(**_counts(conds)).order_by(*keys)
     return [derive(r) for r in rows]

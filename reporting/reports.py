@@ -37,14 +37,14 @@ class Report:
 def build(unit: AdministrativeUnit, period: Period, qs=None, now=None) -> Report:
     """The report for a unit's subtree: rows per (receiving unit, field), plus the grand total."""
     unit_ids = metrics.subtree_ids(unit)
-    grouped = metrics.counts(unit_ids, period, ["receiving_unit_id", "procedure__field_id"],
+    grouped = metrics.counts(unit_ids, period, ["competent_unit_id", "procedure__field_id"],
                              qs=Dossier.objects.all() if qs is None else qs, now=now)
     units = dict(AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
     paths = dict(AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
     fields = dict(Field.objects.filter(pk__in={r["procedure__field_id"] for r in grouped}).values_list("pk", "name"))
     rows = []
     for r in grouped:
-        rows.append({"unit_id": r["receiving_unit_id"], "unit_name": units.get(r["receiving_unit_id"], ""),
+        rows.append({"unit_id": r["competent_unit_id"], "unit_name": units.get(r["competent_unit_id"], ""),
                      "field_name": fields.get(r["procedure__field_id"], ""),
                      **{c: r[c] for c in COUNT_COLUMNS}})
     rows.sort(key=lambda r: (paths.get(r["unit_id"], ""), r["field_name"]))

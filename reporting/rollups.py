@@ -69,7 +69,7 @@ def refresh(now=None) -> int:
     received = (
         Dossier.objects.filter(received_at__isnull=False).order_by()
         .annotate(m=TruncMonth("received_at", tzinfo=tz))
-        .values("receiving_unit_id", "receiving_agency_id", "procedure_id", "m")
+        .values("competent_unit_id", "receiving_agency_id", "procedure_id", "m")
         .annotate(total=Count("pk"), online=Count("pk", filter=online),
                   one_stop=Count("pk", filter=Q(channel__in=rules.ONE_STOP_CHANNELS)))
     )
@@ -79,7 +79,7 @@ def refresh(now=None) -> int:
         rules.annotate_clock(Dossier.objects.filter(received_at__isnull=False), utc_offset_seconds(now))
         .filter(ended_at__isnull=False).order_by()
         .annotate(m=TruncMonth("ended_at", tzinfo=tz))
-        .values("receiving_unit_id", "receiving_agency_id", "procedure_id", "m")
+        .values("competent_unit_id", "receiving_agency_id", "procedure_id", "m")
         .annotate(total=Count("pk"), online=Count("pk", filter=online),
                   resolved=Count("pk", filter=decided), early=Count("pk", filter=decided & rules.EARLY),
                   on_time=Count("pk", filter=decided & rules.ON_TIME), late=Count("pk", filter=decided & rules.LATE),
@@ -92,7 +92,7 @@ def refresh(now=None) -> int:
     collected = (
         Dossier.objects.filter(rules.collected_after_appointment_q()).order_by()
         .annotate(m=TruncMonth("returned_at", tzinfo=tz))
-        .values("receiving_unit_id", "receiving_agency_id", "procedure_id", "m")
+        .values("competent_unit_id", "receiving_agency_id", "procedure_id", "m")
         .annotate(total=Count("pk"))
     )
     rows = _month_end_rows(now) + _rating_rows(tz) + _step_rows(tz) + _working_time_rows(tz)
@@ -100,7 +100,7 @@ def refresh(now=None) -> int:
     for kind, source in sources:
         for r in source.iterator(chunk_size=5000):
             rows.append(MonthlyCount(
-                kind=kind, month=_month(r["m"]), unit_id=r["receiving_unit_id"],
+                kind=kind, month=_month(r["m"]), unit_id=r["competent_unit_id"],
                 agency_id=r["receiving_agency_id"], procedure_id=r["procedure_id"],
                 **{k: r.get(k) or 0 for k in MEASURES},
             ))
@@ -135,7 +135,7 @@ def _month_end_rows(now) -> list:
             ClockSpan.objects.filter(rules.span_overdue_q(instant))
             .annotate(handling_ended_at=rules.ended_at_expr("dossier__"))
             .filter(rules.pending_at_q(instant, field="handling_ended_at")).order_by()
-            .values(unit_id=F("dossier__receiving_unit_id"), agency_id=F("dossier__receiving_agency_id"),
+            .values(unit_id=F("dossier__competent_unit_id"), agency_id=F("dossier__receiving_agency_id"),
                     procedure_id=F("dossier__procedure_id"))
             .annotate(n=Count("pk"), n_online=Count("pk", filter=Q(dossier__channel=Channel.ONLINE)))
         )
@@ -148,13 +148,13 @@ def _month_end_rows(now) -> list:
 
 def _rating_rows(tz) -> list:
     source = (
-        SatisfactionRating.objects.filter(dossier__receiving_unit_id__isnull=False,
+        SatisfactionRating.objects.filter(dossier__competent_unit_id__isnull=False,
                                           dossier__receiving_agency_id__isnull=False).order_by()
         .annotate(m=TruncMonth("created_at", tzinfo=tz))
-        .values("dossier__receiving_unit_id", "dossier__receiving_agency_id", "m")
+        .values("dossier__competent_unit_id", "dossier__receiving_agency_id", "m")
         .annotate(total=Count("pk"), **{v: Count("pk", filter=Q(rating=v)) for v in Rating.values})
     )
-    return [MonthlyRating(month=_month(r["m"]), unit_id=r["dossier__receiving_unit_id"],
+    return [MonthlyRating(month=_month(r["m"]), unit_id=r["dossier__competent_unit_id"],
                           agency_id=r["dossier__receiving_agency_id"], total=r["total"],
                           **{v: r[v] for v in Rating.values}) for r in source.iterator(chunk_size=5000)]
 
@@ -198,7 +198,7 @@ def _working_time_rows(tz) -> list:
     per_dossier = (
         WorkItem.objects.filter(step_index__isnull=False, **{f"{dossier}resolved_at__isnull": False})
         .annotate(end_at=rules.ended_at_expr(dossier)).order_by()
-        .values("process_id", wt_unit=F(f"{dossier}receiving_unit_id"), wt_proc=F(f"{dossier}procedure_id"),
+        .values("process_id", wt_unit=F(f"{dossier}competent_unit_id"), wt_proc=F(f"{dossier}procedure_id"),
                 wt_month=TruncMonth("end_at", tzinfo=tz), wt_quarter=TruncQuarter("end_at", tzinfo=tz),
                 wt_year=TruncYear("end_at", tzinfo=tz))
         .annotate(secs=Sum("working_seconds"))
@@ -254,7 +254,7 @@ def covers(period) -> bool:
     return state is not None and period.kind in ("month", "quarter", "year") and _month(period.end) <= state.through
 
 
-KEY_MAP = {"receiving_unit_id": "unit_id", "receiving_agency_id": "agency_id",
+KEY_MAP = {"competent_unit_id": "unit_id", "receiving_agency_id": "agency_id",
            "procedure__field_id": "procedure__field_id", "procedure_id": "procedure_id"}
 
 
@@ -360,7 +360,7 @@ def satisfaction(unit_ids, period) -> dict:
 
 
 def satisfaction_by(unit_ids, period, key: str) -> dict:
-    """`metrics.satisfaction_by` from the rollups; key receiving_agency_id or receiving_unit_id."""
+    """`metrics.satisfaction_by` from the rollups; key receiving_agency_id or competent_unit_id."""
     col = KEY_MAP[key]
     rows = (
         _in(MonthlyRating, unit_ids, period).order_by().values(col)

@@ -1,8 +1,11 @@
 """Who may see and act on what: the one place scoping rules live.
 
-- clerk / specialist / leader: dossiers received by their agencies, or holding a work
-  item at one of their agencies (liên thông: the district sees what the commune sent up);
-- supervisor: dossiers received anywhere in the subtree of their supervised unit;
+- clerk: dossiers received or returned by their counters (received regardless of boundary, a
+  dossier's counters need not be its competent unit's);
+- clerk / specialist / leader: dossiers holding a work item at one of their agencies (liên
+  thông: the district sees what the commune sent up; the competent unit sees what another
+  commune's centre received for it);
+- supervisor: dossiers of competent units anywhere in the subtree of their supervised unit;
 - superuser: everything.
 
 Who may hold a step (a work item) is one rule too: `holder_rule`, in `workflows.membership`
@@ -35,9 +38,13 @@ def dossiers_for(user, queryset=None):
         return qs
     condition = Q(pk__in=[])
     agencies = agency_ids(user)
-    if agencies and roles_of(user) & {Role.CLERK, Role.SPECIALIST, Role.LEADER}:
+    roles = roles_of(user)
+    if agencies and Role.CLERK in roles:
+        # The counters see their part: what they received, and what they return (NĐ 118 Art. 14).
+        condition |= Q(receiving_agency_id__in=agencies) | Q(return_agency_id__in=agencies)
+    if agencies and roles & {Role.CLERK, Role.SPECIALIST, Role.LEADER}:
         held_here = WorkItem.objects.filter(process_id=OuterRef("process_id"), agency_id__in=agencies)
-        condition |= Q(receiving_agency_id__in=agencies) | Exists(held_here)
+        condition |= Exists(held_here)
     for path in supervised_paths(user):
         condition |= Q(unit_path__startswith=path)
     return qs.filter(condition)

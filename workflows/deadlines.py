@@ -31,18 +31,18 @@ class Deadline:
 
 
 def calendar_for(dossier) -> WorkingCalendar:
-    """The receiving unit's calendar, loaded once per dossier object (one service call)."""
+    """The competent unit's calendar (where the work is done), loaded once per dossier object (one service call)."""
     cal = getattr(dossier, "_calendar", None)
     if cal is None:
-        cal = load_calendar(dossier.receiving_unit_id, getattr(dossier, "calendar_revision", None))
+        cal = load_calendar(dossier.competent_unit_id, getattr(dossier, "calendar_revision", None))
         dossier._calendar = cal
     return cal
 
 
 def area_unit(dossier):
-    """The unit whose area class decides the legal limit (ADR 0018): today the receiving unit. Read
+    """The unit whose area class decides the legal limit (ADR 0018): the competent unit. Read
     only when the procedure has an area-dependent limit, so other dossiers cost no extra query."""
-    return dossier.receiving_unit if dossier.procedure.time_limit_difficult_value is not None else None
+    return dossier.competent_unit if dossier.procedure.time_limit_difficult_value is not None else None
 
 
 def legal_deadline(procedure: Procedure, cal: WorkingCalendar, start: datetime, area=None) -> Deadline:
@@ -83,6 +83,20 @@ def allot_steps(plan: list[dict], working_total: timedelta) -> None:
     total = working_total.total_seconds()
     for step in plan:
         step["allotted"] = int(total * float(step["share"]) / 100)
+
+
+def first_unit_due(cal: WorkingCalendar, start: datetime, plan: list[dict]) -> datetime | None:
+    """An inter-linked dossier's appointment at the unit that handles it first (the receipt shows it
+    beside the total): the end of the leading steps at that unit; None when one unit does it all."""
+    units = [step.get("unit") for step in plan]
+    if len(set(units)) < 2:
+        return None
+    leading = 0
+    for step in plan:
+        if step.get("unit") != units[0]:
+            break
+        leading += step["allotted"]
+    return cal.add_working_time(start, timedelta(seconds=leading))
 
 
 def step_due(cal: WorkingCalendar, handed_over: datetime, allotted_seconds: int) -> datetime:

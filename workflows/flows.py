@@ -56,7 +56,7 @@ class DossierFlow(flow.Flow):
     await_payment = RoutedView(this.plan_counter_task, task_title=_("Chờ thực hiện nghĩa vụ tài chính")).Route(
         this.route_to_processing, [this.process_step]
     )
-    return_result = RoutedView(this.plan_counter_task, task_title=_("Trả kết quả")).Route(
+    return_result = RoutedView(this.plan_return_task, task_title=_("Trả kết quả")).Route(
         this.route_to_end, [this.end]
     )
     end = flow.End()
@@ -110,6 +110,12 @@ class DossierFlow(flow.Flow):
     def plan_counter_task(self, activation):
         task, dossier = activation.task, activation.process.dossier
         task.agency_id = dossier.receiving_agency_id
+        task.role = Role.CLERK
+
+    def plan_return_task(self, activation):
+        """The result goes to the return point the citizen chose at receipt."""
+        task, dossier = activation.task, activation.process.dossier
+        task.agency_id = dossier.return_agency_id
         task.role = Role.CLERK
 
     def choose_owner(self, activation):

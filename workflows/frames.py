@@ -22,15 +22,20 @@ class LegalFrame:
     # giải quyết, NĐ 118 Art. 21 and TT 03/2025 Art. 7, with the stop notice).
     applicant_may_stop: bool
     applicant_may_withdraw: bool
+    # NĐ 118/2025 Art. 14: any centre of the province receives the procedures the province lists,
+    # for the competent unit of the applicant or the land; before it, each unit received its own.
+    receives_regardless_of_boundary: bool
 
     def __str__(self):
         return f"{self.decree}, {self.circular}"
 
 
 FRAME_2018 = LegalFrame("2018", "NĐ 61/2018/NĐ-CP", "TT 01/2018/TT-VPCP",
-                        applicant_may_stop=False, applicant_may_withdraw=True)
+                        applicant_may_stop=False, applicant_may_withdraw=True,
+                        receives_regardless_of_boundary=False)
 FRAME_2025 = LegalFrame("2025", "NĐ 118/2025/NĐ-CP", "TT 03/2025/TT-VPCP",
-                        applicant_may_stop=True, applicant_may_withdraw=False)
+                        applicant_may_stop=True, applicant_may_withdraw=False,
+                        receives_regardless_of_boundary=True)
 
 
 def frame_on(day: dt.date) -> LegalFrame:

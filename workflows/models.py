@@ -105,6 +105,19 @@ class Outcome(models.TextChoices):
     DENIED = "denied", _("từ chối giải quyết")
 
 
+class ApplicantCapacity(models.TextChoices):
+    """In what capacity the applicant files (NĐ 118/2025 Art. 5–6): for themselves or for the subject."""
+
+    SELF = "self", _("tự nộp (chủ hồ sơ)")
+    LEGAL_REPRESENTATIVE = "legal_rep", _("người đại diện theo pháp luật")
+    AUTHORISED = "authorised", _("người được ủy quyền")
+
+
+class StopReason(models.TextChoices):
+    APPLICANT_REQUEST = "request", _("theo đề nghị của tổ chức, cá nhân")
+    SUPPLEMENT_EXPIRED = "supplement", _("quá thời hạn bổ sung hồ sơ")
+
+
 class DossierQuerySet(models.QuerySet):
     """Dossier lists. When a dossier is overdue, at risk or past its appointment is a rule of
     `reporting.rules`, not a method here: every list, figure and alert uses that one definition."""
@@ -114,8 +127,9 @@ class DossierQuerySet(models.QuerySet):
 
 
 def counter_clerk(dossier, user) -> bool:
-    """A clerk of the counter that received the dossier."""
-    return is_member(user, dossier.receiving_agency_id, Role.CLERK)
+    """A clerk of the counter that received the dossier or of the one returning its result."""
+    return (is_member(user, dossier.receiving_agency_id, Role.CLERK)
+            or is_member(user, dossier.return_agency_id, Role.CLERK))
 
 
 def processor(dossier, user) -> bool:
@@ -148,8 +162,22 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         AdministrativeUnit, on_delete=models.PROTECT, related_name="dossiers",
         verbose_name=_("đơn vị tiếp nhận"),
     )
-    # Denormalised from receiving_unit.path so subtree scoping is one indexed prefix filter.
+    # Receiving regardless of boundary (NĐ 118/2025 Art. 14): the unit whose agencies handle the
+    # dossier follows the applicant or the land, not the counter. Without it both are the same.
+    competent_unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="competent_dossiers",
+        verbose_name=_("đơn vị có thẩm quyền giải quyết"),
+    )
+    received_out_of_area = models.BooleanField(
+        _("tiếp nhận không phụ thuộc địa giới hành chính"), default=False, editable=False,
+    )
+    # Denormalised from competent_unit.path: supervision and every figure count a dossier for its
+    # competent unit, and subtree scoping stays one indexed prefix filter.
     unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    # Where the citizen collects the result (their choice at receipt; NĐ 118/2025 Art. 7).
+    return_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="returning_dossiers", verbose_name=_("nơi trả kết quả"),
+    )
     channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
 
     applicant_name = models.CharField(_("họ tên người nộp"), max_length=200)
@@ -157,6 +185,16 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    # The subject (chủ hồ sơ) when someone files for them, with the authorisation (NĐ 118 Art. 6).
+    applicant_capacity = models.CharField(
+        _("tư cách người nộp"), max_length=10, choices=ApplicantCapacity.choices, default=ApplicantCapacity.SELF,
+    )
+    subject_name = models.CharField(_("tổ chức, cá nhân có yêu cầu"), max_length=200, blank=True)
+    subject_id_number = models.CharField(_("số định danh / mã số của chủ hồ sơ"), max_length=20, blank=True)
+    subject_address = models.CharField(_("địa chỉ của chủ hồ sơ"), max_length=300, blank=True)
+    authorisation_document = models.CharField(
+        _("văn bản ủy quyền"), max_length=300, blank=True, help_text=_("Số, ngày, người ký văn bản ủy quyền."),
+    )
     # [{"id": RequiredDocument id, "name": ..., "form": ..., "copies": n}] as checked at reception
     documents = models.JSONField(_("giấy tờ đã nhận"), default=list, blank=True)
 
@@ -179,6 +217,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         _("hạn giải quyết theo quy định"), null=True, blank=True,
         help_text=_("Hạn trước khi gia hạn; dùng để tính đúng hạn."),
     )
+    # Inter-linked dossiers: when the receiving unit's own part is due (on the receipt beside due_at).
+    receiving_unit_due_at = models.DateTimeField(_("hẹn của đơn vị tiếp nhận"), null=True, blank=True)
+    # While waiting for a supplement: the day it must be brought by (Procedure.supplement_days).
+    supplement_due_at = models.DateTimeField(_("hạn bổ sung hồ sơ"), null=True, blank=True)
     at_risk_at = models.DateTimeField(null=True, blank=True, editable=False)
     clock_paused_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)
@@ -190,6 +232,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     extension_count = models.PositiveSmallIntegerField(_("số lần gia hạn"), default=0)
     supplement_count = models.PositiveSmallIntegerField(_("số lần bổ sung"), default=0)
     collected_by = models.CharField(_("người nhận kết quả"), max_length=200, blank=True)
+    stop_reason = models.CharField(_("lý do dừng"), max_length=10, choices=StopReason.choices, blank=True)
 
     lookup_secret_hash = models.CharField(max_length=128, editable=False)
     # The audit chain's head, kept on the row that is locked anyway: no read per event.

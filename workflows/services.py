@@ -16,13 +16,14 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from django_fsm import TransitionNotAllowed as FSMTransitionNotAllowed
 from viewflow.workflow.status import PROCESS
 
-from procedures.models import Agency, CalendarRevision, OnlineLevel, Procedure
+from procedures.models import AdministrativeUnit, Agency, CalendarRevision, OnlineLevel, Procedure
 
-from . import access, audit, clock, codes, deadlines, uploads
+from . import access, audit, clock, codes, deadlines, frames, uploads
 from .errors import Conflict, InvalidInput, PermissionDenied, RoutingError, TransitionNotAllowed
 from .flows import DossierFlow
 from .lock import lock_clause
 from .models import (
+    ApplicantCapacity,
     Channel,
     ClockSpan,
     Complaint,
@@ -46,6 +47,29 @@ class Applicant:
     phone: str = ""
     email: str = ""
     address: str = ""
+    # Filing for someone else (NĐ 118/2025 Art. 5–6): the subject and the authorisation.
+    capacity: str = ApplicantCapacity.SELF
+    subject_name: str = ""
+    subject_id_number: str = ""
+    subject_address: str = ""
+    authorisation: str = ""
+
+    def cleaned(self) -> "Applicant":
+        """Stripped, and checked: who acts for the subject names them, and an authorised person
+        the letter of authorisation (TT 03/2025 Mẫu 01 shows both)."""
+        fields = {k: (v or "").strip() for k, v in self.__dict__.items()}
+        if not fields["name"]:
+            raise InvalidInput(_("Cần nhập họ tên người nộp hồ sơ."))
+        if fields["capacity"] not in ApplicantCapacity.values:
+            raise InvalidInput(_("Tư cách người nộp hồ sơ không hợp lệ."))
+        if fields["capacity"] == ApplicantCapacity.SELF:
+            fields.update(subject_name="", subject_id_number="", subject_address="", authorisation="")
+        else:
+            if not fields["subject_name"]:
+                raise InvalidInput(_("Cần nhập tên tổ chức, cá nhân có yêu cầu (chủ hồ sơ)."))
+            if fields["capacity"] == ApplicantCapacity.AUTHORISED and not fields["authorisation"]:
+                raise InvalidInput(_("Người được ủy quyền cần xuất trình văn bản ủy quyền: nhập số, ngày văn bản."))
+        return Applicant(**fields)
 
 
 @dataclass
@@ -200,12 +224,12 @@ def _check_documents(procedure: Procedure, document_ids, enforce_mandatory: bool
     ]
 
 
-def resolve_plan(procedure: Procedure, agency: Agency) -> list[dict]:
-    """The procedure's steps with the agency that handles each, seen from the receiving unit."""
+def resolve_plan(procedure: Procedure, unit: AdministrativeUnit) -> list[dict]:
+    """The procedure's steps with the agency that handles each, seen from the competent unit."""
     steps = list(procedure.steps.all())
     if not steps:
         raise RoutingError(_("Thủ tục chưa có quy trình xử lý (các bước)."))
-    lineage = [int(part) for part in agency.unit.path.strip("/").split("/")]  # root … receiving unit
+    lineage = [int(part) for part in unit.path.strip("/").split("/")]  # root … competent unit
     wanted = {}
     for step in steps:
         if step.unit_offset >= len(lineage):
@@ -228,13 +252,50 @@ def resolve_plan(procedure: Procedure, agency: Agency) -> list[dict]:
             )
         plan.append({
             "order": step.order, "name": step.name, "agency": target["pk"], "agency_name": target["name"],
-            "role": step.role, "share": str(step.share_percent), "allotted": 0,
+            "unit": target["unit_id"], "role": step.role, "share": str(step.share_percent), "allotted": 0,
         })
     return plan
 
 
-def _new_dossier(*, procedure, agency, applicant: Applicant, documents, channel, now,
-                 status: str) -> tuple[Dossier, str]:
+def competent_unit_for(procedure: Procedure, agency: Agency, unit: AdministrativeUnit | None,
+                       day) -> AdministrativeUnit:
+    """The unit whose agencies handle the dossier. The receiving unit itself, unless the procedure is
+    received regardless of boundary (NĐ 118/2025 Art. 14) and the clerk named the applicant's or the
+    land's unit: then any unit of the same province at the procedure's level, in force that day."""
+    if unit is None or unit.pk == agency.unit_id:
+        unit = agency.unit
+    else:
+        if not frames.frame_on(day).receives_regardless_of_boundary:
+            raise InvalidInput(_("Trước ngày 01/7/2025, hồ sơ được tiếp nhận tại đơn vị có thẩm quyền giải quyết."))
+        if not procedure.boundless_receipt:
+            raise InvalidInput(_("Thủ tục này không thuộc danh mục tiếp nhận không phụ thuộc địa giới hành chính: "
+                                 "hồ sơ nộp tại đơn vị có thẩm quyền giải quyết."))
+        if unit.path.split("/")[1] != agency.unit.path.split("/")[1]:
+            raise InvalidInput(_("Chỉ tiếp nhận không phụ thuộc địa giới hành chính trong phạm vi tỉnh."))
+        if (unit.valid_to and unit.valid_to <= day) or (unit.valid_from and unit.valid_from > day):
+            raise InvalidInput(_("Đơn vị hành chính “%(unit)s” không còn hiệu lực.") % {"unit": unit.name})
+    if unit.level_id != procedure.level_id:
+        raise InvalidInput(_("Thủ tục không thuộc cấp của đơn vị có thẩm quyền: chọn đơn vị có thẩm quyền "
+                             "giải quyết đúng cấp của thủ tục."))
+    return unit
+
+
+def _return_point(agency: Agency, chosen: Agency | None, day) -> Agency:
+    """Where the citizen collects the result: their choice at receipt, a one-stop counter of the province."""
+    if chosen is None or chosen.pk == agency.pk:
+        return agency
+    if not chosen.kind.is_one_stop_counter:
+        raise InvalidInput(_("Nơi trả kết quả phải là Bộ phận Một cửa, Trung tâm hoặc điểm tiếp nhận."))
+    if (chosen.valid_to and chosen.valid_to <= day) or (chosen.valid_from and chosen.valid_from > day):
+        raise InvalidInput(_("Nơi trả kết quả đã chọn không còn hoạt động."))
+    if chosen.unit.path.split("/")[1] != agency.unit.path.split("/")[1]:
+        raise InvalidInput(_("Nơi trả kết quả phải thuộc tỉnh."))
+    return chosen
+
+
+def _new_dossier(*, procedure, agency, applicant: Applicant, documents, channel, now, status: str,
+                 competent_unit: AdministrativeUnit | None = None,
+                 return_agency: Agency | None = None) -> tuple[Dossier, str]:
     day = timezone.localtime(now).date()
     if procedure.valid_to and procedure.valid_to <= day:
         raise InvalidInput(_("Thủ tục đã hết hiệu lực."))
@@ -242,18 +303,20 @@ def _new_dossier(*, procedure, agency, applicant: Applicant, documents, channel,
         # A version published ahead of its date (procedures.versions): the current one applies until then.
         raise InvalidInput(_("Phiên bản thủ tục này chỉ có hiệu lực từ ngày %(date)s.")
                            % {"date": procedure.valid_from.strftime("%d/%m/%Y")})
-    if agency.unit.level_id != procedure.level_id:
-        raise InvalidInput(_("Thủ tục không thuộc cấp tiếp nhận của đơn vị này."))
-    if not (applicant.name or "").strip():
-        raise InvalidInput(_("Cần nhập họ tên người nộp hồ sơ."))
+    unit = competent_unit_for(procedure, agency, competent_unit, day)
+    returning = _return_point(agency, return_agency, day)
+    applicant = applicant.cleaned()
     secret = codes.new_secret()
     dossier = Dossier(
         code=codes.issue_code(agency, now, procedure), status=status, procedure=procedure, receiving_agency=agency,
-        receiving_unit_id=agency.unit_id, unit_path=agency.unit.path, channel=channel,
-        applicant_name=applicant.name.strip(), applicant_id_number=applicant.id_number.strip(),
-        applicant_phone=applicant.phone.strip(), applicant_email=applicant.email.strip(),
-        applicant_address=applicant.address.strip(), documents=documents,
-        plan=resolve_plan(procedure, agency), lookup_secret_hash=codes.hash_secret(secret),
+        receiving_unit_id=agency.unit_id, competent_unit=unit, received_out_of_area=unit.pk != agency.unit_id,
+        unit_path=unit.path, return_agency=returning, channel=channel,
+        applicant_name=applicant.name, applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone, applicant_email=applicant.email, applicant_address=applicant.address,
+        applicant_capacity=applicant.capacity, subject_name=applicant.subject_name,
+        subject_id_number=applicant.subject_id_number, subject_address=applicant.subject_address,
+        authorisation_document=applicant.authorisation, documents=documents,
+        plan=resolve_plan(procedure, unit), lookup_secret_hash=codes.hash_secret(secret),
         created_at=now,
     )
     dossier.receiving_unit = agency.unit
@@ -267,6 +330,7 @@ def _start_clock(dossier: Dossier, now: datetime):
     dossier.due_at = dossier.original_due_at = deadline.due_at
     dossier.at_risk_at = deadlines.at_risk_instant(cal, deadline.counting_from, deadline.due_at)
     deadlines.allot_steps(dossier.plan, deadline.working_total)
+    dossier.receiving_unit_due_at = deadlines.first_unit_due(cal, deadline.counting_from, dossier.plan)
 
 
 def _begin_clock_span(dossier: Dossier, now: datetime, *, waiting: bool = False, first: bool = False):
@@ -306,8 +370,12 @@ def _start_flow(dossier: Dossier, *, actor, action: str, note: str, data: dict):
 
 
 def receive(*, actor, procedure: Procedure, agency: Agency, applicant: Applicant, document_ids,
-            channel: str = Channel.COUNTER, note: str = "", now: datetime | None = None) -> Receipt:
-    """Tiếp nhận hồ sơ tại Bộ phận Một cửa: the dossier is complete, the clock starts."""
+            channel: str = Channel.COUNTER, note: str = "", competent_unit: AdministrativeUnit | None = None,
+            return_agency: Agency | None = None, now: datetime | None = None) -> Receipt:
+    """Tiếp nhận hồ sơ tại Bộ phận Một cửa: the dossier is complete, the clock starts.
+
+    `competent_unit`: the applicant's or the land's unit when it is not the receiving one (receiving
+    regardless of boundary); `return_agency`: the counter where the citizen will collect the result."""
     if channel == Channel.ONLINE:
         raise InvalidInput(_("Hồ sơ trực tuyến được tiếp nhận qua chức năng tiếp nhận hồ sơ trực tuyến."))
     with _Action(now) as act:
@@ -315,7 +383,8 @@ def receive(*, actor, procedure: Procedure, agency: Agency, applicant: Applicant
         documents = _check_documents(procedure, document_ids)
         dossier, secret = _new_dossier(
             procedure=procedure, agency=agency, applicant=applicant, documents=documents,
-            channel=channel, now=act.now, status=Status.RECEIVED,
+            channel=channel, now=act.now, status=Status.RECEIVED, competent_unit=competent_unit,
+            return_agency=return_agency,
         )
         _start_clock(dossier, act.now)
         _start_flow(dossier, actor=actor, action="receive", note=note,
@@ -325,7 +394,8 @@ def receive(*, actor, procedure: Procedure, agency: Agency, applicant: Applicant
 
 
 def submit_online(*, procedure: Procedure, agency: Agency, applicant: Applicant, document_ids,
-                  note: str = "", now: datetime | None = None) -> Receipt:
+                  note: str = "", competent_unit: AdministrativeUnit | None = None,
+                  return_agency: Agency | None = None, now: datetime | None = None) -> Receipt:
     """Nộp hồ sơ trực tuyến: the dossier waits at the counter for acceptance (clock not started)."""
     with _Action(now) as act:
         if procedure.online_level == OnlineLevel.NONE:
@@ -337,7 +407,8 @@ def submit_online(*, procedure: Procedure, agency: Agency, applicant: Applicant,
         documents = _check_documents(procedure, document_ids, enforce_mandatory=False)
         dossier, secret = _new_dossier(
             procedure=procedure, agency=agency, applicant=applicant, documents=documents,
-            channel=Channel.ONLINE, now=act.now, status=Status.SUBMITTED,
+            channel=Channel.ONLINE, now=act.now, status=Status.SUBMITTED, competent_unit=competent_unit,
+            return_agency=return_agency,
         )
         dossier.submitted_at = act.now
         _start_flow(dossier, actor=None, action="submit_online", note=note, data={})
@@ -356,7 +427,8 @@ def accept_online(dossier: Dossier, *, actor, note: str = "", expected_version=N
         _finish_task(task, actor, act.now)
         _begin_clock_span(dossier, act.now, first=True)
         return _record(dossier, actor=actor, action="accept_online", from_status=Status.SUBMITTED,
-                       fields=["received_at", "due_at", "original_due_at", "at_risk_at", "plan"],
+                       fields=["received_at", "due_at", "original_due_at", "at_risk_at", "receiving_unit_due_at",
+                               "plan"],
                        agency_id=task.agency_id, note=note)
 
 
@@ -378,7 +450,8 @@ def refuse(dossier: Dossier, *, actor, reasons: str, expected_version=None,
 
 
 def refuse_at_counter(*, actor, procedure: Procedure, agency: Agency, applicant: Applicant,
-                      reasons: str, now: datetime | None = None) -> Dossier:
+                      reasons: str, competent_unit: AdministrativeUnit | None = None,
+                      now: datetime | None = None) -> Dossier:
     """Từ chối tiếp nhận tại quầy: recorded (for the register and the refusal slip), no flow."""
     if not (reasons or "").strip():
         raise InvalidInput(_("Cần nêu rõ lý do từ chối."))
@@ -386,7 +459,7 @@ def refuse_at_counter(*, actor, procedure: Procedure, agency: Agency, applicant:
         _require_member(actor, agency.pk, Role.CLERK)
         dossier, _secret = _new_dossier(
             procedure=procedure, agency=agency, applicant=applicant, documents=[],
-            channel=Channel.COUNTER, now=act.now, status=Status.REFUSED,
+            channel=Channel.COUNTER, now=act.now, status=Status.REFUSED, competent_unit=competent_unit,
         )
         dossier.outcome_reasons = reasons.strip()
         dossier.closed_at = act.now

@@ -24,22 +24,22 @@ def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
 
     scoped = access.dossiers_for(user)
     by_agency = metrics.counts(unit_ids, period, ["receiving_agency_id"], qs=scoped, now=now)
-    by_unit = metrics.counts(unit_ids, period, ["receiving_unit_id"], qs=scoped, now=now)
+    by_unit = metrics.counts(unit_ids, period, ["competent_unit_id"], qs=scoped, now=now)
     summary = metrics.total(by_unit)
     from_rollups = rollups.covers(period)
     if from_rollups:
         eval_agency = rollups.scores(unit_ids, period, "receiving_agency_id")
-        eval_unit = rollups.scores(unit_ids, period, "receiving_unit_id")
+        eval_unit = rollups.scores(unit_ids, period, "competent_unit_id")
         sat_agency = rollups.satisfaction_by(unit_ids, period, "receiving_agency_id")
-        sat_unit = rollups.satisfaction_by(unit_ids, period, "receiving_unit_id")
+        sat_unit = rollups.satisfaction_by(unit_ids, period, "competent_unit_id")
         satisfaction = rollups.satisfaction(unit_ids, period)
         steps = rollups.step_averages(unit_ids, period)
         working_times = rollups.working_time_by_procedure(unit, period)
     else:
         eval_agency = evaluation.averages(qs, period, "receiving_agency_id")
-        eval_unit = evaluation.averages(qs, period, "receiving_unit_id")
+        eval_unit = evaluation.averages(qs, period, "competent_unit_id")
         sat_agency = metrics.satisfaction_by(qs, period, "receiving_agency_id")
-        sat_unit = metrics.satisfaction_by(qs, period, "receiving_unit_id")
+        sat_unit = metrics.satisfaction_by(qs, period, "competent_unit_id")
         satisfaction = metrics.satisfaction(qs, period)
         steps = evaluation.step_averages(unit_ids, period)
         working_times = metrics.working_time_by_procedure(qs, period)
@@ -64,11 +64,11 @@ def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
         })
     unit_rows = []
     for r in by_unit:
-        u = units.get(r["receiving_unit_id"])
+        u = units.get(r["competent_unit_id"])
         unit_rows.append({
             **r, "name": u.name if u else "—",
-            "satisfied_rate": sat_unit.get(r["receiving_unit_id"]),
-            "eval": eval_unit.get(r["receiving_unit_id"], {}),
+            "satisfied_rate": sat_unit.get(r["competent_unit_id"]),
+            "eval": eval_unit.get(r["competent_unit_id"], {}),
             "i5": indicator5.get(u.level_id, {}).get("score") if u else None,
             "i6": indicator6.get(u.level_id, {}).get("score") if u else None,
             "i9": evaluation.indicator9(online_services.get(u.level_id, 0.0), r) if u else None,

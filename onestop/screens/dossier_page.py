@@ -63,7 +63,7 @@ def dossier_context(dossier, *, now=None) -> dict:
     now = now or timezone.now()
     events = timeline(dossier)
     task = open_work_item(dossier)
-    cal = Calendars()(dossier.receiving_unit_id)
+    cal = Calendars()(dossier.competent_unit_id)
     running = dossier.status in (Status.RECEIVED, Status.PROCESSING)
     late = rules.is_overdue(dossier, now)
     resolved_late = rules.timeliness(dossier) == "late"

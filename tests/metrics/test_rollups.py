@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 LATER = at(2026, 5, 10)
 PERIODS = [metrics.Period.of("month", 2026, 2), metrics.Period.of("month", 2026, 3),
            metrics.Period.of("month", 2026, 4), metrics.Period.of("quarter", 2026, 1)]
-KEYS = [["receiving_unit_id", "procedure__field_id"], ["receiving_agency_id"], ["receiving_unit_id"]]
+KEYS = [["competent_unit_id", "procedure__field_id"], ["receiving_agency_id"], ["competent_unit_id"]]
 
 
 @pytest.mark.parametrize("keys", KEYS)
@@ -26,7 +26,7 @@ def test_rollups_equal_the_live_counts(march, period, keys):
 def test_march_from_rollups_is_the_hand_count(march):
     rollups.refresh(now=LATER)
     s = metrics.total(metrics.counts(metrics.subtree_ids(march.world.district), metrics.Period.of("month", 2026, 3),
-                                     ["receiving_unit_id"]))
+                                     ["competent_unit_id"]))
     assert (s["carried_over"], s["received"], s["resolved"], s["early"], s["on_time"], s["late"]) == (1, 10, 7, 2, 2, 3)
     assert (s["pending_within"], s["pending_overdue"], s["withdrawn"], s["online_late"]) == (1, 2, 1, 1)
 
@@ -36,11 +36,11 @@ def test_a_period_after_the_rebuild_is_computed_live(march):
     assert rollups.covers(metrics.Period.of("month", 2026, 2))
     assert not rollups.covers(metrics.Period.of("month", 2026, 3))
     rows = metrics.counts(metrics.subtree_ids(march.world.district), metrics.Period.of("month", 2026, 3),
-                          ["receiving_unit_id"], now=LATER)
+                          ["competent_unit_id"], now=LATER)
     assert metrics.total(rows)["received"] == 10  # live: every March receipt, including those after the 15th
 
 
-@pytest.mark.parametrize("key", ["receiving_agency_id", "receiving_unit_id"])
+@pytest.mark.parametrize("key", ["receiving_agency_id", "competent_unit_id"])
 @pytest.mark.parametrize("period", PERIODS, ids=lambda p: f"{p.kind}-{p.number}")
 def test_rollup_scores_and_trend_equal_the_live_ones(march, period, key):
     from reporting import evaluation
@@ -58,7 +58,7 @@ def test_rollup_satisfaction_equals_the_live_one(march, period):
     ids = metrics.subtree_ids(march.world.province)
     live_qs = metrics.in_units(Dossier.objects.all(), ids)
     assert rollups.satisfaction(ids, period) == metrics.satisfaction(live_qs, period)
-    for key in ("receiving_agency_id", "receiving_unit_id"):
+    for key in ("receiving_agency_id", "competent_unit_id"):
         assert rollups.satisfaction_by(ids, period, key) == metrics.satisfaction_by(live_qs, period, key)
 
 

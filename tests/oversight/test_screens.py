@@ -90,7 +90,8 @@ def _bulk_dossiers(world, n):
         received = start + timezone.timedelta(hours=i % 200)
         rows.append(Dossier(
             code=f"BULK-{next(_codes):07d}", procedure=world.commune_proc, receiving_agency=world.counter,
-            receiving_unit=world.commune, unit_path=world.commune.path, channel="online" if i % 3 else "counter",
+            receiving_unit=world.commune, competent_unit=world.commune, return_agency=world.counter,
+            unit_path=world.commune.path, channel="online" if i % 3 else "counter",
             applicant_name="Bulk", status="returned" if i % 2 else "processing", received_at=received,
             due_at=received + timezone.timedelta(days=3), original_due_at=received + timezone.timedelta(days=3),
             resolved_at=received + timezone.timedelta(days=i % 5) if i % 2 else None,

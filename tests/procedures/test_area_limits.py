@@ -84,10 +84,10 @@ def test_a_restart_after_a_supplement_counts_the_longer_limit_again(difficult, l
 
 def test_the_unit_is_read_only_for_a_procedure_with_an_area_limit(world, land_change, django_assert_num_queries):
     plain = f.procedure(level_code="commune")
-    dossier = Dossier(procedure=plain, receiving_unit_id=world.commune.pk)
+    dossier = Dossier(procedure=plain, receiving_unit_id=world.commune.pk, competent_unit_id=world.commune.pk)
     with django_assert_num_queries(0):
         assert deadlines.area_unit(dossier) is None
-    dossier = Dossier(procedure=land_change, receiving_unit_id=world.commune.pk)
+    dossier = Dossier(procedure=land_change, receiving_unit_id=world.commune.pk, competent_unit_id=world.commune.pk)
     assert deadlines.area_unit(dossier) == world.commune
 
 

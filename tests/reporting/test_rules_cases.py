@@ -85,7 +85,7 @@ def test_a_month_ending_during_the_wait_counts_the_dossier_within_the_deadline_f
     later = metrics.summary(Dossier.objects.all(), MARCH, now=at(2026, 5, 2, 9))
     assert (later["pending_overdue"], later["pending_within"]) == (0, 1)
     rollups.refresh(now=at(2026, 5, 2, 9))
-    from_rollups = metrics.total(rollups.grouped(metrics.subtree_ids(world.province), MARCH, ["receiving_unit_id"]))
+    from_rollups = metrics.total(rollups.grouped(metrics.subtree_ids(world.province), MARCH, ["competent_unit_id"]))
     assert (from_rollups["pending_overdue"], from_rollups["pending_within"]) == (0, 1)
 
 

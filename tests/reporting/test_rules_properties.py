@@ -172,7 +172,7 @@ def _own_classification(period, as_of) -> dict:
 def _live(period, now) -> dict:
     ids = metrics.subtree_ids(_province())
     return _figures(metrics.grouped(metrics.in_units(Dossier.objects.all(), ids), period,
-                                    ["receiving_unit_id", "procedure__field_id"], now=now))
+                                    ["competent_unit_id", "procedure__field_id"], now=now))
 
 
 def _province():
@@ -205,18 +205,18 @@ def test_random_histories_give_the_same_figures_however_counted(world, example):
         ids = metrics.subtree_ids(_province())
         for period in PERIODS:
             live_rows = metrics.grouped(metrics.in_units(Dossier.objects.all(), ids), period,
-                                        ["receiving_unit_id", "procedure__field_id"], now=LATER)
+                                        ["competent_unit_id", "procedure__field_id"], now=LATER)
             for r in live_rows:
                 assert r["carried_over"] + r["received"] == r["resolved"] + r["withdrawn"] + r["pending"]
                 assert r["pending"] == r["pending_within"] + r["pending_overdue"]
                 assert r["resolved"] == r["early"] + r["on_time"] + r["late"]
             live = _figures(live_rows)
-            assert _figures(rollups.grouped(ids, period, ["receiving_unit_id", "procedure__field_id"])) == live
+            assert _figures(rollups.grouped(ids, period, ["competent_unit_id", "procedure__field_id"])) == live
             own = _own_classification(period, period.as_of(LATER))
             assert {k: v for k, v in own.items() if k != "collected_late"} == live
             assert rollups.collected_late(ids, period) == own["collected_late"] == metrics.collected_late(
                 Dossier.objects.all(), period)
-        assert _figures(rollups.grouped(ids, february, ["receiving_unit_id"])) == closed
+        assert _figures(rollups.grouped(ids, february, ["competent_unit_id"])) == closed
 
         # after every event, the history's overdue rule is the current columns' rule
         after = LATER + dt.timedelta(days=30)
