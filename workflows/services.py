@@ -18,7 +18,7 @@ from viewflow.workflow.status import PROCESS
 
 from procedures.models import AdministrativeUnit, Agency, CalendarRevision, OnlineLevel, Procedure
 
-from . import access, audit, clock, codes, deadlines, frames, uploads
+from . import access, audit, clock, codes, competence, deadlines, uploads
 from .errors import Conflict, InvalidInput, PermissionDenied, RoutingError, TransitionNotAllowed
 from .flows import DossierFlow
 from .lock import lock_clause
@@ -257,42 +257,6 @@ def resolve_plan(procedure: Procedure, unit: AdministrativeUnit) -> list[dict]:
     return plan
 
 
-def competent_unit_for(procedure: Procedure, agency: Agency, unit: AdministrativeUnit | None,
-                       day) -> AdministrativeUnit:
-    """The unit whose agencies handle the dossier. The receiving unit itself, unless the procedure is
-    received regardless of boundary (NĐ 118/2025 Art. 14) and the clerk named the applicant's or the
-    land's unit: then any unit of the same province at the procedure's level, in force that day."""
-    if unit is None or unit.pk == agency.unit_id:
-        unit = agency.unit
-    else:
-        if not frames.frame_on(day).receives_regardless_of_boundary:
-            raise InvalidInput(_("Trước ngày 01/7/2025, hồ sơ được tiếp nhận tại đơn vị có thẩm quyền giải quyết."))
-        if not procedure.boundless_receipt:
-            raise InvalidInput(_("Thủ tục này không thuộc danh mục tiếp nhận không phụ thuộc địa giới hành chính: "
-                                 "hồ sơ nộp tại đơn vị có thẩm quyền giải quyết."))
-        if unit.path.split("/")[1] != agency.unit.path.split("/")[1]:
-            raise InvalidInput(_("Chỉ tiếp nhận không phụ thuộc địa giới hành chính trong phạm vi tỉnh."))
-        if (unit.valid_to and unit.valid_to <= day) or (unit.valid_from and unit.valid_from > day):
-            raise InvalidInput(_("Đơn vị hành chính “%(unit)s” không còn hiệu lực.") % {"unit": unit.name})
-    if unit.level_id != procedure.level_id:
-        raise InvalidInput(_("Thủ tục không thuộc cấp của đơn vị có thẩm quyền: chọn đơn vị có thẩm quyền "
-                             "giải quyết đúng cấp của thủ tục."))
-    return unit
-
-
-def _return_point(agency: Agency, chosen: Agency | None, day) -> Agency:
-    """Where the citizen collects the result: their choice at receipt, a one-stop counter of the province."""
-    if chosen is None or chosen.pk == agency.pk:
-        return agency
-    if not chosen.kind.is_one_stop_counter:
-        raise InvalidInput(_("Nơi trả kết quả phải là Bộ phận Một cửa, Trung tâm hoặc điểm tiếp nhận."))
-    if (chosen.valid_to and chosen.valid_to <= day) or (chosen.valid_from and chosen.valid_from > day):
-        raise InvalidInput(_("Nơi trả kết quả đã chọn không còn hoạt động."))
-    if chosen.unit.path.split("/")[1] != agency.unit.path.split("/")[1]:
-        raise InvalidInput(_("Nơi trả kết quả phải thuộc tỉnh."))
-    return chosen
-
-
 def _new_dossier(*, procedure, agency, applicant: Applicant, documents, channel, now, status: str,
                  competent_unit: AdministrativeUnit | None = None,
                  return_agency: Agency | None = None) -> tuple[Dossier, str]:
@@ -303,8 +267,8 @@ def _new_dossier(*, procedure, agency, applicant: Applicant, documents, channel,
         # A version published ahead of its date (procedures.versions): the current one applies until then.
         raise InvalidInput(_("Phiên bản thủ tục này chỉ có hiệu lực từ ngày %(date)s.")
                            % {"date": procedure.valid_from.strftime("%d/%m/%Y")})
-    unit = competent_unit_for(procedure, agency, competent_unit, day)
-    returning = _return_point(agency, return_agency, day)
+    unit = competence.competent_unit_for(procedure, agency, competent_unit, day)
+    returning = competence.return_point(agency, return_agency, day)
     applicant = applicant.cleaned()
     secret = codes.new_secret()
     dossier = Dossier(

@@ -4,8 +4,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from onestop.screens.forms import VersionedForm
+from procedures.models import CompetenceBasis
 from workflows import deadlines
+from workflows.models import ApplicantCapacity
 from workflows.services import Applicant
+
+COMPETENCE_HELP = {
+    CompetenceBasis.RESIDENCE: _("Theo nơi cư trú của người yêu cầu."),
+    CompetenceBasis.LOCATION: _("Theo nơi có đất, tài sản, đối tượng của thủ tục."),
+}
 
 
 class ReceiveForm(forms.Form):
@@ -20,6 +27,18 @@ class ReceiveForm(forms.Form):
     phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    capacity = forms.ChoiceField(label=_("Tư cách người nộp"), choices=ApplicantCapacity.choices,
+                                 initial=ApplicantCapacity.SELF, required=False)
+    subject_name = forms.CharField(label=_("Tổ chức, cá nhân có yêu cầu (chủ hồ sơ)"), max_length=200, required=False)
+    subject_id_number = forms.CharField(label=_("Số định danh / mã số doanh nghiệp của chủ hồ sơ"), max_length=20,
+                                        required=False)
+    subject_address = forms.CharField(label=_("Địa chỉ của chủ hồ sơ"), max_length=300, required=False)
+    authorisation = forms.CharField(label=_("Văn bản ủy quyền (số, ngày, người ký)"), max_length=300, required=False)
+    # Both default to the counter's own (left out of a post: the counter's unit, the counter itself).
+    competent_unit = forms.TypedChoiceField(label=_("Đơn vị có thẩm quyền giải quyết"), coerce=int, required=False,
+                                            empty_value=None)
+    return_agency = forms.TypedChoiceField(label=_("Nơi trả kết quả (người nộp chọn)"), coerce=int, required=False,
+                                           empty_value=None)
     documents = forms.TypedMultipleChoiceField(
         label=_("Thành phần hồ sơ đã nhận"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
     )
@@ -28,7 +47,8 @@ class ReceiveForm(forms.Form):
         label=_("Lý do từ chối / nội dung cần bổ sung"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, procedure, agencies, enforce_documents=True, require_reasons=False, **kwargs):
+    def __init__(self, *args, procedure, agencies, units, return_points, enforce_documents=True,
+                 require_reasons=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
         self.required_documents = list(procedure.documents.all())
@@ -38,12 +58,39 @@ class ReceiveForm(forms.Form):
         if len(agencies) == 1:
             self.fields["agency"].widget = forms.HiddenInput()
             self.fields["agency"].initial = agencies[0].pk
+        # Receiving regardless of boundary: the clerk names the applicant's (or the land's) unit;
+        # one choice means the counter's own unit, so the field stays out of the way.
+        self.units = {u.pk: u for u in units}
+        unit_field = self.fields["competent_unit"]
+        unit_field.choices = [(u.pk, u.name) for u in units]
+        unit_field.help_text = COMPETENCE_HELP.get(procedure.competence_basis, "")
+        own = next((u.pk for u in units if u.pk in {a.unit_id for a in agencies}), None)
+        unit_field.initial = own
+        if len(units) == 1:
+            unit_field.widget = forms.HiddenInput()
+            unit_field.initial = units[0].pk
+        self.return_points = {a.pk: a for a in return_points}
+        self.fields["return_agency"].choices = [(a.pk, a.name) for a in return_points]
+        self.fields["return_agency"].initial = agencies[0].pk if agencies else None
         self.fields["documents"].choices = [
             (doc.pk, f"{doc.name}{' *' if doc.is_mandatory else ''}") for doc in self.required_documents
         ]
 
     def applicant_fields(self):
         return [self[name] for name in ("applicant_name", "id_number", "phone", "email", "address")]
+
+    def subject_fields(self):
+        return [self[name] for name in ("subject_name", "subject_id_number", "subject_address", "authorisation")]
+
+    @property
+    def boundless(self) -> bool:
+        return len(self.units) > 1
+
+    def competent(self):
+        return self.units.get(self.cleaned_data.get("competent_unit"))
+
+    def return_point(self, agency):
+        return self.return_points.get(self.cleaned_data.get("return_agency")) or agency
 
     def missing_documents(self) -> list[str]:
         chosen = set(self.cleaned_data.get("documents") or [])
@@ -58,13 +105,21 @@ class ReceiveForm(forms.Form):
                                % {"names": "; ".join(missing)})
         if self.require_reasons and not (cleaned.get("reasons") or "").strip():
             self.add_error("reasons", _("Cần nêu rõ lý do từ chối."))
+        capacity = cleaned.get("capacity")
+        if capacity and capacity != ApplicantCapacity.SELF and not (cleaned.get("subject_name") or "").strip():
+            self.add_error("subject_name", _("Cần nhập tên tổ chức, cá nhân có yêu cầu (chủ hồ sơ)."))
+        if capacity == ApplicantCapacity.AUTHORISED and not (cleaned.get("authorisation") or "").strip():
+            self.add_error("authorisation",
+                           _("Người được ủy quyền cần xuất trình văn bản ủy quyền: nhập số, ngày văn bản."))
         return cleaned
 
     def applicant(self) -> Applicant:
         data = self.cleaned_data
         return Applicant(name=data["applicant_name"], id_number=data.get("id_number", ""),
                          phone=data.get("phone", ""), email=data.get("email", ""),
-                         address=data.get("address", ""))
+                         address=data.get("address", ""), capacity=data.get("capacity") or ApplicantCapacity.SELF,
+                         subject_name=data.get("subject_name", ""), subject_id_number=data.get("subject_id_number", ""),
+                         subject_address=data.get("subject_address", ""), authorisation=data.get("authorisation", ""))
 
 
 class AcceptOnlineForm(VersionedForm):

@@ -5,7 +5,10 @@ so it behaves the same on SQLite and PostgreSQL: "khai sinh" finds "Đăng ký k
 """
 import unicodedata
 
+from django.utils import timezone
+
 from procedures.models import Procedure
+from workflows import competence
 
 
 def fold(text: str) -> str:
@@ -16,10 +19,11 @@ def fold(text: str) -> str:
 
 
 def search_procedures(level_ids, query: str, limit: int = 30) -> list[Procedure]:
-    """In-force procedures of the given levels matching every word of `query` (best first)."""
+    """In-force procedures a counter of these levels receives (its levels', and those received
+    regardless of boundary) matching every word of `query` (best first)."""
     tokens = fold(query).split()
     rows = (
-        Procedure.objects.in_force().filter(level_id__in=level_ids)
+        Procedure.objects.in_force().filter(competence.receivable_q(level_ids, timezone.localdate()))
         .select_related("field").only("id", "code", "name", "level_id", "time_limit_value",
                                       "time_limit_unit", "field__name")
     )

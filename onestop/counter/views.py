@@ -17,7 +17,7 @@ from onestop.screens.views import dossier_or_404, perform_action, render_pdf_for
 from procedures.calendar import load_calendar
 from procedures.models import Agency, Procedure
 from reporting import rules
-from workflows import services
+from workflows import competence, services
 from workflows.access import agency_ids, dossiers_for
 from workflows.deadlines import legal_deadline
 from workflows.errors import DomainError, TransitionNotAllowed
@@ -120,36 +120,43 @@ def _receive_page(request, procedure, form, *, status=200, **extra):
 def receive(request, pk):
     """Step 2: applicant and checklist; preview the appointment, then confirm (or refuse / guide)."""
     procedure = get_object_or_404(Procedure.objects.in_force().select_related("field", "level"), pk=pk)
-    agencies = [a for a in counters_of(request.user) if a.unit.level_id == procedure.level_id]
+    day = timezone.localdate()
+    agencies = [a for a in counters_of(request.user) if competence.receivable_at(procedure, a, day)]
     if not agencies:
         raise Http404(_("Thủ tục không thuộc cấp tiếp nhận của quầy."))
+    choices = {"procedure": procedure, "agencies": agencies,
+               "units": list(competence.competent_units(procedure, agencies, day)),
+               "return_points": list(competence.return_points(agencies[0], day))}
     if request.method != "POST":
-        return _receive_page(request, procedure, ReceiveForm(procedure=procedure, agencies=agencies))
+        return _receive_page(request, procedure, ReceiveForm(**choices))
 
     action = request.POST.get("action", "preview")
     if action not in ("preview", "confirm", "guidance", "refuse"):
         return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
-    form = ReceiveForm(request.POST, procedure=procedure, agencies=agencies,
+    form = ReceiveForm(request.POST, **choices,
                        enforce_documents=action in ("preview", "confirm"), require_reasons=action == "refuse")
     if not form.is_valid():
         return _receive_page(request, procedure, form, status=400)
     agency = next(a for a in agencies if a.pk == form.cleaned_data["agency"])
+    unit, returning = form.competent(), form.return_point(agency)
     try:
         if action == "preview":
-            due_at = legal_deadline(procedure, load_calendar(agency.unit_id), timezone.now()).due_at
-            return _receive_page(request, procedure, form, preview_due_at=due_at)
+            unit = competence.competent_unit_for(procedure, agency, unit, day)
+            due_at = legal_deadline(procedure, load_calendar(unit.pk), timezone.now(), unit).due_at
+            return _receive_page(request, procedure, form, preview_due_at=due_at, preview_unit=unit)
         if action == "guidance":
             return _receive_page(request, procedure, form, guidance=form.missing_documents(), agency=agency)
         if action == "refuse":
             dossier = services.refuse_at_counter(
                 actor=request.user, procedure=procedure, agency=agency, applicant=form.applicant(),
-                reasons=form.cleaned_data["reasons"],
+                reasons=form.cleaned_data["reasons"], competent_unit=unit,
             )
             messages.success(request, _("Đã ghi nhận từ chối tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
             return redirect("counter:dossier", pk=dossier.pk)
         receipt = services.receive(
             actor=request.user, procedure=procedure, agency=agency, applicant=form.applicant(),
             document_ids=form.cleaned_data["documents"], note=form.cleaned_data["note"],
+            competent_unit=unit, return_agency=returning,
         )
     except DomainError as error:
         form.add_error(None, error.message)

@@ -40,7 +40,7 @@ def role_required(*roles):
 
 def dossier_or_404(user, pk, *related):
     """The dossier if the user may see it; another agency's dossier does not exist for them."""
-    qs = dossiers_for(user).select_related("procedure", "receiving_agency", *related)
+    qs = dossiers_for(user).select_related("procedure", "receiving_agency", "competent_unit", "return_agency", *related)
     return get_object_or_404(qs, pk=pk)
 
 
