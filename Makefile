@@ -52,7 +52,8 @@ fmt: install-dev
 
 bench: install-dev
 	$(PY) -m bench.lifecycle
-	$(PY) -m bench.metrics
+	$(PY) -m bench.metrics --keep
+	$(PY) -m bench.lists
 
 messages: install
 	$(MANAGE) makemessages -l en --ignore=.venv --ignore=var --ignore=staticfiles --ignore=test-output --no-obsolete

@@ -67,6 +67,10 @@ DEFINITIONS = {
                       "đánh giá trong kỳ."),
     "late_steps": _("Bước chậm: bước xử lý kết thúc sau hạn của bước, hoặc dùng nhiều thời gian làm việc hơn "
                     "thời gian được phân bổ; giờ vượt = tổng (thời gian làm việc − phân bổ) của các bước vượt."),
+    "boundless": _("Tiếp nhận không phụ thuộc địa giới hành chính (Điều 14 Nghị định 118/2025/NĐ-CP): hồ sơ "
+                   "nơi tiếp nhận đã nhận trong kỳ cho đơn vị có thẩm quyền khác (nơi cư trú của người yêu cầu "
+                   "hoặc nơi có đất, tài sản); hồ sơ được tính số liệu giải quyết cho đơn vị có thẩm quyền, "
+                   "chỉ số này tính cho nơi tiếp nhận."),
     "evaluation": _("Chấm điểm theo Điều 13–14 Thông tư 01/2018/TT-VPCP: chỉ số 1–4, 6 và 7 cho từng hồ sơ, "
                     "5, 6, 8 và 9 cho Bộ phận Một cửa và cơ quan; điểm 0, 1 hoặc 2."),
 }
@@ -82,6 +86,22 @@ def subtree_ids(unit: AdministrativeUnit) -> list[int]:
 
 def in_units(qs, unit_ids, field="competent_unit_id"):
     return qs.filter(**{f"{field}__in": unit_ids})
+
+
+def boundless_receipts(unit_ids, period: Period) -> list[dict]:
+    """Per receiving counter of these units: dossiers received in the period, and those received for
+    another competent unit (NĐ 118/2025 Art. 14) — the receiving centre's own figure, while every other
+    figure counts the dossier for its competent unit. One GROUP BY."""
+    rows = (
+        Dossier.objects.filter(receiving_unit_id__in=unit_ids, received_at__gte=period.start,
+                               received_at__lt=period.end)
+        .order_by().values("receiving_agency_id", "receiving_agency__name")
+        .annotate(received=Count("pk"), boundless=Count("pk", filter=Q(received_out_of_area=True)))
+    )
+    result = [{"agency_id": r["receiving_agency_id"], "name": r["receiving_agency__name"], "received": r["received"],
+               "boundless": r["boundless"], "share": round(100 * r["boundless"] / r["received"], 2)}
+              for r in rows if r["boundless"]]
+    return sorted(result, key=lambda r: (-r["boundless"], r["name"]))
 
 
 # --- expressions -------------------------------------------------------------------------

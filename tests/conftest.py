@@ -74,4 +74,4 @@ def _english_free_defaults(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-from tests.world import world  # noqa: E402,F401 -- the shared small-province fixture
+from tests.world import commune_b, world  # noqa: E402,F401 -- the shared small-province fixture

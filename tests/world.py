@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from procedures.models import Agency
 from tests import factories as f
 from workflows import services
 from workflows.roles import ensure_role_groups
@@ -68,6 +69,18 @@ def world(db):
                ("Ký quyết định", 2, "people_committee", "leader", 20)],
     )
     return w
+
+
+@pytest.fixture
+def commune_b(world):
+    """Bản Bo's specialist and leader, and the procedure listed as received regardless of boundary."""
+    world.b_justice = Agency.objects.get(name="Tư pháp xã Bản Bo")
+    world.b_pc = Agency.objects.get(name="UBND xã Bản Bo")
+    world.b_specialist = f.user("b_specialist", "specialist", [world.b_justice])
+    world.b_leader = f.user("b_leader", "leader", [world.b_pc])
+    world.commune_proc.boundless_receipt = True
+    world.commune_proc.save(update_fields=["boundless_receipt"])
+    return world
 
 
 def receive(w, procedure=None, *, now=None, clerk=None, agency=None, name="Nguyễn Văn An"):

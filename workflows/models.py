@@ -10,6 +10,8 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, ConcurrentTransitionMixin, FSMField, transition
@@ -154,9 +156,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
 
     code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, verbose_name=_("thủ tục"))
-    receiving_agency = models.ForeignKey(
+    receiving_agency = models.ForeignKey(  # indexed by dossier_receiving_list and dossier_counter_status_due
         Agency, on_delete=models.PROTECT, related_name="received_dossiers",
-        verbose_name=_("nơi tiếp nhận"),
+        verbose_name=_("nơi tiếp nhận"), db_index=False,
     )
     receiving_unit = models.ForeignKey(
         AdministrativeUnit, on_delete=models.PROTECT, related_name="dossiers",
@@ -175,8 +177,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     # competent unit, and subtree scoping stays one indexed prefix filter.
     unit_path = models.CharField(max_length=255, db_index=True, editable=False)
     # Where the citizen collects the result (their choice at receipt; NĐ 118/2025 Art. 7).
-    return_agency = models.ForeignKey(
+    return_agency = models.ForeignKey(  # indexed by dossier_return_list, dossier_return_status_due
         Agency, on_delete=models.PROTECT, related_name="returning_dossiers", verbose_name=_("nơi trả kết quả"),
+        db_index=False,
     )
     channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
 
@@ -247,9 +250,24 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("hồ sơ")
         ordering = ["-received_at", "-id"]
         indexes = [
-            models.Index(fields=["receiving_agency", "status"]),
+            # The counter's day: each status list in its order (the old (agency, status) is its prefix).
+            models.Index(fields=["receiving_agency", "status", "due_at"], name="dossier_counter_status_due"),
             models.Index(fields=["unit_path", "received_at"]),
             models.Index(fields=["status", "due_at"]),
+            # The staff lists: one branch of the scope each (access.scope_branches), read in list order.
+            models.Index(fields=["receiving_agency", "created_at", "id"], name="dossier_receiving_list"),
+            models.Index(fields=["return_agency", "created_at", "id"], name="dossier_return_list"),
+            # The counter's results to return: at the return point the citizen chose, by appointment.
+            models.Index(fields=["return_agency", "status", "due_at"], name="dossier_return_status_due"),
+            models.Index(fields=["created_at", "id"], name="dossier_list"),
+            # The work-item branch probes dossiers by process: the list's columns ride along, index-only.
+            models.Index(fields=["process"], include=["created_at", "id"], name="dossier_process_list"),
+            # The counter's overdue list: only dossiers whose handling has not ended (a few percent).
+            models.Index(fields=["receiving_agency", "original_due_at"], name="dossier_counter_open_due",
+                         condition=models.Q(resolved_at__isnull=True, closed_at__isnull=True)),
+            # The running month of the current period: still open, or ended since the month began
+            # (reporting.rules.HANDLING_ENDED_AT, the same expression, so the planner matches it).
+            models.Index(Coalesce("resolved_at", "closed_at"), F("competent_unit"), name="dossier_ended_unit"),
         ]
 
     def __str__(self):
@@ -417,9 +435,9 @@ class WorkItem(ServiceClockMixin, AbstractTask):
 
     process = models.ForeignKey(DossierProcess, on_delete=models.CASCADE, verbose_name=_("quy trình"))
     data = models.JSONField(default=dict, blank=True)
-    agency = models.ForeignKey(
+    agency = models.ForeignKey(  # indexed by workitem_agency_process
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="work_items",
-        verbose_name=_("cơ quan xử lý"),
+        verbose_name=_("cơ quan xử lý"), db_index=False,
     )
     role = models.CharField(_("vai trò"), max_length=20, blank=True)
     step_index = models.SmallIntegerField(_("bước"), null=True, blank=True)
@@ -439,6 +457,11 @@ class WorkItem(ServiceClockMixin, AbstractTask):
         indexes = [
             models.Index(fields=["agency", "status"]),
             models.Index(fields=["status", "due_at"]),
+            # The scope's work-item branch, index-only (it replaces the foreign key's own index).
+            models.Index(fields=["agency", "process"], name="workitem_agency_process"),
+            # The desk: an agency's open work in due order (open items only: a small index).
+            models.Index(fields=["agency", "due_at", "id"], name="workitem_open_agency_due",
+                         condition=models.Q(status__in=OPEN_TASK_STATUSES)),
         ]
 
     def __str__(self):

@@ -22,6 +22,7 @@ from workflows.access import agency_ids, dossiers_for
 from workflows.deadlines import legal_deadline
 from workflows.errors import DomainError, TransitionNotAllowed
 from workflows.errors import PermissionDenied as DomainPermissionDenied
+from workflows.models import Dossier
 from workflows.roles import Role
 from workflows.statuses import Status
 
@@ -64,25 +65,48 @@ def _flag_late(dossiers, now):
 # --- the counter's day -----------------------------------------------------------------------
 
 
+DAY_LIMIT = 50  # rows per list of the counter's day; `?more=<list>` shows up to DAY_MORE
+DAY_MORE = 500
+
+
+def _bounded(qs, limit):
+    """The first `limit` rows and whether there are more (one query: limit + 1 rows)."""
+    rows = list(qs[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
 @clerk_only
 @require_GET
 def index(request):
-    """The counter's day: today's receipts, results to return, online submissions, supplements."""
+    """The counter's day: today's receipts, results to return, online submissions, supplements.
+
+    Each list is read in its order from an index of (counter, status | date) and stops at its
+    bound, so the page costs the same at 10,000 or 10 million dossiers (docs/performance.md,
+    "Staff lists"). No `dossiers_for` here: a clerk sees every dossier received at their counters
+    and every result to be returned there.
+    """
     now = timezone.now()
     start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     counters = counters_of(request.user)
-    base = dossiers_for(request.user).filter(receiving_agency__in=[a.pk for a in counters]).select_related("procedure")
-    context = {
-        "counters": counters, "now": now,
-        "today": _flag_late(list(base.filter(
+    counter_ids = [a.pk for a in counters]
+    base = Dossier.objects.filter(receiving_agency__in=counter_ids).select_related("procedure")
+    # Results wait at the return point the citizen chose, which may be another counter (NĐ 118 Art. 7).
+    returning = Dossier.objects.filter(return_agency__in=counter_ids).select_related("procedure")
+    more = request.GET.get("more")
+    lists = {
+        "today": base.filter(
             Q(received_at__gte=start_of_day) | Q(status=Status.REFUSED, created_at__gte=start_of_day)
-        ).order_by("-created_at")), now),
-        "results": _flag_late(list(base.filter(status=Status.RESULT_READY).order_by("due_at")), now),
-        "online": list(base.filter(status=Status.SUBMITTED).order_by("submitted_at")),
-        "supplements": _flag_late(list(base.filter(status=Status.AWAITING_SUPPLEMENT).order_by("due_at")), now),
+        ).order_by("-created_at", "-id"),
+        "results": returning.filter(status=Status.RESULT_READY).order_by("due_at", "id"),
+        "online": base.filter(status=Status.SUBMITTED).order_by("submitted_at", "id"),
+        "supplements": base.filter(status=Status.AWAITING_SUPPLEMENT).order_by("due_at", "id"),
         # past the appointment implies overdue (an extension only moves the appointment later)
-        "overdue": _flag_late(list(base.filter(rules.overdue_q(now)).order_by("original_due_at")[:50]), now),
+        "overdue": base.filter(rules.overdue_q(now)).order_by("original_due_at", "id"),
     }
+    context = {"counters": counters, "now": now, "more": more}
+    for name, qs in lists.items():
+        rows, context[f"{name}_more"] = _bounded(qs, DAY_MORE if more == name else DAY_LIMIT)
+        context[name] = rows if name == "online" else _flag_late(rows, now)
     return render(request, "counter/index.html", context)
 
 

@@ -63,33 +63,43 @@ def _complete_form_kwargs(dossier) -> dict:
             "current_version": dossier.event_count}
 
 
+INBOX_LIMIT = 50  # rows per list of the desk; `?more=<list>` shows up to INBOX_MORE
+INBOX_MORE = 500
+
+
 @staff_only
 @require_GET
 def index(request):
-    """My inbox (assigned to me), my agencies' queue (unclaimed), and for leaders, the rest."""
+    """My inbox (assigned to me), my agencies' queue (unclaimed), and for leaders, the rest.
+
+    Each list is its own bounded query in due order over the open work items (a partial index
+    of open work per agency): the page stays the same size however much work is waiting.
+    """
     user, now = request.user, timezone.now()
     leads = {a for a in agency_ids(user) if is_member(user, a, Role.LEADER)}
     visible = WorkItem.objects.queue_for(user)
     if leads:  # a leader oversees all of the agency's work, whatever its role
         visible = visible | WorkItem.objects.open().filter(agency_id__in=leads, flow_task_type="HUMAN")
-    items = list(
-        visible.select_related("process__dossier__procedure", "owner", "agency").order_by("due_at", "pk")
-    )
+    visible = visible.select_related("process__dossier__procedure", "owner", "agency").order_by("due_at", "pk")
+    more = request.GET.get("more")
+    lists = {"inbox": visible.filter(owner_id=user.pk), "queue": visible.filter(owner__isnull=True),
+             "others": visible.exclude(owner__isnull=True).exclude(owner_id=user.pk)}
+    context = {"is_leader": bool(leads), "now": now, "more": more}
     calendars = Calendars()
     slots = colleagues_by_slot(user) if leads else {}
-    for item in items:
-        item.can_claim = can_claim(user, item)
-        item.dossier = item.process.dossier
-        item.remaining = remaining_hours(calendars(item.dossier.receiving_unit_id), now, item.due_at)
-        item.late = bool(item.due_at and now > item.due_at)
-        item.at_risk = not item.late and bool(item.at_risk_at and now >= item.at_risk_at)
-        item.colleagues = slots.get((item.agency_id, item.role), []) if item.agency_id in leads else []
-    inbox = [i for i in items if i.owner_id == user.pk]
-    context = {
-        "inbox": inbox, "focus_queue": not inbox, "is_leader": bool(leads), "now": now,
-        "queue": [i for i in items if i.owner_id is None],
-        "others": [i for i in items if i.owner_id not in (None, user.pk)],
-    }
+    for name, qs in lists.items():
+        rows = list(qs[: (INBOX_MORE if more == name else INBOX_LIMIT) + 1])
+        context[f"{name}_more"] = len(rows) > (INBOX_MORE if more == name else INBOX_LIMIT)
+        rows = rows[: INBOX_MORE if more == name else INBOX_LIMIT]
+        for item in rows:
+            item.can_claim = can_claim(user, item)
+            item.dossier = item.process.dossier
+            item.remaining = remaining_hours(calendars(item.dossier.receiving_unit_id), now, item.due_at)
+            item.late = bool(item.due_at and now > item.due_at)
+            item.at_risk = not item.late and bool(item.at_risk_at and now >= item.at_risk_at)
+            item.colleagues = slots.get((item.agency_id, item.role), []) if item.agency_id in leads else []
+        context[name] = rows
+    context["focus_queue"] = not context["inbox"]
     return render(request, "desk/index.html", context)
 
 

@@ -88,7 +88,8 @@ def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
     return {
         "unit": unit, "period": period, "summary": summary,
         "agency_rows": _rank(agency_rows, "on_time_rate"), "unit_rows": _rank(unit_rows, "on_time_rate"),
-        "processing_rows": processing_rows, "catalog": catalog, "missing": metrics.not_one_stop(unit),
+        "processing_rows": processing_rows, "boundless_rows": metrics.boundless_receipts(unit_ids, period),
+        "catalog": catalog, "missing": metrics.not_one_stop(unit),
         "satisfaction": satisfaction,
         "working_times": working_times[:20],
         "trend_chart": charts.line(

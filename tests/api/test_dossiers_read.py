@@ -118,3 +118,20 @@ def test_another_agencys_dossier_is_404_like_an_unknown_one(api, world, dossier)
     assert response.json() == api(world.other_clerk).get("/api/dossiers/987654/").json()  # existence not revealed
     assert api(world.clerk).get("/api/dossiers/987654/").status_code == 404
     assert api(world.clerk).get("/api/dossiers/99999999999999999999/").status_code == 404
+
+
+def test_the_count_is_capped_and_paging_stops_at_its_depth(api, world, monkeypatch):
+    from onestop.api.pagination import ScopedPagination
+
+    monkeypatch.setattr(ScopedPagination, "count_cap", 3)
+    monkeypatch.setattr(ScopedPagination, "max_rows", 4)
+    made = [receive(world, now=at(2026, 3, 2, 8 + n)).code for n in range(5)]
+    client = api(world.clerk)
+    first = client.get("/api/dossiers/", {"page_size": 2}).json()
+    assert (first["count"], first["count_capped"]) == (3, True)
+    second = client.get("/api/dossiers/", {"page_size": 2, "page": 2}).json()
+    assert [d["code"] for d in first["results"] + second["results"]] == made[::-1][:4]
+    assert second["next"] is None  # row 5 lies past the depth: narrow the list with its filters
+    assert client.get("/api/dossiers/", {"page_size": 2, "page": 3}).status_code == 404
+    narrowed = client.get("/api/dossiers/", {"received_to": "2026-03-01"}).json()
+    assert (narrowed["count"], narrowed["count_capped"], narrowed["results"]) == (0, False, [])

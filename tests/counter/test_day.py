@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tests.counter.conftest import result_ready, submit_online
 from tests.world import at, receive
+from workflows import services
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,34 @@ def test_another_agencys_dossier_cannot_be_found_by_code(client, world, frozen_n
     client.force_login(world.other_clerk)
     response = client.get(reverse("counter:find"), {"code": dossier.code})
     assert response["Location"] == reverse("counter:index")
+
+
+def test_each_list_of_the_day_stops_at_its_bound_and_more_shows_the_rest(clerk_client, world, frozen_now,
+                                                                          monkeypatch):
+    from onestop.counter import views
+
+    monkeypatch.setattr(views, "DAY_LIMIT", 2)
+    waiting = [result_ready(world, now=frozen_now, name=f"Chờ {i}") for i in range(3)]
+    response = clerk_client.get(reverse("counter:index"))
+    assert len(response.context["results"]) == 2 and response.context["results_more"]
+    assert not response.context["online_more"]
+    page = response.content.decode()
+    assert "(2+)" in page and "?more=results#h-results" in page
+    shown = clerk_client.get(reverse("counter:index"), {"more": "results"}).context["results"]
+    assert {d.pk for d in shown} == {d.pk for d in waiting}
+    assert [d.due_at for d in shown] == sorted(d.due_at for d in shown)
+
+
+def test_results_wait_at_the_return_point_the_citizen_chose(client, commune_b, frozen_now):
+    w = commune_b
+    d = services.receive(
+        actor=w.clerk, procedure=w.commune_proc, agency=w.counter,
+        applicant=services.Applicant(name="Lò Văn Thành"), return_agency=w.other_counter, now=frozen_now,
+        document_ids=[doc.pk for doc in w.commune_proc.documents.filter(is_mandatory=True)],
+    ).dossier
+    d = services.complete_step(d, actor=w.specialist, now=frozen_now)
+    d = services.decide(d, actor=w.leader, outcome="granted", now=frozen_now)
+    client.force_login(w.other_clerk)
+    assert [r.pk for r in client.get(reverse("counter:index")).context["results"]] == [d.pk]
+    client.force_login(w.clerk)
+    assert client.get(reverse("counter:index")).context["results"] == []

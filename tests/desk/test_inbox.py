@@ -71,3 +71,21 @@ def test_the_inbox_costs_the_same_queries_for_2_or_10_dossiers(client, team, fro
         receive(team, now=frozen_now)
     assert len(client.get(reverse("desk:index")).context["queue"]) == 10
     assert _count(client) == small
+
+
+def test_each_list_stops_at_its_bound_and_more_shows_the_rest(client, team, frozen_now, monkeypatch):
+    from onestop.desk import views
+
+    monkeypatch.setattr(views, "INBOX_LIMIT", 3)
+    client.force_login(team.justice_leader)
+    made = [receive(team, now=frozen_now) for _ in range(5)]
+    small = _count(client)
+    response = client.get(reverse("desk:index"))
+    queue = response.context["queue"]
+    assert len(queue) == 3 and response.context["queue_more"]
+    assert [i.due_at for i in queue] == sorted(i.due_at for i in queue)
+    assert "(3+)" in response.content.decode() and "?more=queue#h-queue" in response.content.decode()
+    full = client.get(reverse("desk:index"), {"more": "queue"}).context
+    assert len(full["queue"]) == 5 and not full["queue_more"] and len(made) == 5
+    receive(team, now=frozen_now)
+    assert _count(client) == small  # bounded: the same queries with more work waiting
