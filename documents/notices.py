@@ -178,16 +178,40 @@ def render_apology(dossier, *, form, **_ignored) -> bytes:
 
 def render_stop_notice(dossier, *, form, **_ignored) -> bytes:
     """Thông báo dừng giải quyết hồ sơ (TT 03/2025 Art. 7): the receiving counter tells the applicant that
-    handling stopped as they asked (NĐ 118/2025 Art. 21), from the "stop" event (reason, channel)."""
+    handling stopped, as they asked (NĐ 118/2025 Art. 21; the "stop" event: reason, channel) or because
+    the supplement was not brought in time (the "expire_supplement" event)."""
     evts = facts.events(dossier) if dossier.status == Status.STOPPED else []
-    event = facts.last_event(evts, "stop")
+    event = facts.last_event(evts, "stop", "expire_supplement")
     if event is None:
         raise TransitionNotAllowed(_("Hồ sơ không dừng giải quyết nên không có thông báo dừng giải quyết hồ sơ."))
     st = Styles()
     width = frame_width(PAPER_A5)
     agency = dossier.receiving_agency  # Art. 7: the counter where the dossier was received issues it
     name = esc(agency.name)
-    channel = STOP_CHANNELS.get(event.data.get("channel"), STOP_CHANNELS["counter"])
+    if event.action == "stop":
+        channel = STOP_CHANNELS.get(event.data.get("channel"), STOP_CHANNELS["counter"])
+        grounds = [
+            Paragraph(f"Ngày đề nghị dừng giải quyết: <b>{esc(fmt_date(event.at))}</b>; hình thức đề nghị: "
+                      f"<b>{esc(channel)}</b>", st.body),
+            line("Lý do đề nghị dừng giải quyết", event.note, st),
+            Paragraph(
+                f"Căn cứ Điều 21 Nghị định số 118/2025/NĐ-CP của Chính phủ và Điều 7 Thông tư số 03/2025/TT-VPCP, "
+                f"hồ sơ chưa có quyết định giải quyết hoặc văn bản thông báo kết quả giải quyết, {name} thông báo "
+                f"dừng giải quyết hồ sơ nêu trên theo đề nghị của Ông/Bà kể từ "
+                f"<b>{esc(fmt_time_date(event.at))}</b>.", st.body),
+        ]
+    else:
+        requested = facts.last_event(evts, "request_supplement")
+        due = facts.parse_instant(event.data.get("supplement_due_at"))
+        grounds = [
+            Paragraph(f"Ngày yêu cầu bổ sung, hoàn thiện hồ sơ: <b>{esc(fmt_date(requested.at if requested else None))}"
+                      f"</b>; hạn bổ sung: <b>{esc(fmt_time_date(due))}</b>", st.body),
+            line("Nội dung yêu cầu bổ sung", "; ".join(requested.data.get("items", [])) if requested else "", st),
+            Paragraph(
+                f"Quá thời hạn bổ sung hồ sơ theo quy định của thủ tục mà Ông/Bà chưa bổ sung, hoàn thiện hồ sơ, "
+                f"{name} thông báo dừng giải quyết hồ sơ nêu trên kể từ <b>{esc(fmt_time_date(event.at))}</b>.",
+                st.body),
+        ]
     story = [
         _heading(st, width, agency, event.at),
         Paragraph(form.heading, st.title),
@@ -196,14 +220,7 @@ def render_stop_notice(dossier, *, form, **_ignored) -> bytes:
         Paragraph(f"Kính gửi: Ông/Bà <b>{esc(dossier.applicant_name)}</b>", st.body),
         *_applicant_lines(dossier, st)[1:],  # address, contact, the procedure
         Paragraph(f"Ngày tiếp nhận hồ sơ: <b>{esc(fmt_time_date(dossier.received_at))}</b>", st.body),
-        Paragraph(f"Ngày đề nghị dừng giải quyết: <b>{esc(fmt_date(event.at))}</b>; hình thức đề nghị: "
-                  f"<b>{esc(channel)}</b>", st.body),
-        line("Lý do đề nghị dừng giải quyết", event.note, st),
-        Paragraph(
-            f"Căn cứ Điều 21 Nghị định số 118/2025/NĐ-CP của Chính phủ và Điều 7 Thông tư số 03/2025/TT-VPCP, "
-            f"hồ sơ chưa có quyết định giải quyết hoặc văn bản thông báo kết quả giải quyết, {name} thông báo "
-            f"dừng giải quyết hồ sơ nêu trên theo đề nghị của Ông/Bà kể từ "
-            f"<b>{esc(fmt_time_date(event.at))}</b>.", st.body),
+        *grounds,
         Paragraph("Xin thông báo để Ông/Bà biết./.", st.body),
         _sign(st, width, "NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", facts.person(event.actor)),
     ]

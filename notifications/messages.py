@@ -25,7 +25,8 @@ logger = logging.getLogger("onestop.notifications")
 
 #: Events the citizen is told about (submit_online is sent by the portal, with the secret).
 CITIZEN_ACTIONS = frozenset({
-    "receive", "accept_online", "refuse", "request_supplement", "decide", "extend", "return_result",
+    "receive", "accept_online", "refuse", "request_supplement", "request_payment", "decide", "extend",
+    "return_result", "stop", "expire_supplement",
 })
 
 # --- message texts (plain Vietnamese; no staff names) -------------------------------------
@@ -48,7 +49,13 @@ def _citizen_text(event: DossierEvent, secret: str = "") -> tuple[str, str] | No
         "accept_online": _("Hồ sơ trực tuyến %(code)s đã được tiếp nhận. Ngày hẹn trả kết quả: %(due)s."),
         "refuse": _("Hồ sơ %(code)s không được tiếp nhận. Lý do: %(reasons)s"),
         "request_supplement": _("Hồ sơ %(code)s cần bổ sung: %(items)s. Vui lòng nộp bổ sung tại %(counter)s."),
-        "decide": _("Hồ sơ %(code)s đã có kết quả. Mời ông/bà đến %(counter)s để nhận kết quả."),
+        "request_payment": _("Hồ sơ %(code)s: đề nghị ông/bà thực hiện nghĩa vụ tài chính (%(obligation)s) "
+                             "tại %(counter)s hoặc trực tuyến."),
+        "stop": _("Hồ sơ %(code)s đã dừng giải quyết theo đề nghị của ông/bà. Mời nhận Thông báo dừng "
+                  "giải quyết hồ sơ tại %(counter)s."),
+        "expire_supplement": _("Hồ sơ %(code)s đã dừng giải quyết do quá thời hạn bổ sung hồ sơ "
+                               "(hạn %(supplement_due)s)."),
+        "decide": _("Hồ sơ %(code)s đã có kết quả. Mời ông/bà đến %(returning)s để nhận kết quả."),
         "extend": _(
             "Hồ sơ %(code)s chưa giải quyết xong đúng hẹn; cơ quan xin lỗi ông/bà. "
             "Ngày hẹn trả kết quả mới: %(due)s."
@@ -58,8 +65,10 @@ def _citizen_text(event: DossierEvent, secret: str = "") -> tuple[str, str] | No
     if event.action not in texts:
         return None
     body = texts[event.action] % {
-        "code": d.code, "counter": counter, "secret": SECRET_MASK if secret else "", "due": _when(d.due_at),
+        "code": d.code, "counter": counter, "returning": d.return_agency.name,
+        "secret": SECRET_MASK if secret else "", "due": _when(d.due_at),
         "reasons": d.outcome_reasons, "items": "; ".join(event.data.get("items", [])),
+        "obligation": event.note, "supplement_due": _when(d.supplement_due_at),
     }
     subject = _("Hồ sơ %(code)s: %(status)s") % {"code": d.code, "status": d.get_status_display()}
     return subject, f"{body}\n{_('Tra cứu')}: {lookup_url(d)}"

@@ -26,6 +26,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/10"),
         "options": {"expires": 9 * 60},  # a backlog of scans collapses into the next one
     },
+    # Dossiers whose supplement time ran out are stopped (workflows/tasks.py); hourly is close enough
+    # for a limit counted in working days, and a late run stops them at its own instant.
+    "supplement-expiry": {
+        "task": "workflows.tasks.expire_supplements",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 50 * 60},
+    },
     # Closed months' figures for the dashboards; current periods are always computed live.
     "rollups-refresh": {
         "task": "workflows.tasks.refresh_rollups",

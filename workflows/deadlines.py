@@ -103,6 +103,14 @@ def step_due(cal: WorkingCalendar, handed_over: datetime, allotted_seconds: int)
     return cal.add_working_time(handed_over, timedelta(seconds=allotted_seconds))
 
 
+def supplement_due(cal: WorkingCalendar, requested_at: datetime, days: int | None) -> datetime | None:
+    """The end of the applicant's time to bring a supplement: `days` working days counted from the
+    request (the next working start when asked outside office hours); None when the procedure sets none."""
+    if not days:
+        return None
+    return cal.add_working_time(cal.start_of_counting(requested_at), cal.working_day_length * days)
+
+
 def after_pause(dossier, cal: WorkingCalendar, resumed_at: datetime) -> tuple[datetime, datetime, int]:
     """New (legal due, appointment, paused working seconds) after the clock stood still: both due
     times move by the working time the dossier waited for the applicant."""

@@ -25,6 +25,9 @@ class LegalFrame:
     # NĐ 118/2025 Art. 14: any centre of the province receives the procedures the province lists,
     # for the competent unit of the applicant or the land; before it, each unit received its own.
     receives_regardless_of_boundary: bool
+    # A supplement not brought within the procedure's days (Procedure.supplement_days) ends the
+    # dossier with a stop notice; the 2018 rules left it waiting.
+    supplement_time_ends_dossier: bool
 
     def __str__(self):
         return f"{self.decree}, {self.circular}"
@@ -32,10 +35,10 @@ class LegalFrame:
 
 FRAME_2018 = LegalFrame("2018", "NĐ 61/2018/NĐ-CP", "TT 01/2018/TT-VPCP",
                         applicant_may_stop=False, applicant_may_withdraw=True,
-                        receives_regardless_of_boundary=False)
+                        receives_regardless_of_boundary=False, supplement_time_ends_dossier=False)
 FRAME_2025 = LegalFrame("2025", "NĐ 118/2025/NĐ-CP", "TT 03/2025/TT-VPCP",
                         applicant_may_stop=True, applicant_may_withdraw=False,
-                        receives_regardless_of_boundary=True)
+                        receives_regardless_of_boundary=True, supplement_time_ends_dossier=True)
 
 
 def frame_on(day: dt.date) -> LegalFrame:

@@ -356,6 +356,12 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def stop(self):
         """Dừng giải quyết hồ sơ theo đề nghị của tổ chức, cá nhân (NĐ 118/2025 Điều 21)."""
 
+    # No permission: the system ends it (the periodic scan), once the applicant's time has run out.
+    @transition(field=status, source=Status.AWAITING_SUPPLEMENT, target=Status.STOPPED,
+                conditions=[lambda d: frames.frame_of(d).supplement_time_ends_dossier and d.supplement_due_at])
+    def expire_supplement(self):
+        """Dừng giải quyết: quá thời hạn bổ sung hồ sơ mà tổ chức, cá nhân không bổ sung."""
+
     @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT,
                                       Status.AWAITING_PAYMENT],
                 target=None, conditions=[lambda d: d.extension_count == 0], permission=staff_of_dossier)

@@ -18,7 +18,7 @@ from viewflow.workflow.status import PROCESS
 
 from procedures.models import AdministrativeUnit, Agency, CalendarRevision, OnlineLevel, Procedure
 
-from . import access, audit, clock, codes, competence, deadlines, uploads
+from . import access, audit, clock, codes, competence, deadlines, frames, uploads
 from .errors import Conflict, InvalidInput, PermissionDenied, RoutingError, TransitionNotAllowed
 from .flows import DossierFlow
 from .lock import lock_clause
@@ -32,6 +32,7 @@ from .models import (
     Outcome,
     Rating,
     SatisfactionRating,
+    StopReason,
     WorkItem,
 )
 from .roles import Role
@@ -482,15 +483,18 @@ def request_supplement(dossier: Dossier, *, actor, items: list[str], reason: str
         _transition(dossier, "request_supplement", actor)
         dossier.supplement_count += 1
         cal = deadlines.calendar_for(dossier)
+        if frames.frame_of(dossier).supplement_time_ends_dossier:
+            dossier.supplement_due_at = deadlines.supplement_due(cal, act.now, dossier.procedure.supplement_days)
         spent = _wait_for_applicant(dossier, task, actor, act.now)
         late_request = deadlines.working_seconds(cal, dossier.received_at, act.now) > 3 * int(
             cal.working_day_length.total_seconds()
         )
         return _record(
             dossier, actor=actor, action="request_supplement", from_status=from_status,
-            fields=["clock_paused_at", "supplement_count", "plan"], step_index=task.step_index,
+            fields=["clock_paused_at", "supplement_count", "supplement_due_at", "plan"], step_index=task.step_index,
             agency_id=task.agency_id, note=reason,
-            data={**_step_data(task, spent), "items": items, "after_3_working_days": late_request},
+            data={**_step_data(task, spent), "items": items, "after_3_working_days": late_request,
+                  **({"supplement_due_at": due.isoformat()} if (due := dossier.supplement_due_at) else {})},
         )
 
 
@@ -510,9 +514,10 @@ def supplement_received(dossier: Dossier, *, actor, note: str = "", expected_ver
             for step in dossier.plan:
                 step.pop("spent", None)
         _resume_clock(dossier, task, actor, act.now, legal=legal, appointment=appointment)
+        dossier.supplement_due_at = None
         return _record(
             dossier, actor=actor, action="supplement_received", from_status=Status.AWAITING_SUPPLEMENT,
-            fields=["original_due_at", "due_at", "at_risk_at", "clock_paused_at", "plan"],
+            fields=["original_due_at", "due_at", "at_risk_at", "clock_paused_at", "supplement_due_at", "plan"],
             agency_id=task.agency_id, note=note,
             data={"rule": dossier.procedure.supplement_clock_rule, "paused_working_seconds": paused,
                   "due_at": appointment.isoformat()},
@@ -580,9 +585,49 @@ def stop(dossier: Dossier, *, actor, reason: str, channel: str = "counter", expe
         from_status = dossier.status
         _transition(dossier, "stop", actor)
         dossier.closed_at = act.now
+        dossier.stop_reason = StopReason.APPLICANT_REQUEST
         _cancel_flow(task.process)
-        return _record(dossier, actor=actor, action="stop", from_status=from_status, fields=["closed_at"],
-                       agency_id=dossier.receiving_agency_id, note=reason.strip(), data={"channel": channel})
+        return _record(dossier, actor=actor, action="stop", from_status=from_status,
+                       fields=["closed_at", "stop_reason"], agency_id=dossier.receiving_agency_id,
+                       note=reason.strip(), data={"channel": channel})
+
+
+def expire_supplement(dossier: Dossier, *, expected_version=None, now: datetime | None = None) -> Dossier:
+    """Dừng giải quyết: the applicant's time to bring the supplement ran out (Procedure.supplement_days).
+
+    Run by the periodic scan, not by a person: open work is cancelled and handling ends as a stop
+    (national status 8), and the counter issues the stop notice. The waiting time stays the
+    applicant's: the agency's clock, paused since the request, never runs again.
+    """
+    with _Action(now) as act:
+        task = _load_open_task(dossier, expected_version)
+        _require_node(task, DossierFlow.await_supplement)
+        dossier = task.process.dossier
+        if dossier.supplement_due_at is None or dossier.supplement_due_at > act.now:
+            raise TransitionNotAllowed()
+        _transition(dossier, "expire_supplement", None)
+        dossier.closed_at = act.now
+        dossier.stop_reason = StopReason.SUPPLEMENT_EXPIRED
+        _cancel_flow(task.process)
+        return _record(dossier, actor=None, action="expire_supplement", from_status=Status.AWAITING_SUPPLEMENT,
+                       fields=["closed_at", "stop_reason"], agency_id=dossier.receiving_agency_id,
+                       data={"supplement_due_at": dossier.supplement_due_at.isoformat()})
+
+
+def expire_due_supplements(now: datetime | None = None) -> int:
+    """Stop every dossier whose supplement time ran out by `now`, each in its own transaction;
+    a dossier supplemented or stopped meanwhile is left as it is. Returns how many were stopped."""
+    now = now or clock.now()
+    due = (Dossier.objects.filter(status=Status.AWAITING_SUPPLEMENT, supplement_due_at__lte=now)
+           .order_by("supplement_due_at", "pk"))
+    stopped = 0
+    for dossier in list(due):
+        try:
+            expire_supplement(dossier, now=now)
+        except (Conflict, TransitionNotAllowed):
+            continue  # acted on since it was read: the next pass sees its new state
+        stopped += 1
+    return stopped
 
 
 def extend(dossier: Dossier, *, actor, new_due_at: datetime, reason: str, expected_version=None,

@@ -1,4 +1,5 @@
-"""The engine's own periodic work: the nightly verification of every audit trail, then the day's anchor.
+"""The engine's own periodic work: dossiers whose supplement time ran out, and the nightly verification
+of every audit trail, then the day's anchor.
 
 (The engine-era task names `workflows.tasks.scan_deadlines`, `send_notification` and `refresh_rollups`
 live in notifications/ and reporting/; only the names are shared.)
@@ -7,7 +8,7 @@ import logging
 
 from celery import shared_task
 
-from . import audit
+from . import audit, services
 
 logger = logging.getLogger("onestop.tasks")
 
@@ -26,3 +27,12 @@ def verify_audit() -> dict:
               "findings": run.finding_count, "anchor": anchor.pk, "anchored": anchor.dossier_count}
     (logger.error if run.finding_count else logger.info)("audit verification: %s", result)
     return result
+
+
+@shared_task(name="workflows.tasks.expire_supplements", acks_late=True)
+def expire_supplements() -> int:
+    """Stop the dossiers whose applicant did not bring the supplement in time (services.expire_supplement).
+    Idempotent: a second run finds nothing left to stop."""
+    stopped = services.expire_due_supplements()
+    logger.info("supplement time expired: %s dossiers stopped", stopped)
+    return stopped

@@ -90,8 +90,8 @@ def test_run_periodic_runs_the_scan_once_per_call_and_is_safe_to_repeat(receipt,
     call_command("run_periodic")
     call_command("run_periodic")
     out = capsys.readouterr().out.strip().splitlines()
-    assert out[0].startswith("items_at_risk=0, items_overdue=1")
-    assert out[1].startswith("items_at_risk=0, items_overdue=0")
+    assert out[0].startswith("supplement_expired=0, items_at_risk=0, items_overdue=1")
+    assert out[1].startswith("supplement_expired=0, items_at_risk=0, items_overdue=0")
     assert DeadlineAlert.objects.count() == 2
 
 

@@ -1,10 +1,12 @@
-"""Run the periodic work once (the embedded default has no beat): the deadline scan and
+"""Run the periodic work once (the embedded default has no beat): dossiers whose supplement time ran
+out, the deadline scan and
 the resend of messages whose task was lost, and with --rollups the dashboards' monthly
 rollups. Safe to run as often as you like, e.g. from cron."""
 from django.core.management.base import BaseCommand
 
 from notifications.tasks import scan_deadlines
 from reporting.tasks import refresh_rollups
+from workflows.tasks import expire_supplements
 
 
 class Command(BaseCommand):
@@ -16,7 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Run in this process whatever the broker: the command is the beat of the embedded setup.
-        result = scan_deadlines.apply().get()
+        stopped = expire_supplements.apply().get()
+        result = {"supplement_expired": stopped, **scan_deadlines.apply().get()}
         self.stdout.write(", ".join(f"{key}={value}" for key, value in result.items()))
         if options["rollups"]:
             self.stdout.write(f"rollups: {refresh_rollups.apply().get()} rows")
