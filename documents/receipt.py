@@ -14,7 +14,7 @@ from reportlab.platypus import Paragraph, Spacer, Table
 from procedures.models import DocumentForm
 from workflows.codes import make_lookup_token
 from workflows.errors import TransitionNotAllowed
-from workflows.models import Channel
+from workflows.models import ApplicantCapacity, Channel
 
 from . import facts
 from .layout import (
@@ -63,6 +63,30 @@ def _documents_table(dossier, st: Styles, width: float) -> Table:
     return grid(rows, [width * 0.08, width * 0.54, width * 0.26, width * 0.12], font_size=st.cell.fontSize)
 
 
+def _represented(dossier, st: Styles) -> list:
+    """Who the applicant files for, when not for themselves (NĐ 118/2025 Art. 5–6), on one or two lines."""
+    if dossier.applicant_capacity == ApplicantCapacity.SELF:
+        return []
+    owner = esc(dossier.subject_name)
+    if dossier.subject_id_number:
+        owner += f" (số định danh / mã số: {esc(dossier.subject_id_number)})"
+    if dossier.subject_address:
+        owner += f", {esc(dossier.subject_address)}"
+    lines = [Paragraph(f"Nộp với tư cách <b>{esc(ApplicantCapacity(dossier.applicant_capacity).label)}</b> "
+                       f"của: <b>{owner}</b>", st.body)]
+    if dossier.authorisation_document:
+        lines.append(line("Văn bản ủy quyền", dossier.authorisation_document, st))
+    return lines
+
+
+def _competent(dossier, st: Styles) -> list:
+    """The competent unit, when another centre received the dossier (NĐ 118/2025 Art. 14)."""
+    if not dossier.received_out_of_area:
+        return []
+    return [Paragraph(f"Đơn vị có thẩm quyền giải quyết: <b>{esc(dossier.competent_unit.name)}</b> "
+                      f"(tiếp nhận không phụ thuộc địa giới hành chính)", st.body)]
+
+
 def render(dossier, *, form, secret: str | None = None, status_url: str | None = None) -> bytes:
     if dossier.received_at is None:
         raise TransitionNotAllowed(_("Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận và hẹn trả kết quả."))
@@ -91,7 +115,15 @@ def render(dossier, *, form, secret: str | None = None, status_url: str | None =
     due_line = f"5. Thời gian trả kết quả giải quyết hồ sơ: <b>{esc(fmt_time_date(dossier.due_at))}</b>"
     if given_due and dossier.due_at and given_due != dossier.due_at:
         due_line += f" <i>(hẹn lại; hẹn ban đầu: {esc(fmt_time_date(given_due))})</i>"
-    result_place = agency.name + (f", {agency.address}" if agency.address else "")
+    if dossier.receiving_unit_due_at:  # inter-linked: the first unit's appointment, then the whole process
+        first_due = fmt_time_date(dossier.receiving_unit_due_at)
+        due_line = (f"5. Hẹn hoàn thành tại đơn vị tiếp nhận hồ sơ: <b>{esc(first_due)}</b>; "
+                    f"hẹn trả kết quả (toàn bộ quy trình liên thông): "
+                    f"<b>{esc(fmt_time_date(dossier.due_at))}</b>")
+        if given_due and dossier.due_at and given_due != dossier.due_at:
+            due_line += f" <i>(hẹn lại; hẹn ban đầu: {esc(fmt_time_date(given_due))})</i>"
+    returning = dossier.return_agency
+    result_place = returning.name + (f", {returning.address}" if returning.address else "")
     contact = f"Số điện thoại: <b>{esc(dossier.applicant_phone, '……………')}</b>"
     contact += f"    Thư điện tử: <b>{esc(dossier.applicant_email, '……………')}</b>"
 
@@ -106,8 +138,10 @@ def render(dossier, *, form, secret: str | None = None, status_url: str | None =
         line("Số định danh cá nhân", dossier.applicant_id_number, st),
         line("Địa chỉ", dossier.applicant_address, st),
         Paragraph(contact, st.body),
+        *_represented(dossier, st),
         Paragraph(f"Nội dung yêu cầu giải quyết: <b>{esc(procedure.name)}</b> (mã thủ tục {esc(procedure.code)})",
                   st.body),
+        *_competent(dossier, st),
         Paragraph(f"Hình thức nộp: {esc(Channel(dossier.channel).label)}", st.body),
         Paragraph("1. Thành phần hồ sơ nộp gồm:", st.body),
         _documents_table(dossier, st, width),
