@@ -33,7 +33,8 @@ class UnitLevelAdmin(admin.ModelAdmin):
 class AgencyInline(admin.TabularInline):
     model = Agency
     extra = 0
-    fields = ["name", "kind", "identifier", "valid_from", "valid_to"]
+    fields = ["name", "kind", "identifier", "parent", "valid_from", "valid_to"]
+    autocomplete_fields = ["parent"]
     show_change_link = True
 
 
@@ -56,11 +57,12 @@ class AgencyKindAdmin(admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "identifier", "kind", "unit", "valid_to"]
-    list_filter = ["kind", "unit__level"]
+    list_display = ["name", "identifier", "kind", "unit", "parent", "valid_to"]
+    list_filter = ["kind", "unit__level", ("parent", admin.EmptyFieldListFilter)]
     search_fields = ["name", "identifier", "unit__name"]
-    autocomplete_fields = ["unit"]
-    list_select_related = ["kind", "unit"]
+    # A centre's branches and reception points (NĐ 118/2025 Art. 7) name the centre as their parent.
+    autocomplete_fields = ["unit", "parent"]
+    list_select_related = ["kind", "unit", "parent"]
 
 
 @admin.register(Field)
@@ -111,11 +113,11 @@ class NewVersionForm(forms.Form):
 class ProcedureAdmin(admin.ModelAdmin):
     list_display = [
         "code", "name", "field", "level", "time_limit_display", "online_level",
-        "is_one_stop", "is_interlinked", "valid_from", "valid_to",
+        "is_one_stop", "is_interlinked", "boundless_receipt", "valid_from", "valid_to",
     ]
     list_filter = [
-        InForceFilter, "level", "online_level", "is_one_stop", "is_interlinked", "time_limit_unit",
-        "supplement_clock_rule", "field",
+        InForceFilter, "level", "online_level", "is_one_stop", "is_interlinked", "boundless_receipt",
+        "competence_basis", "time_limit_unit", "supplement_clock_rule", "field",
     ]
     actions = ["new_version"]
     search_fields = ["code", "name", "field__name"]
@@ -125,9 +127,11 @@ class ProcedureAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "field", "level", "competent_agency_kind"]}),
         (_("Thời hạn"), {"fields": ["time_limit_value", "time_limit_unit", "time_limit_difficult_value",
-                                    "supplement_clock_rule"]}),
+                                    "supplement_clock_rule", "supplement_days"]}),
         (_("Phí, lệ phí"), {"fields": ["fee_amount", "fee_note"]}),
         (_("Cơ chế"), {"fields": ["online_level", "is_one_stop", "is_interlinked"]}),
+        # NĐ 118/2025 Art. 14: the province's list, and what names the competent unit of a dossier on it.
+        (_("Tiếp nhận không phụ thuộc địa giới hành chính"), {"fields": ["boundless_receipt", "competence_basis"]}),
         (_("Nguồn và hiệu lực"), {
             "fields": ["legal_basis", "result_document", "publishing_decision", "source_url",
                        "valid_from", "valid_to"],

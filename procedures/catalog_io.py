@@ -33,6 +33,7 @@ from django.db.models import F
 from procedures import dvcqg
 from procedures.models import (
     AgencyKind,
+    CompetenceBasis,
     DocumentForm,
     Field,
     OnlineLevel,
@@ -53,6 +54,7 @@ COLUMNS = [
     "time_limit_value", "time_limit_unit", "time_limit_difficult_value", "fee_amount", "fee_note", "legal_basis",
     "result_document", "online_level", "is_one_stop", "is_interlinked", "supplement_clock_rule",
     "publishing_decision", "source_url", "valid_from", "valid_to", "documents", "steps",
+    "boundless_receipt", "competence_basis", "supplement_days",
 ]
 REQUIRED_COLUMNS = COLUMNS[:8]  # the rest default when the column is absent
 
@@ -61,11 +63,15 @@ SCALARS = [
     "name", "field_id", "level_id", "competent_agency_kind_id", "time_limit_value", "time_limit_unit",
     "time_limit_difficult_value", "fee_amount", "fee_note", "legal_basis", "result_document", "online_level",
     "is_one_stop", "is_interlinked", "supplement_clock_rule", "publishing_decision", "source_url", "valid_from",
-    "valid_to",
+    "valid_to", "boundless_receipt", "competence_basis", "supplement_days",
 ]
 # What the national file cannot know: kept on procedures that already exist (see dvcqg rules).
 LOCAL_SETTINGS = {"online_level", "is_one_stop", "supplement_clock_rule", "valid_from", "valid_to", "steps",
-                  "time_limit_difficult_value"}
+                  "time_limit_difficult_value", "boundless_receipt", "competence_basis", "supplement_days"}
+# The province's own list (NĐ 118/2025 Art. 14) and supplement time, added to the format later: a file
+# without these columns leaves them as they are on existing procedures (new ones take the defaults).
+PROVINCE_LIST_COLUMNS = ("boundless_receipt", "competence_basis", "supplement_days")
+SUPPLEMENT_DAYS_MAX = 365
 
 _VALUELESS_UNITS = (TimeLimitUnit.SAME_DAY, TimeLimitUnit.UNSPECIFIED)  # an empty value means 0
 _TRUE, _FALSE = {"1", "true", "yes", "có"}, {"0", "false", "no", "không"}
@@ -181,12 +187,15 @@ def rows_from_table(table: list[list[str]]) -> list[dict]:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise CatalogError([f"row 1, column {c}: missing from the header" for c in missing])
+    absent = {c for c in PROVINCE_LIST_COLUMNS if c not in header}
     rows = []
     for number, values in enumerate(table[1:], start=2):
         if not any(v.strip() for v in values):
             continue
         row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header) if h in COLUMNS}
         row["_row"] = number
+        if absent:
+            row["_keep"] = set(absent)
         rows.append(row)
     return rows
 
@@ -231,6 +240,16 @@ def _choice(text: str, choices, default=None) -> str:
     if text not in choices.values:
         raise ValueError(f"'{text}' is not one of {'|'.join(choices.values)}")
     return text
+
+
+def _supplement_days(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= SUPPLEMENT_DAYS_MAX:
+        raise ValueError(f"'{text}' is not a whole number of working days 1–{SUPPLEMENT_DAYS_MAX} "
+                         "(thời hạn bổ sung hồ sơ), or empty for none")
+    return int(text)
 
 
 def _documents(text: str, number: int, errors: _RowErrors) -> list[tuple]:
@@ -375,11 +394,20 @@ def validate(rows: list[dict]) -> tuple[list[CatalogRow], list[str]]:
                 values[column] = _choice(get(column), choices, default)
             except ValueError as exc:
                 errors.add(n, column, str(exc))
-        for column, default in (("is_one_stop", True), ("is_interlinked", False)):
+        for column, default in (("is_one_stop", True), ("is_interlinked", False), ("boundless_receipt", False)):
             try:
                 values[column] = _boolean(get(column), default)
             except ValueError as exc:
                 errors.add(n, column, str(exc))
+        try:
+            values["competence_basis"] = _choice(get("competence_basis"), CompetenceBasis, CompetenceBasis.RESIDENCE)
+        except ValueError as exc:
+            errors.add(n, "competence_basis", f"{exc} (residence: nơi cư trú của người yêu cầu; "
+                                              "location: nơi có đất, tài sản, đối tượng của thủ tục)")
+        try:
+            values["supplement_days"] = _supplement_days(get("supplement_days"))
+        except ValueError as exc:
+            errors.add(n, "supplement_days", str(exc))
         values["publishing_decision"] = get("publishing_decision")
         if len(values["publishing_decision"]) > 200:
             errors.add(n, "publishing_decision", "at most 200 characters")
@@ -666,7 +694,8 @@ def export_rows() -> list[list[str]]:
             p.fee_note, p.legal_basis, p.result_document, p.online_level, str(int(p.is_one_stop)),
             str(int(p.is_interlinked)), p.supplement_clock_rule, p.publishing_decision, p.source_url,
             p.valid_from.isoformat() if p.valid_from else "", p.valid_to.isoformat() if p.valid_to else "",
-            documents, steps,
+            documents, steps, str(int(p.boundless_receipt)), p.competence_basis,
+            "" if p.supplement_days is None else str(p.supplement_days),
         ])
     return table
 
