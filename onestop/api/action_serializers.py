@@ -3,8 +3,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from procedures.models import Agency, Procedure
-from workflows.models import Channel, Outcome
+from procedures.models import AdministrativeUnit, Agency, Procedure
+from workflows.models import ApplicantCapacity, Channel, Outcome
+from workflows.services import STOP_CHANNELS
 
 from .bounds import WINDOW_MESSAGE, in_window
 
@@ -57,6 +58,16 @@ class ReturnSerializer(NoteSerializer):
     collected_by = serializers.CharField(max_length=200, allow_blank=True)
 
 
+class StopSerializer(ReasonSerializer):
+    channel = serializers.ChoiceField(choices=STOP_CHANNELS, default="counter",
+                                      help_text=_("Hình thức đề nghị dừng: tại quầy, qua bưu chính, trực tuyến"))
+
+
+class PaymentSerializer(VersionedSerializer):
+    obligation = serializers.CharField(max_length=TEXT, allow_blank=True,
+                                       help_text=_("Nghĩa vụ tài chính phải thực hiện (loại, số tiền)"))
+
+
 class AssignSerializer(VersionedSerializer):
     assignee = serializers.PrimaryKeyRelatedField(queryset=_active_users())
 
@@ -68,6 +79,12 @@ class ApplicantInputSerializer(serializers.Serializer):
     phone = serializers.RegexField(r"^\+?\d{9,15}$", required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     address = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    # Filing for someone else (NĐ 118/2025 Art. 5–6).
+    capacity = serializers.ChoiceField(choices=ApplicantCapacity.choices, default=ApplicantCapacity.SELF)
+    subject_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    subject_id_number = serializers.CharField(required=False, allow_blank=True, max_length=20, default="")
+    subject_address = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    authorisation = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
 class ReceiveSerializer(serializers.Serializer):
@@ -80,3 +97,10 @@ class ReceiveSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=[c for c in Channel.choices if c[0] != Channel.ONLINE],
                                       default=Channel.COUNTER)
     note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT, default="")
+    competent_unit = serializers.PrimaryKeyRelatedField(
+        queryset=AdministrativeUnit.objects.select_related("level"), required=False, allow_null=True, default=None,
+        help_text=_("Đơn vị có thẩm quyền giải quyết khi tiếp nhận không phụ thuộc địa giới hành chính; "
+                    "mặc định: đơn vị của nơi tiếp nhận"))
+    return_agency = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.select_related("unit", "kind"), required=False, allow_null=True, default=None,
+        help_text=_("Nơi trả kết quả người nộp chọn; mặc định: nơi tiếp nhận"))

@@ -95,7 +95,8 @@ class DossierViewSet(viewsets.GenericViewSet):
         receipt = services.receive(
             actor=request.user, procedure=data["procedure"], agency=data["agency"],
             applicant=services.Applicant(**data["applicant"]), document_ids=data["document_ids"],
-            channel=data["channel"], note=data["note"],
+            channel=data["channel"], note=data["note"], competent_unit=data["competent_unit"],
+            return_agency=data["return_agency"],
         )
         return Response(self._detail(receipt.dossier, ReceiptSerializer, secret=receipt.secret),
                         status=status.HTTP_201_CREATED)
@@ -197,6 +198,24 @@ class DossierViewSet(viewsets.GenericViewSet):
     def withdraw(self, request, pk=None):
         return self._act(request, pk, body.ReasonSerializer, lambda d, u, v, x: services.withdraw(
             d, actor=u, reason=x["reason"], expected_version=v))
+
+    @_action_schema(body.StopSerializer, "Dừng giải quyết hồ sơ theo đề nghị của tổ chức, cá nhân (NĐ 118/2025)")
+    @action(detail=True, methods=["post"])
+    def stop(self, request, pk=None):
+        return self._act(request, pk, body.StopSerializer, lambda d, u, v, x: services.stop(
+            d, actor=u, reason=x["reason"], channel=x["channel"], expected_version=v))
+
+    @_action_schema(body.PaymentSerializer, "Thông báo thực hiện nghĩa vụ tài chính")
+    @action(detail=True, methods=["post"], url_path="request-payment")
+    def request_payment(self, request, pk=None):
+        return self._act(request, pk, body.PaymentSerializer, lambda d, u, v, x: services.request_payment(
+            d, actor=u, obligation=x["obligation"], expected_version=v))
+
+    @_action_schema(body.NoteSerializer, "Đã hoàn thành nghĩa vụ tài chính")
+    @action(detail=True, methods=["post"], url_path="payment-received")
+    def payment_received(self, request, pk=None):
+        return self._act(request, pk, body.NoteSerializer, lambda d, u, v, x: services.payment_received(
+            d, actor=u, note=x["note"], expected_version=v))
 
     @_action_schema(body.AssignSerializer, "Nhận / giao công việc hiện tại")
     @action(detail=True, methods=["post"])
