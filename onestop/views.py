@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 
 from workflows.access import roles_of
 from workflows.roles import Role
@@ -21,3 +23,11 @@ def home(request):
         if role in roles:
             return redirect(url_name)
     return render(request, "home.html", {"roles": roles})
+
+
+@never_cache
+def healthz(request):
+    """Liveness for a load balancer: the process answers (no database, no session, no template).
+
+    Also the trivial view the load test (bench/load.py) measures the other pages against."""
+    return HttpResponse(b"ok", content_type="text/plain")

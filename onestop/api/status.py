@@ -14,9 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onestop.screens import lookup
-from reporting import rules
 from workflows import clock
-from workflows.models import Dossier
 from workflows.statuses import NATIONAL_STATUS_CODE, Status
 
 from .exceptions import error_body
@@ -78,24 +76,35 @@ class PublicStatusSerializer(serializers.Serializer):
     timeline = PublicEventSerializer(many=True)
 
 
-def public_status(dossier: Dossier) -> dict:
-    """The portal page's facts (onestop.screens.lookup.public_view) as the API's JSON."""
-    view = lookup.public_view(dossier)
-    stage = view["stage"]
+_datetime = serializers.DateTimeField()
+
+
+def _when(value):
+    return None if value is None else _datetime.to_representation(value)
+
+
+def public_status(snapshot: dict) -> dict:
+    """The portal page's facts (onestop.screens.lookup's snapshot) as the API's JSON
+    (PublicStatusSerializer's shape, built directly: no serializer pass on the hot path)."""
+    now = clock.now()
+    stage = snapshot["stage"]
+    status = snapshot["status"]
     return {
-        "code": dossier.code, "procedure": dossier.procedure.name, "receiving_agency": dossier.receiving_agency.name,
-        "status": dossier.status, "status_display": str(dossier.get_status_display()),
-        "national_status_code": NATIONAL_STATUS_CODE[dossier.status],
-        "submitted_at": dossier.submitted_at, "received_at": dossier.received_at, "due_at": dossier.due_at,
-        "returned_at": dossier.returned_at, "is_overdue": rules.is_overdue(dossier, clock.now()),
-        "is_past_appointment": rules.is_past_appointment(dossier, clock.now()),
-        "extended": dossier.extension_count > 0,
-        "stage": {"step": dossier.current_step + 1, "of": len(dossier.plan), "name": stage["name"],
-                  "agency": stage["agency"]} if stage else None,
-        "outcome": dossier.outcome, "reasons": dossier.outcome_reasons if view["show_outcome_reasons"] else "",
-        "supplement_items": list(view["supplement_items"]),
-        "what_to_do": str(WHAT_TO_DO[dossier.status]),
-        "timeline": [{"at": e["at"], "label": str(e["text"]), "agency": e["agency"]} for e in view["timeline"]],
+        "code": snapshot["code"], "procedure": snapshot["procedure"], "receiving_agency": snapshot["receiving_agency"],
+        "status": status, "status_display": str(Status(status).label),
+        "national_status_code": NATIONAL_STATUS_CODE[status],
+        "submitted_at": _when(snapshot["submitted_at"]), "received_at": _when(snapshot["received_at"]),
+        "due_at": _when(snapshot["due_at"]), "returned_at": _when(snapshot["returned_at"]),
+        "is_overdue": lookup.is_overdue(snapshot, now),
+        "is_past_appointment": lookup.is_past_appointment(snapshot, now),
+        "extended": snapshot["extended"],
+        "stage": dict(stage) if stage else None,
+        "outcome": snapshot["outcome"],
+        "reasons": snapshot["outcome_reasons"] if lookup.show_outcome_reasons(snapshot) else "",
+        "supplement_items": [str(item) for item in snapshot["supplement_items"]],
+        "what_to_do": str(WHAT_TO_DO[status]),
+        "timeline": [{"at": _when(at), "label": str(lookup.ACTION_TEXT[action]), "agency": agency}
+                     for at, action, agency in snapshot["timeline"]],
     }
 
 
@@ -127,10 +136,10 @@ class StatusView(APIView):
         query = LookupSerializer(data=data)
         query.is_valid(raise_exception=True)
         code = query.validated_data["code"].strip().upper()
-        dossier = lookup.by_secret(code, query.validated_data["secret"])
-        if dossier is None:
+        snapshot = lookup.status_by_secret(code, query.validated_data["secret"])
+        if snapshot is None:
             lookup.record_failure(request)
             return Response(error_body("not_found", NOT_FOUND), status=404)
-        response = Response(PublicStatusSerializer(public_status(dossier)).data)
+        response = Response(public_status(snapshot))
         response["Cache-Control"] = "private, no-store"
         return response

@@ -1,8 +1,12 @@
 """The citizens' portal (Cổng tra cứu): status lookup and satisfaction rating. Public, no login.
 
 Pages that show a dossier are never cached (`never_cache`): they are reached with a secret.
+The lookup reads the dossier's public snapshot (onestop.screens.lookup: no query when it is
+cached) and never touches the session: the page is the same for everyone, so it shows no
+login state (`user` is anonymous in its context) and a lookup sets no session cookie.
 """
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,29 +17,33 @@ from onestop.screens import lookup
 from workflows import services
 from workflows.codes import make_lookup_token
 from workflows.errors import DomainError
-from workflows.models import SatisfactionRating
 from workflows.statuses import Status
 
 from .forms import LookupForm, RatingForm
 
+# The public pages' context: no request.user (a session read) behind the navigation.
+_PUBLIC = {"user": AnonymousUser(), "user_roles": frozenset()}
+
+
+def _page(request, template, context, status=200):
+    return render(request, template, {**_PUBLIC, **context}, status=status)
+
 
 def _throttled(request):
-    return render(request, "portal/throttled.html", status=429)
+    return _page(request, "portal/throttled.html", {}, status=429)
 
 
 def _not_found(request):
     # One answer for a wrong secret, an unknown code, another's code or a bad token; the typed
     # code is not echoed, so the page is byte-for-byte the same (apart from the CSRF token).
-    return render(request, "portal/index.html", {"form": LookupForm(), "not_found": True}, status=404)
+    return _page(request, "portal/index.html", {"form": LookupForm(), "not_found": True}, status=404)
 
 
-def _status(request, dossier):
-    context = lookup.public_view(dossier)
-    token = make_lookup_token(dossier.code)
-    context["rating"] = SatisfactionRating.objects.filter(dossier=dossier).first()
-    if dossier.status == Status.RETURNED and context["rating"] is None:
-        context["rating_form"] = RatingForm(initial={"token": token})
-    return render(request, "portal/status.html", context)
+def _status(request, snapshot):
+    context = lookup.public_view(snapshot)
+    if snapshot["status"] == Status.RETURNED and context["rating"] is None:
+        context["rating_form"] = RatingForm(initial={"token": make_lookup_token(snapshot["code"])})
+    return _page(request, "portal/status.html", context)
 
 
 @never_cache
@@ -45,21 +53,21 @@ def index(request):
     if (request.method == "POST" or token) and lookup.is_throttled(request):
         return _throttled(request)
     if token:
-        dossier = lookup.by_token(token)
-        if dossier is None:
+        snapshot = lookup.status_by_token(token)
+        if snapshot is None:
             lookup.record_failure(request)
             return _not_found(request)
-        return _status(request, dossier)
+        return _status(request, snapshot)
     if request.method != "POST":
-        return render(request, "portal/index.html", {"form": LookupForm()})
+        return _page(request, "portal/index.html", {"form": LookupForm()})
     form = LookupForm(request.POST)
     if not form.is_valid():
-        return render(request, "portal/index.html", {"form": form}, status=400)
-    dossier = lookup.by_secret(form.cleaned_data["code"], form.cleaned_data["secret"])
-    if dossier is None:
+        return _page(request, "portal/index.html", {"form": form}, status=400)
+    snapshot = lookup.status_by_secret(form.cleaned_data["code"], form.cleaned_data["secret"])
+    if snapshot is None:
         lookup.record_failure(request)
         return _not_found(request)
-    return _status(request, dossier)
+    return _status(request, snapshot)
 
 
 @never_cache
@@ -83,6 +91,6 @@ def rate(request):
         else:
             messages.success(request, _("Cảm ơn ông/bà đã đánh giá."))
             return redirect(f"{reverse('portal:index')}?t={make_lookup_token(dossier.code)}")
-    context = lookup.public_view(dossier)
+    context = lookup.public_view(lookup.snapshot_of(dossier))
     context.update(rating=None, rating_form=form)
-    return render(request, "portal/status.html", context, status=status)
+    return _page(request, "portal/status.html", context, status=status)

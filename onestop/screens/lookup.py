@@ -7,7 +7,21 @@ A wrong secret, an unknown code and another dossier's code are the same "not fou
 answer and in work (the secret is hashed even when no dossier matches). Failures are
 counted per client address in the cache; in production the cache must be shared by all
 web nodes (docs/worker.md), or each node counts on its own.
+
+What the public sees of a dossier is a snapshot kept in the same cache, per dossier code
+(`status_snapshot`): plain values, no model instances and no translated text, so a lookup
+that hits it sends no query and the page or JSON is rendered in the reader's language and
+at the reader's instant. Every committed event of the dossier (`audit.event_committed`, in
+`on_event_committed`) replaces it by a short-lived tombstone, so the next lookup reads the
+database again; a snapshot read before that commit cannot be stored over the tombstone
+(`cache.add`). Catalog renames (a procedure's or an agency's name) have no event: they show
+once the snapshot expires (SNAPSHOT_SECONDS). An unknown code gets a snapshot too ("absent"),
+so a miss costs the same work as a hit; a new dossier's first event replaces it.
 """
+import hashlib
+import logging
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
@@ -15,10 +29,18 @@ from django.utils.translation import gettext_lazy as _
 
 from reporting import rules
 from workflows import codes
-from workflows.models import Dossier
+from workflows.models import Dossier, DossierEvent, Outcome, Rating, SatisfactionRating
 from workflows.statuses import Status
 
+logger = logging.getLogger("onestop.portal")
+
 WINDOW_SECONDS = 15 * 60
+SNAPSHOT_SECONDS = 30 * 60
+# How long after an event lookups of its dossier skip the cache: longer than any request that
+# read the dossier before the event committed takes to store what it read.
+TOMBSTONE_SECONDS = 60
+_TOMBSTONE = "stale"
+_SNAPSHOT_VERSION = 1
 _DUMMY_HASH = "0" * 64
 
 # Plain Vietnamese for the timeline; internal actions (assign, unassign) are left out.
@@ -69,13 +91,11 @@ def record_failure(request):
 
 
 def _load(code: str) -> Dossier | None:
-    return (
-        Dossier.objects.select_related("procedure", "receiving_agency")
-        .filter(code=code).first()
-    )
+    return Dossier.objects.select_related("procedure", "receiving_agency").filter(code=code).first()
 
 
 def by_secret(code: str, secret: str) -> Dossier | None:
+    """The dossier itself (to act on it: the rating), from the database; lookups use `status_by_secret`."""
     dossier = _load(code)
     matched = codes.secret_matches(secret, dossier.lookup_secret_hash if dossier else _DUMMY_HASH)
     return dossier if dossier is not None and matched else None
@@ -86,27 +106,152 @@ def by_token(token: str) -> Dossier | None:
     return _load(code) if code else None
 
 
-def public_view(dossier: Dossier) -> dict:
-    """What the status page shows: no applicant data, no staff names, no staff notes."""
-    events = list(dossier.events.select_related("agency"))
+# --- the public snapshot of a dossier ------------------------------------------------------
+
+
+def _snapshot_key(code: str) -> str:
+    # Hashed: a typed code may hold any character, and the key stays short for any cache backend.
+    return f"portal:status:{_SNAPSHOT_VERSION}:{hashlib.blake2b(code.encode(), digest_size=16).hexdigest()}"
+
+
+def _absent() -> dict:
+    return {"absent": True, "secret_hash": _DUMMY_HASH}
+
+
+def snapshot_of(dossier: Dossier) -> dict:
+    """What the public may see of `dossier`, as plain values (two queries: events, rating).
+
+    Nothing here depends on the instant or the language: the rules' "is it late" is kept as the
+    instant it becomes late, and texts as their codes.
+    """
+    events = list(
+        DossierEvent.objects.filter(dossier_id=dossier.pk, action__in=list(ACTION_TEXT))
+        .order_by("seq").values_list("at", "action", "agency__name", "data")
+    )
+    running = rules.is_clock_running(dossier)
+    step = dossier.current_plan_step if running else None
     counter = dossier.receiving_agency.name
-    timeline = [
-        {"at": e.at, "text": ACTION_TEXT[e.action],
-         "agency": e.agency.name if e.agency_id else (counter if e.action in ("receive", "submit_online") else "")}
-        for e in events if e.action in ACTION_TEXT
-    ]
-    step = dossier.current_plan_step if rules.is_clock_running(dossier) else None
-    todo_items = []
-    if dossier.status == Status.AWAITING_SUPPLEMENT:
-        requests = [e for e in events if e.action == "request_supplement"]
-        todo_items = requests[-1].data.get("items", []) if requests else []
+    requests = [data for _, action, _, data in events if action == "request_supplement"]
+    return {
+        "absent": False,
+        "secret_hash": dossier.lookup_secret_hash or "",
+        "code": dossier.code,
+        "procedure": dossier.procedure.name,
+        "receiving_agency": counter,
+        "status": dossier.status,
+        "submitted_at": dossier.submitted_at,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "returned_at": dossier.returned_at,
+        # reporting.rules.is_overdue / is_past_appointment: the clock runs and this instant has passed
+        "overdue_after": dossier.original_due_at if running else None,
+        "past_appointment_after": dossier.due_at if running else None,
+        "extended": dossier.extension_count > 0,
+        "stage": step and {"step": dossier.current_step + 1, "of": len(dossier.plan), "name": step["name"],
+                           "agency": step["agency_name"]},
+        "outcome": dossier.outcome,
+        "outcome_reasons": dossier.outcome_reasons,
+        "supplement_items": list(requests[-1].get("items", [])) if requests and
+        dossier.status == Status.AWAITING_SUPPLEMENT else [],
+        "timeline": [
+            (at, action, agency or (counter if action in ("receive", "submit_online") else ""))
+            for at, action, agency, _ in events
+        ],
+        "rating": SatisfactionRating.objects.filter(dossier_id=dossier.pk).values_list("rating", flat=True).first(),
+    }
+
+
+_SNAPSHOT_FIELDS = (
+    "code", "lookup_secret_hash", "status", "submitted_at", "received_at", "due_at", "original_due_at",
+    "returned_at", "resolved_at", "closed_at", "extension_count", "plan", "current_step", "outcome",
+    "outcome_reasons", "procedure__name", "receiving_agency__name",
+)
+
+
+def _read(code: str) -> dict:
+    found = Dossier.objects.select_related("procedure", "receiving_agency").only(*_SNAPSHOT_FIELDS)
+    dossier = next(iter(found.filter(code=code).order_by()[:1]), None)  # the code is unique: no ORDER BY
+    return snapshot_of(dossier) if dossier is not None else _absent()
+
+
+def status_snapshot(code: str) -> dict:
+    """The public snapshot of the dossier `code` names (or an "absent" one): from the cache when it can."""
+    key = _snapshot_key(code)
+    snapshot = cache.get(key)
+    if isinstance(snapshot, dict) and snapshot.get("v") == _SNAPSHOT_VERSION:
+        return snapshot
+    fresh = {**_read(code), "v": _SNAPSHOT_VERSION}
+    if snapshot is None:  # not after a tombstone: what we read may predate the event that left it
+        cache.add(key, fresh, SNAPSHOT_SECONDS)
+    return fresh
+
+
+def status_by_secret(code: str, secret: str) -> dict | None:
+    """The snapshot, if `secret` is the dossier's; the secret is checked in constant time either way."""
+    snapshot = status_snapshot(code)
+    matched = codes.secret_matches(secret, snapshot["secret_hash"])
+    return snapshot if matched and not snapshot["absent"] else None
+
+
+def status_by_token(token: str) -> dict | None:
+    code = codes.read_lookup_token(token or "")
+    if not code:
+        return None
+    snapshot = status_snapshot(code)
+    return None if snapshot["absent"] else snapshot
+
+
+def on_event_committed(sender, event, **kwargs):
+    """Receiver of `audit.event_committed`: the dossier's snapshot is stale. Never raises."""
+    try:
+        cache.set(_snapshot_key(event.dossier.code), _TOMBSTONE, TOMBSTONE_SECONDS)
+    except Exception:  # the dossier's change stands; the snapshot expires within SNAPSHOT_SECONDS
+        logger.exception("could not invalidate the public status of dossier %s", event.dossier_id)
+
+
+def is_past_appointment(snapshot: dict, now) -> bool:
+    after = snapshot["past_appointment_after"]
+    return after is not None and after < now
+
+
+def is_overdue(snapshot: dict, now) -> bool:
+    after = snapshot["overdue_after"]
+    return after is not None and after < now
+
+
+def show_outcome_reasons(snapshot: dict) -> bool:
+    status = snapshot["status"]
+    return status == Status.REFUSED or (status in (Status.RESULT_READY, Status.RETURNED)
+                                        and snapshot["outcome"] == Outcome.DENIED)
+
+
+def _label(choices, value):
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
+def public_view(snapshot: dict) -> dict:
+    """The status page's context: no applicant data, no staff names, no staff notes."""
+    status, outcome = snapshot["status"], snapshot["outcome"]
+    dossier = SimpleNamespace(
+        code=snapshot["code"], status=status, procedure=SimpleNamespace(name=snapshot["procedure"]),
+        receiving_agency=SimpleNamespace(name=snapshot["receiving_agency"]),
+        received_at=snapshot["received_at"], due_at=snapshot["due_at"], returned_at=snapshot["returned_at"],
+        outcome=outcome, outcome_reasons=snapshot["outcome_reasons"],
+        get_status_display=lambda: _label(Status, status),
+        get_outcome_display=lambda: _label(Outcome, outcome) if outcome else "",
+    )
+    rating = snapshot["rating"]
     return {
         "dossier": dossier,
-        "timeline": timeline,
-        "stage": step and {"name": step["name"], "agency": step["agency_name"]},
-        "supplement_items": todo_items,
+        "timeline": [{"at": at, "text": ACTION_TEXT[action], "agency": agency}
+                     for at, action, agency in snapshot["timeline"]],
+        "stage": snapshot["stage"] and {"name": snapshot["stage"]["name"], "agency": snapshot["stage"]["agency"]},
+        "supplement_items": snapshot["supplement_items"],
         # the citizen's promise; while waiting for the citizen the clock stands still (rules)
-        "past_appointment": rules.is_past_appointment(dossier, timezone.now()),
-        "show_outcome_reasons": dossier.status in (Status.REFUSED, Status.RESULT_READY, Status.RETURNED)
-        and (dossier.status == Status.REFUSED or dossier.outcome == "denied"),
+        "past_appointment": is_past_appointment(snapshot, timezone.now()),
+        "show_outcome_reasons": show_outcome_reasons(snapshot),
+        "rating": rating and SimpleNamespace(rating=rating, get_rating_display=lambda: _label(Rating, rating)),
     }
