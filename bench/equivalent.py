@@ -33,8 +33,11 @@ NEW, ASSIGNED, DONE = "NEW", "ASSIGNED", "DONE"
 class _Action:
     """One user action: the service clock and one transaction (as the services' `_Action`)."""
 
+    def __init__(self, now=None):
+        self.now = now
+
     def __enter__(self):
-        self._clock = clock.service_clock()
+        self._clock = clock.service_clock(self.now)
         self.now = self._clock.__enter__()
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
@@ -94,8 +97,8 @@ def _next(dossier, now, assignee=None):
                      assignee=assignee)
 
 
-def receive(*, actor, procedure, agency, applicant, document_ids, channel=Channel.COUNTER, note=""):
-    with _Action() as act:
+def receive(*, actor, procedure, agency, applicant, document_ids, channel=Channel.COUNTER, note="", now=None):
+    with _Action(now) as act:
         services._require_member(actor, agency.pk, Role.CLERK)
         documents = services._check_documents(procedure, document_ids)
         dossier, _secret = services._new_dossier(
@@ -113,8 +116,8 @@ def receive(*, actor, procedure, agency, applicant, document_ids, channel=Channe
         return dossier
 
 
-def start_processing(dossier, *, actor):
-    with _Action():
+def start_processing(dossier, *, actor, now=None):
+    with _Action(now):
         task = services._load_open_task(dossier)
         if task.flow_task != DossierFlow.process_step:
             raise TransitionNotAllowed()
@@ -133,8 +136,8 @@ def start_processing(dossier, *, actor):
                                 fields=[], step_index=task.step_index, agency_id=task.agency_id)
 
 
-def complete_step(dossier, *, actor, note="", next_assignee=None):
-    with _Action() as act:
+def complete_step(dossier, *, actor, note="", next_assignee=None, now=None):
+    with _Action(now) as act:
         task = services._load_open_task(dossier)
         if task.flow_task != DossierFlow.process_step:
             raise TransitionNotAllowed()
@@ -149,8 +152,8 @@ def complete_step(dossier, *, actor, note="", next_assignee=None):
                                 note=note, data=services._step_data(task, spent))
 
 
-def decide(dossier, *, actor, outcome, reasons=""):
-    with _Action() as act:
+def decide(dossier, *, actor, outcome, reasons="", now=None):
+    with _Action(now) as act:
         task = services._load_open_task(dossier)
         if task.flow_task != DossierFlow.process_step:
             raise TransitionNotAllowed()
@@ -168,8 +171,8 @@ def decide(dossier, *, actor, outcome, reasons=""):
                                 data={**services._step_data(task, spent), "outcome": outcome})
 
 
-def return_result(dossier, *, actor, collected_by, note=""):
-    with _Action() as act:
+def return_result(dossier, *, actor, collected_by, note="", now=None):
+    with _Action(now) as act:
         task = services._load_open_task(dossier)
         if task.flow_task != DossierFlow.return_result:
             raise TransitionNotAllowed()

@@ -6,13 +6,26 @@
 - `RoutedStartHandle`: the same for the headless start.
 - Work items are created with their agency, role, step, due time and, when possible,
   their owner already set (one INSERT, no separate assign transaction).
+
+Only the rows the site reads are written (docs/performance.md, "Dossier lifecycle"): the
+process row and one work item per human task. viewflow's own bookkeeping is left out: no
+task-to-task link rows (`previous`: the flow is a line, a process's work items in `created`
+order are its history), no row for the start event nor for the end event (the process row
+records both instants), no savepoint or flow lock around a process nobody else can see yet.
+A task's UPDATE sets only the columns that changed since it was read.
 """
+import copy
+
+from django.db import transaction
+from django.utils.timezone import now
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.base import Edge
 from viewflow.workflow.nodes.start import StartHandleActivation
 from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
+from viewflow.workflow.status import PROCESS, STATUS
 
 from .membership import can_claim
 
@@ -35,20 +48,132 @@ class RoutedNodeMixin:
             yield Edge(src=self, dst=target, edge_class="cond_true")
 
 
-class RoutedViewActivation(ViewActivation):
+def _create_next(activation):
+    """Create the routed next task; reaching the End node finishes the process instead.
+
+    viewflow's End node would INSERT an end task, count the process's unfinished tasks inside a
+    savepoint, UPDATE every column of the process and then of the end task. Here one task is
+    open at a time and it has just finished, so the process is done: one two-column UPDATE.
+    """
+    node = activation.flow_task._router(activation)
+    if node is None:
+        return
+    if isinstance(node, flow.End):
+        process = activation.process
+        process.status, process.finished = PROCESS.DONE, now()
+        process.save(update_fields=["status", "finished"])
+        flow_finished.send(sender=activation.flow_class, process=process, task=activation.task)
+        return
+    yield node._create(activation, activation.task.token)
+
+
+def _task_columns(task) -> list[str]:
+    return [f.attname for f in task._meta.concrete_fields if not f.primary_key]
+
+
+def _values(task, columns) -> dict:
+    """The task's column values (JSON copied: `data` may be changed in place)."""
+    values = {}
+    for name in columns:
+        value = getattr(task, name)
+        values[name] = copy.deepcopy(value) if isinstance(value, dict | list) else value
+    return values
+
+
+class ChangedColumnsMixin:
+    """Task saves that UPDATE only the columns changed since the task was read or last saved."""
+
+    def __init__(self, task):
+        super().__init__(task)
+        self._columns = _task_columns(task)
+        self._saved = _values(task, self._columns) if task.pk is not None else None
+
+    def _save_task(self):
+        task = self.task
+        if self._saved is None:
+            task.save()
+        else:
+            changed = [name for name in self._columns if getattr(task, name) != self._saved[name]]
+            if changed:
+                task.save(update_fields=changed)
+        self._saved = _values(task, self._columns)
+
+
+class RoutedViewActivation(ChangedColumnsMixin, ViewActivation):
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        """INSERT the new task planned and, when possible, assigned; no link row to the previous one."""
+        task = flow_task.flow_class.task_class(
+            process=prev_activation.process, flow_task=flow_task, token=token,
+            data=data if data is not None else {},
+        )
+        activation = cls(task)
+        owner_permission = flow_task.calc_owner_permission(activation)
+        if owner_permission:
+            task.owner_permission = owner_permission
+            task.owner_permission_obj = flow_task.calc_owner_permission_obj(activation)
+        owner = flow_task.calc_owner(activation)
+        if owner:
+            task.owner, task.status = owner, STATUS.ASSIGNED
+        task.save(force_insert=True)
+        activation._saved = _values(task, activation._columns)
+        if flow_task._on_create is not None:
+            flow_task._on_create(activation)
+        return activation
+
+    @Activation.status.super()
+    def assign(self, user):
+        self.task.owner = user
+        self._save_task()
+
+    @Activation.status.super()
+    def unassign(self):
+        self.task.owner = None
+        self._save_task()
+
+    @Activation.status.super()
+    def reassign(self, user=None):
+        if user:
+            self.task.owner = user
+        self._save_task()
+
+    @Activation.status.super()
+    def complete(self):
+        self.task.finished = now()
+        self._save_task()
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+    @Activation.status.super()
+    def cancel(self):
+        self.task.finished = now()
+        self._save_task()
+
     @Activation.status.super()
     def create_next(self):
-        node = self.flow_task._router(self)
-        if node is not None:
-            yield node._create(self, self.task.token)
+        yield from _create_next(self)
 
 
 class RoutedStartActivation(StartHandleActivation):
     @Activation.status.super()
+    def execute(self):
+        """Start the process inside the caller's transaction (no savepoint), without the flow lock:
+        nobody else can see the new process until that transaction commits."""
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        with transaction.atomic(savepoint=False):
+            self.process.save()
+            self.complete()
+            flow_started.send(sender=self.flow_class, process=self.process, task=self.task)
+            self.activate_next()
+
+    @Activation.status.super()
+    def complete(self):
+        """The start event is recorded by the process row (`created`): no task row of its own."""
+        self.task.finished = now()
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+    @Activation.status.super()
     def create_next(self):
-        node = self.flow_task._router(self)
-        if node is not None:
-            yield node._create(self, self.task.token)
+        yield from _create_next(self)
 
 
 class RoutedStartHandle(RoutedNodeMixin, flow.StartHandle):
