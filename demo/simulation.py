@@ -4,6 +4,12 @@ Each dossier gets a schedule of actions at working instants (receipt, each step,
 supplement round or an extension, the decision, the return); all actions of all dossiers
 run in time order through `workflows.services` with the service clock set to their
 instant. Actions later than `until` are left undone, so recent dossiers are still pending.
+
+From 1/7/2025 (NĐ 118/2025) a steady share of the dossiers shows the rules of that day: received
+regardless of administrative boundary (a counter receives a listed procedure for the competent unit
+of another commune, or of the province), returned at another counter the citizen chose, filed by a
+legal representative or an authorised person, stopped at the applicant's request before a decision.
+Each share is drawn by `Quota`: deterministic by the seed, and present in a short run.
 """
 import heapq
 import itertools
@@ -15,21 +21,51 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from procedures.calendar import load_calendar
-from procedures.models import Agency, OnlineLevel, Procedure
-from workflows import services
+from procedures.models import AdministrativeUnit, Agency, CompetenceBasis, OnlineLevel, Procedure
+from workflows import competence, frames, services
 from workflows.errors import DomainError
-from workflows.models import Dossier, WorkItem
+from workflows.models import ApplicantCapacity, Dossier, WorkItem
 from workflows.roles import Role
+from workflows.statuses import UNDECIDED_STATUSES
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Lò", "Tòng", "Giàng", "Vàng", "Sùng", "Đèo", "Lường"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "A", "Seo", "Thanh"]
 GIVEN = ["An", "Bình", "Chung", "Dung", "Hà", "Hoa", "Khánh", "Lan", "Mai", "Nam", "Phương", "Sơn", "Tuấn"]
+PLACES = ["Bản Nà Đon", "Bản Hoang Thèn", "Bản Phiêng Pẻn", "Bản Cò Lá", "Bản Thẩm Phé", "Tổ 5", "Tổ 12", "Tổ 17"]
+ORGANISATIONS = ["Hợp tác xã Chè Bình Lư", "Hợp tác xã Dịch vụ nông nghiệp Sơn Bình",
+                 "Công ty TNHH Thương mại Đoàn Kết", "Công ty TNHH Du lịch Sìn Hồ", "Hợp tác xã Rau an toàn Tân Phong"]
+CIVIL_STATUS_FIELD = "ho-tich"  # a parent files for a minor child; elsewhere a representative files for an organisation
+STOP_REASONS = ["Công dân không còn nhu cầu giải quyết", "Đề nghị dừng để hoàn thiện lại hồ sơ và nộp sau",
+                "Gia đình đã thống nhất không tiếp tục thực hiện thủ tục"]
+
+# Shares of the eligible dossiers (see the module docstring).
+BOUNDLESS_SHARE = 0.15  # of a post-reform day's dossiers: received for another unit
+RETURN_ELSEWHERE_SHARE = 0.10  # of post-reform dossiers: result returned at another counter
+AUTHORISED_SHARE = 0.08  # filed by an authorised person (with the letter of authorisation)
+LEGAL_REP_SHARE = 0.05  # filed by the legal representative of an organisation or of a minor
+STOP_SHARE = 0.05  # of post-reform dossiers received at a counter: stopped at the applicant's request
 
 
 @dataclass
 class Route:
     counter: Agency
     procedure: Procedure
+    competent_unit: AdministrativeUnit | None = None  # another unit's: received regardless of boundary
+
+
+class Quota:
+    """Takes a steady share of the cases offered, spread over them (systematic sampling from a seeded
+    start): with share 0.05 every 20th case, the first somewhere among the first 20."""
+
+    def __init__(self, share: float, rng: random.Random):
+        self.share, self.level = share, rng.random()
+
+    def take(self) -> bool:
+        self.level += self.share
+        if self.level >= 1:
+            self.level -= 1
+            return True
+        return False
 
 
 @dataclass
@@ -48,7 +84,12 @@ class Simulation:
         self.order = itertools.count()
         self.report = SimulationReport()
         self.staff = self._staff_by_agency_and_role()
+        self.quotas = {name: Quota(share, self.rng) for name, share in (
+            ("boundless", BOUNDLESS_SHARE), ("return_elsewhere", RETURN_ELSEWHERE_SHARE),
+            ("authorised", AUTHORISED_SHARE), ("legal_rep", LEGAL_REP_SHARE), ("stop", STOP_SHARE))}
+        self._plans = {}
         self.routes = self._routes()
+        self.boundless_routes = self._boundless_routes()
 
     # --- setup -------------------------------------------------------------------------
 
@@ -69,25 +110,53 @@ class Simulation:
         the two-tier one.
         """
         routes = []
-        counters = Agency.objects.filter(kind__is_one_stop_counter=True).select_related("unit__level")
-        procedures = list(Procedure.objects.prefetch_related("steps", "documents"))
-        for counter in counters:
-            if not self.staff.get((counter.pk, Role.CLERK)):
-                continue
-            for procedure in procedures:
-                if procedure.level_id != counter.unit.level_id or procedure.time_limit_unit == "unspecified":
-                    continue
-                try:
-                    plan = services.resolve_plan(procedure, counter.unit)
-                except DomainError:
-                    continue
-                if all(self.staff.get((step["agency"], step["role"])) for step in plan):
+        self.counters = [c for c in Agency.objects.filter(kind__is_one_stop_counter=True)
+                         .select_related("unit__level", "kind") if self.staff.get((c.pk, Role.CLERK))]
+        self.procedures = [p for p in Procedure.objects.select_related("field", "level")
+                           .prefetch_related("steps", "documents") if p.time_limit_unit != "unspecified"]
+        for counter in self.counters:
+            for procedure in self.procedures:
+                if procedure.level_id == counter.unit.level_id and self._staffed(procedure, counter.unit):
                     routes.append(Route(counter, procedure))
         return routes
 
+    def _staffed(self, procedure: Procedure, unit: AdministrativeUnit) -> bool:
+        """Does the procedure route from this competent unit to agencies that all have staff?"""
+        key = (procedure.pk, unit.pk)
+        if key not in self._plans:
+            try:
+                plan = services.resolve_plan(procedure, unit)
+            except DomainError:
+                plan = None
+            self._plans[key] = plan is not None and all(self.staff.get((s["agency"], s["role"])) for s in plan)
+        return self._plans[key]
+
+    def _boundless_routes(self) -> list[Route]:
+        """Counters × listed procedures × another unit with staff at the procedure's level: a dossier
+        received here for that unit (NĐ 118/2025 Art. 14). Only versions in force from 1/7/2025."""
+        units = {c.unit_id: c.unit for c in self.counters}
+        routes = []
+        for counter in self.counters:
+            for procedure in self.procedures:
+                if not procedure.boundless_receipt or (procedure.valid_to and procedure.valid_to <= frames.REFORM_DAY):
+                    continue
+                for unit in units.values():
+                    if (unit.pk != counter.unit_id and unit.level_id == procedure.level_id
+                            and not (unit.valid_to and unit.valid_to <= frames.REFORM_DAY)
+                            and self._staffed(procedure, unit)):
+                        routes.append(Route(counter, procedure, unit))
+        return routes
+
     def routes_on(self, day) -> list[Route]:
-        """The routes whose receiving unit exists and whose procedure version is in force on `day`."""
-        return [r for r in self.routes if _valid_on(r.counter.unit, day) and _valid_on(r.procedure, day)]
+        """The routes whose counter and receiving unit exist and whose procedure version is in force on `day`."""
+        return [r for r in self.routes
+                if _valid_on(r.counter, day) and _valid_on(r.counter.unit, day) and _valid_on(r.procedure, day)]
+
+    def boundless_routes_on(self, day) -> list[Route]:
+        """The routes receiving for another unit that the law allows on `day`."""
+        return [r for r in self.boundless_routes
+                if _valid_on(r.counter, day) and _valid_on(r.counter.unit, day) and _valid_on(r.competent_unit, day)
+                and _valid_on(r.procedure, day) and competence.boundless_on(r.procedure, day)]
 
     # --- scheduling --------------------------------------------------------------------
 
@@ -109,11 +178,12 @@ class Simulation:
                 working_days.append(day)
             day -= timedelta(days=1)
         for day in reversed(working_days):
-            routes = self.routes_on(day)
+            routes, elsewhere = self.routes_on(day), self.boundless_routes_on(day)
             if not routes:
                 continue
             for _ in range(per_day):
-                route = self.rng.choice(routes)
+                boundless = elsewhere and self.quotas["boundless"].take()
+                route = self.rng.choice(elsewhere if boundless else routes)
                 self.schedule(self.working_instant(cal, day, self.rng), self.do_receive, route)
 
     def run(self):
@@ -151,25 +221,80 @@ class Simulation:
             return task, get_user_model().objects.get(pk=task.owner_id)
         return task, self.rng.choice(self.staff[(task.agency_id, task.role)])
 
+    def id_number(self):
+        return f"0{self.rng.randrange(10**10, 10**11)}"
+
+    def address(self, unit: AdministrativeUnit):
+        return f"{self.rng.choice(PLACES)}, {unit.name[:1].lower()}{unit.name[1:]}, tỉnh Lai Châu"
+
+    def applicant(self, route: Route, day) -> services.Applicant:
+        """Who files: mostly the subject themselves; some a representative or an authorised person.
+        Received for another unit, the subject lives (or the land lies) there."""
+        procedure = route.procedure
+        home = route.competent_unit or route.counter.unit
+        if procedure.level.code == "province":
+            home = None
+        name, address = self.person(), self.address(home) if home else ""
+        fields = {"name": name, "id_number": self.id_number(), "phone": f"09{self.rng.randrange(10**7, 10**8)}"}
+        if self.quotas["authorised"].take():
+            issued = day - timedelta(days=self.rng.randrange(2, 60))
+            subject_address = address if procedure.competence_basis == CompetenceBasis.RESIDENCE else ""
+            return services.Applicant(
+                **fields, capacity=ApplicantCapacity.AUTHORISED, subject_name=self.person(),
+                subject_id_number=self.id_number(), subject_address=subject_address,
+                address=self.address(route.counter.unit) if home else "",
+                authorisation=f"Văn bản ủy quyền số {self.rng.randrange(1, 300)}/UQ ngày {issued:%d/%m/%Y}, "
+                              "có chứng thực chữ ký")
+        if self.quotas["legal_rep"].take():
+            if procedure.field.code == CIVIL_STATUS_FIELD:
+                subject, subject_id = f"{name.split()[0]} {self.rng.choice(MIDDLE)} {self.rng.choice(GIVEN)}", ""
+            else:  # the organisation's tax code (mã số doanh nghiệp, 62… in Lai Châu)
+                subject, subject_id = self.rng.choice(ORGANISATIONS), f"6200{self.rng.randrange(10**5, 10**6)}"
+            return services.Applicant(**fields, address=address, capacity=ApplicantCapacity.LEGAL_REPRESENTATIVE,
+                                      subject_name=subject, subject_id_number=subject_id, subject_address=address)
+        return services.Applicant(**fields, address=address)
+
+    def return_agency(self, counter: Agency, day) -> Agency | None:
+        """Another counter of the province with clerks, when the citizen collects the result elsewhere."""
+        if not frames.frame_on(day).receives_regardless_of_boundary or not self.quotas["return_elsewhere"].take():
+            return None
+        staffed = {c.pk for c in self.counters}
+        points = [a for a in competence.return_points(counter, day) if a.pk in staffed and a.pk != counter.pk]
+        return self.rng.choice(points) if points else None
+
     def do_receive(self, instant, route: Route):
         procedure, counter = route.procedure, route.counter
-        applicant = services.Applicant(
-            name=self.person(), id_number=f"0{self.rng.randrange(10**10, 10**11)}",
-            phone=f"09{self.rng.randrange(10**7, 10**8)}",
-        )
+        day = timezone.localtime(instant).date()
+        applicant = self.applicant(route, day)
+        returning = self.return_agency(counter, day)
         clerk = self.rng.choice(self.staff[(counter.pk, Role.CLERK)])
         docs = [d.pk for d in procedure.documents.all() if d.is_mandatory]
+        where = {"competent_unit": route.competent_unit, "return_agency": returning}
         if procedure.online_level != OnlineLevel.NONE and self.rng.random() < 0.35:
             dossier = services.submit_online(procedure=procedure, agency=counter, applicant=applicant,
-                                             document_ids=docs, now=instant).dossier
+                                             document_ids=docs, now=instant, **where).dossier
             self.schedule(instant + timedelta(hours=self.rng.choice([1, 3, 20])), self.do_accept, dossier.pk)
         else:
             # Most dossiers come to the counter; some by post, some recorded outside the counter.
             channel = self.rng.choices(["counter", "postal", "outside"], weights=[86, 5, 9])[0]
             dossier = services.receive(actor=clerk, procedure=procedure, agency=counter, applicant=applicant,
-                                       document_ids=docs, channel=channel, now=instant).dossier
-            self.schedule(self.later(dossier, instant), self.do_step, dossier.pk)
+                                       document_ids=docs, channel=channel, now=instant, **where).dossier
+            if frames.frame_on(day).applicant_may_stop and self.quotas["stop"].take():
+                # The applicant comes back before a decision and asks to stop (NĐ 118/2025 Art. 21).
+                cal = load_calendar(dossier.competent_unit_id)
+                asked = cal.add_working_time(instant, timedelta(hours=self.rng.choice([0.5, 1, 2, 4])))
+                self.schedule(asked, self.do_stop, dossier.pk)
+            else:
+                self.schedule(self.later(dossier, instant), self.do_step, dossier.pk)
         self.report.received += 1
+
+    def do_stop(self, instant, pk):
+        dossier = Dossier.objects.get(pk=pk)
+        if dossier.status not in UNDECIDED_STATUSES:
+            return
+        clerk = self.rng.choice(self.staff[(dossier.receiving_agency_id, Role.CLERK)])
+        channel = self.rng.choices(["counter", "postal", "online"], weights=[70, 10, 20])[0]
+        services.stop(dossier, actor=clerk, reason=self.rng.choice(STOP_REASONS), channel=channel, now=instant)
 
     def do_accept(self, instant, pk):
         dossier = Dossier.objects.get(pk=pk)

@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from demo import province as demo
-from demo.simulation import simulate
+from demo.simulation import Simulation, simulate
 from procedures.calendar import load_calendar
 from procedures.models import (
     AdministrativeUnit,
@@ -29,7 +29,8 @@ from procedures.models import (
 )
 from tests.world import at
 from workflows.deadlines import legal_deadline
-from workflows.models import Dossier, StaffMembership
+from workflows.models import ApplicantCapacity, Dossier, StaffMembership, WorkItem
+from workflows.statuses import Status
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +220,45 @@ def test_targets_and_office_hours(loaded):
     assert OfficeHours.objects.filter(unit__isnull=True).count() == 1
 
 
-@pytest.mark.parametrize("tier", ["binhlu", "tinh", "xa", "huyen"])
+def test_centres_have_a_branch_or_reception_points_from_the_reform(loaded, frozen_now):
+    """NĐ 118/2025 Art. 7: the provincial centre and some commune centres receive at further places."""
+    points = Agency.objects.in_force(frozen_now.date()).filter(parent__isnull=False).select_related("parent", "kind")
+    assert points.count() == len(demo.RECEPTION_POINTS) >= 3
+    for point in points:
+        assert point.kind.is_one_stop_counter and point.parent.kind.is_one_stop_counter
+        assert point.unit_id == point.parent.unit_id and point.parent.parent_id is None
+        assert point.valid_from == REFORM and point.address
+    levels = {p.unit.level.code for p in points}
+    assert levels == {"province", "commune"}  # the province's branch and commune reception points
+    province_centre = Agency.objects.get(unit__level__code="province", kind__code="one_stop", parent__isnull=True)
+    assert province_centre.branches.exists()
+    assert not Agency.objects.in_force(date(2025, 6, 30)).filter(parent__isnull=False).exists()
+
+
+def test_a_clerk_works_at_a_reception_point_and_is_listed(loaded):
+    memberships = StaffMembership.objects.filter(user__username="sonbinh.clerk").select_related("agency__parent")
+    assert [m.agency.name for m in memberships] == ["Điểm tiếp nhận Sơn Bình – xã Bình Lư"]
+    assert memberships[0].agency.parent.unit.code == demo.DEMO_NEW_COMMUNE_CODE
+    assert get_user_model().objects.get(username="sonbinh.clerk").groups.get().name == "clerk"
+    # The centre's own clerk is not a member of the point.
+    assert not StaffMembership.objects.filter(user__username="binhlu.clerk", agency__parent__isnull=False).exists()
+    row = next(r for r in demo.demo_logins() if r["username"] == "sonbinh.clerk")
+    assert row["unit"] == "Điểm tiếp nhận Sơn Bình – xã Bình Lư (from 2025-07-01)"
+
+
+def test_the_post_reform_catalog_lists_procedures_received_regardless_of_boundary(loaded, frozen_now):
+    in_force = Procedure.objects.in_force(frozen_now.date())
+    listed = in_force.filter(boundless_receipt=True)
+    assert listed.count() > in_force.count() / 2  # most of the commune procedures, some of the province's
+    assert set(listed.values_list("level__code", flat=True)) == {"commune", "province"}
+    assert listed.filter(field__code="ho-tich", competence_basis="residence").count() >= 5
+    assert set(listed.filter(field__code="dat-dai").values_list("competence_basis", flat=True)) == {"location"}
+    # Residence, identity cards and vehicles stay with the commune police.
+    assert not in_force.filter(field__code__in=["cu-tru", "can-cuoc", "dang-ky-xe"], boundless_receipt=True).exists()
+    assert not Procedure.objects.filter(valid_to=REFORM, boundless_receipt=True).exists()  # a 2025 list
+
+
+@pytest.mark.parametrize("tier", ["binhlu", "tinh", "doanket", "xa", "huyen"])
 def test_demo_staff_have_their_role_and_agencies(loaded, tier):
     User = get_user_model()
     users = {u.username.split(".")[1]: u for u in User.objects.filter(username__startswith=f"{tier}.")}
@@ -268,6 +307,50 @@ def test_the_simulation_runs_on_the_tree_of_its_days(loaded, until, tree):
     assert all(AdministrativeUnit.objects.filter(pk=d.receiving_unit_id, **tree).exists() for d in dossiers)
     day = until.date()
     assert all(Procedure.objects.in_force(day).filter(pk=d.procedure_id).exists() for d in dossiers)
+
+
+def test_the_simulation_shows_the_rules_in_force(loaded):
+    """After the reform: received regardless of boundary, returned elsewhere, filed for someone else,
+    stopped at the applicant's request; deterministic by the seed."""
+    report = simulate(days=4, per_day=8, until=at(2026, 3, 4, 17))
+    assert report.received == 32 and report.skipped == 0
+    dossiers = Dossier.objects.select_related("competent_unit", "receiving_agency__unit")
+
+    elsewhere = [d for d in dossiers if d.received_out_of_area]
+    handled = 0
+    for d in elsewhere:
+        assert d.competent_unit_id != d.receiving_unit_id and d.procedure.boundless_receipt
+        assert d.competent_unit.path == d.unit_path
+        steps = WorkItem.objects.filter(process__dossier=d, step_index__isnull=False).select_related("agency__unit")
+        if d.status in (Status.SUBMITTED, Status.REFUSED):  # online, not (yet) accepted at the counter
+            assert not steps
+            continue
+        # Handled by the competent unit's agencies (a hand-over step: by the unit above it).
+        assert all(d.competent_unit.path.startswith(item.agency.unit.path) for item in steps), d.code
+        assert steps.filter(step_index=0).get().agency.unit_id == d.competent_unit_id, d.code
+        handled += 1
+    assert handled >= 2
+
+    stopped = dossiers.filter(status=Status.STOPPED)
+    assert stopped.exists()
+    assert all(d.closed_at and d.events.filter(action="stop").exists() for d in stopped)
+
+    authorised = dossiers.filter(applicant_capacity=ApplicantCapacity.AUTHORISED)
+    assert authorised.exists() and all(d.authorisation_document and d.subject_name for d in authorised)
+    assert dossiers.filter(applicant_capacity=ApplicantCapacity.LEGAL_REPRESENTATIVE).exclude(subject_name="").exists()
+    assert dossiers.exclude(return_agency_id=F("receiving_agency_id")).exists()
+
+
+def test_the_simulation_plans_the_same_dossiers_for_the_same_seed(loaded):
+    def planned(seed):
+        sim = Simulation(seed=seed, until=at(2026, 3, 4, 17))
+        sim.plan_days(3, 6)
+        return [(instant, route.counter.pk, route.procedure.pk, route.competent_unit and route.competent_unit.pk)
+                for instant, _n, _action, (route,) in sorted(sim.queue)]
+
+    first = planned(1)
+    assert first == planned(1) != planned(2)
+    assert any(competent for *_r, competent in first)  # some received for another unit
 
 
 def test_demo_password_logs_in_and_admin_is_superuser(loaded, rf):
