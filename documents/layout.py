@@ -361,3 +361,17 @@ FRAME_PADDING = 6  # platypus frames pad each side by 6 pt
 def frame_width(pagesize, margins=(15 * mm, 10 * mm)) -> float:
     """The width a flowable may take between the margins."""
     return pagesize[0] - margins[0] - margins[1] - 2 * FRAME_PADDING
+
+
+def frame_height(pagesize, margins=(10 * mm, 12 * mm)) -> float:
+    """The height a page's flowables may take between the top and bottom margins (build_pdf's)."""
+    return pagesize[1] - margins[0] - margins[1] - 2 * FRAME_PADDING
+
+
+def story_height(story: list, width: float) -> float:
+    """The height `story` takes laid out at `width` (platypus collapses no spacing: a safe upper bound)."""
+    total = 0.0
+    for flowable in story:
+        _, height = flowable.wrap(width, 10_000)
+        total += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total

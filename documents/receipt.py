@@ -18,12 +18,14 @@ from workflows.models import ApplicantCapacity, Channel
 
 from . import facts
 from .layout import (
+    DOTS,
     PAPER_A5,
     Styles,
     build_pdf,
     clean,
     esc,
     fmt_time_date,
+    frame_height,
     frame_width,
     grid,
     line,
@@ -32,6 +34,7 @@ from .layout import (
     plain_table,
     qr_code,
     signatures,
+    story_height,
     time_limit,
 )
 
@@ -60,7 +63,8 @@ def _documents_table(dossier, st: Styles, width: float) -> Table:
                      Paragraph(f"{doc.get('copies') or 1:02d}", st.cell_center)])
     if not docs:
         rows.append(["", Paragraph("(không có)", st.cell), "", ""])
-    return grid(rows, [width * 0.08, width * 0.54, width * 0.26, width * 0.12], font_size=st.cell.fontSize)
+    # The names take the room: the form column holds one or two words ("bản chính", "bản sao").
+    return grid(rows, [width * 0.06, width * 0.61, width * 0.23, width * 0.10], font_size=st.cell.fontSize)
 
 
 def _represented(dossier, st: Styles) -> list:
@@ -87,17 +91,15 @@ def _competent(dossier, st: Styles) -> list:
                       f"(tiếp nhận không phụ thuộc địa giới hành chính)", st.body)]
 
 
-def render(dossier, *, form, secret: str | None = None, status_url: str | None = None) -> bytes:
-    if dossier.received_at is None:
-        raise TransitionNotAllowed(_("Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận và hẹn trả kết quả."))
-    st = Styles()
-    width = frame_width(PAPER_A5)
-    evts = facts.events(dossier)
-    received = facts.last_event(evts, "receive", "accept_online")
-    agency = dossier.receiving_agency
-    procedure = dossier.procedure
-    url = status_url or status_url_for(dossier.code)
+RECEIPT_SIZES = (10.5, 10, 9.5, 9, 8.5, 8)
+RECEIPT_SIGNER_SPACE = 13 * mm  # room to sign by hand above the printed names
+RECEIPT_SIGNER_SPACE_SMALL = 10 * mm  # a long dossier: still room for a signature
 
+
+def _story(dossier, st: Styles, width: float, *, form, agency, procedure, received, secret, qr, issuing,
+           register) -> list:
+    """The form at one body size; what needs a query or the QR drawing comes in ready (`render` may lay
+    the form out at several sizes)."""
     lookup = [
         Paragraph(f"Mã hồ sơ: <b>{esc(dossier.code)}</b>", st.body_left),
         Paragraph("(Liên: lưu tại Bộ phận Một cửa / giao người nộp hồ sơ)", st.small),
@@ -108,7 +110,7 @@ def render(dossier, *, form, secret: str | None = None, status_url: str | None =
         f"Quét mã QR hoặc vào {esc(settings.SITE_URL.rstrip('/') + '/tra-cuu/')} để tra cứu tình trạng hồ sơ.",
         st.small,
     ))
-    code_block = plain_table([[lookup, qr_code(url, 24 * mm)]], [width - 26 * mm, 26 * mm],
+    code_block = plain_table([[lookup, qr]], [width - 23 * mm, 23 * mm],
                              ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
 
     given_due = facts.parse_instant(received.data.get("due_at")) if received else None
@@ -127,16 +129,16 @@ def render(dossier, *, form, secret: str | None = None, status_url: str | None =
     contact = f"Số điện thoại: <b>{esc(dossier.applicant_phone, '……………')}</b>"
     contact += f"    Thư điện tử: <b>{esc(dossier.applicant_email, '……………')}</b>"
 
-    story = [
-        national_heading(st, width=width, agency_lines=facts.issuing_lines(agency),
+    return [
+        national_heading(st, width=width, agency_lines=issuing,
                          place=facts.place_name(agency.unit), issued_at=dossier.received_at),
         Paragraph(form.heading, st.title),
         code_block,
         Spacer(1, 2 * mm),
         Paragraph(f"{esc(agency.name)} tiếp nhận hồ sơ của:", st.body),
         line("Ông/Bà", dossier.applicant_name, st),
-        line("Số định danh cá nhân", dossier.applicant_id_number, st),
-        line("Địa chỉ", dossier.applicant_address, st),
+        Paragraph(f"Số định danh cá nhân: <b>{esc(dossier.applicant_id_number, DOTS)}</b>    "
+                  f"Địa chỉ: <b>{esc(dossier.applicant_address, DOTS)}</b>", st.body),
         Paragraph(contact, st.body),
         *_represented(dossier, st),
         Paragraph(f"Nội dung yêu cầu giải quyết: <b>{esc(procedure.name)}</b> (mã thủ tục {esc(procedure.code)})",
@@ -155,12 +157,32 @@ def render(dossier, *, form, secret: str | None = None, status_url: str | None =
         Paragraph(f"7. Đăng ký nhận kết quả tại: <b>{esc(result_place)}</b>", st.body),
         Paragraph(
             f"<i>Vào Sổ theo dõi hồ sơ, Quyển số: {timezone.localtime(dossier.received_at).year}, "
-            f"Số thứ tự: {facts.register_number(dossier)}</i>", st.body,
+            f"Số thứ tự: {register}</i>", st.body,
         ),
         signatures(st, width=width, blocks=[
             ("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", dossier.applicant_name),
             ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", facts.person(received.actor if received else None)),
-        ]),
+        ], space=RECEIPT_SIGNER_SPACE if st.body.fontSize >= 10 else RECEIPT_SIGNER_SPACE_SMALL),
     ]
+
+
+def render(dossier, *, form, secret: str | None = None, status_url: str | None = None) -> bytes:
+    if dossier.received_at is None:
+        raise TransitionNotAllowed(_("Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận và hẹn trả kết quả."))
+    width = frame_width(PAPER_A5)
+    evts = facts.events(dossier)
+    received = facts.last_event(evts, "receive", "accept_online")
+    agency = dossier.receiving_agency
+    procedure = dossier.procedure
+    ready = {"qr": qr_code(status_url or status_url_for(dossier.code), 21 * mm),
+             "issuing": facts.issuing_lines(agency), "register": facts.register_number(dossier)}
+    # Mẫu 01 is one sheet the citizen keeps: the largest body size at which the whole form fits
+    # one A5 page (10.5 pt for a short dossier, down to 8 pt for a long checklist).
+    for size in RECEIPT_SIZES:
+        st = Styles(body=size)
+        story = _story(dossier, st, width, form=form, agency=agency, procedure=procedure, received=received,
+                       secret=secret, **ready)
+        if story_height(story, width) <= frame_height(PAPER_A5):
+            break
     return build_pdf(story, pagesize=PAPER_A5, title=f"{form.heading} – {dossier.code}", author=agency.name,
                      subject=procedure.name, mark=form.basis, footer=form.footer(f"Mã hồ sơ {dossier.code}"))
