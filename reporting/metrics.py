@@ -166,7 +166,39 @@ def counts(unit_ids, period: Period, keys: list[str], qs=None, now=None) -> list
     """
     if rollups.covers(period):
         return rollups.grouped(unit_ids, period, keys)
-    return grouped(in_units(Dossier.objects.all() if qs is None else qs, unit_ids), period, keys, now=now)
+    live = in_units(Dossier.objects.all() if qs is None else qs, unit_ids)
+    split = rollups.split_at_rollups(period)
+    if split is None:
+        return grouped(live, period, keys, now=now)
+    # The current quarter or year: its closed months from the rollups, the running month live (on the
+    # index of the instant handling ends), so the figure costs a month of dossiers, not a year.
+    closed, running = split
+    return joined(rollups.grouped(unit_ids, closed, keys, end_state=False), grouped(live, running, keys, now=now),
+                  keys)
+
+
+# Counts of a period that add up over its parts; the rest is the state at the start or at the end.
+_ADDITIVE = ("received", "received_online", "received_one_stop", "resolved", "early", "on_time", "late",
+             "withdrawn", "stopped", "online_late")
+_AT_END = ("pending", "pending_overdue", "pending_within")
+
+
+def joined(first: list[dict], second: list[dict], keys: list[str]) -> list[dict]:
+    """Rows of two consecutive parts of a period as rows of the whole: flows added, the carried-over
+    count from the first part, the pending state from the second (`first` without its end state)."""
+    def by_key(rows):
+        return {tuple(r[k] for k in keys): r for r in rows}
+
+    a, b = by_key(first), by_key(second)
+    out = []
+    for key in sorted(a.keys() | b.keys(), key=lambda k: tuple(v if v is not None else 0 for v in k)):
+        ra, rb = a.get(key, {}), b.get(key, {})
+        row = dict(zip(keys, key, strict=True))
+        row.update({name: ra.get(name, 0) + rb.get(name, 0) for name in _ADDITIVE})
+        row.update({name: rb.get(name, 0) for name in _AT_END})
+        row["carried_over"] = ra.get("carried_over", 0) if ra else rb.get("carried_over", 0)
+        out.append(derive(row))
+    return out
 
 
 def collected_late(qs, period: Period) -> int:

@@ -42,7 +42,7 @@ from .models import (
     PeriodWorkingTime,
     RollupState,
 )
-from .periods import utc_offset_seconds
+from .periods import Period, utc_offset_seconds
 from .rows import derive, finish_attribution, finish_working_time
 
 ROLLUP_MODELS = (MonthlyCount, MonthEndOverdue, MonthlyRating, MonthlyStep, PeriodWorkingTime)
@@ -258,8 +258,28 @@ KEY_MAP = {"competent_unit_id": "unit_id", "receiving_agency_id": "agency_id",
            "procedure__field_id": "procedure__field_id", "procedure_id": "procedure_id"}
 
 
-def grouped(unit_ids, period, keys: list[str]) -> list[dict]:
-    """`metrics.grouped` from the rollups (keys among KEY_MAP); three small GROUP BY queries."""
+def split_at_rollups(period):
+    """(closed part, running part) of a quarter or a year that runs past the last rebuilt month: the
+    closed months come from the rollups, the rest is counted live. None when no such split exists."""
+    if period.kind not in ("quarter", "year"):
+        return None
+    state = RollupState.objects.order_by("-built_at").first()
+    if state is None:
+        return None
+    tz = timezone.get_default_timezone()
+    boundary = dt.datetime(state.through.year, state.through.month, 1, tzinfo=tz)
+    if not period.start < boundary < period.end:
+        return None
+    closed = Period(period.kind, period.year, period.number, period.start, boundary)
+    running = Period("month", boundary.year, boundary.month, boundary, period.end)
+    return closed, running
+
+
+def grouped(unit_ids, period, keys: list[str], *, end_state: bool = True) -> list[dict]:
+    """`metrics.grouped` from the rollups (keys among KEY_MAP); three small GROUP BY queries.
+
+    `end_state=False` leaves out the state at the period's end (pending past the deadline, and the
+    online dossiers overdue then): for a closed part whose end is not the figure's end."""
     m1, m2 = _month(period.start), _month(period.end)
     cols = [KEY_MAP[k] for k in keys]
     this_period = Q(month__gte=m1)
@@ -278,6 +298,8 @@ def grouped(unit_ids, period, keys: list[str]) -> list[dict]:
         "o_": MonthEndOverdue.objects.filter(unit_id__in=unit_ids, month=m2).order_by().values(*cols).annotate(
             overdue=Sum("overdue"), online_overdue=Sum("online_overdue")),
     }
+    if not end_state:
+        del sources["o_"]
     merged: dict[tuple, dict] = {}
     for prefix, source in sources.items():
         for r in source:

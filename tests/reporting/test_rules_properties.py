@@ -11,7 +11,9 @@ random instants from January to April 2026 — and checks:
   within + overdue);
 - a month closed before the later events keeps every figure after them;
 - at an instant after every event, the overdue rule from the clock's history equals the rule
-  from the dossier's current columns.
+  from the dossier's current columns;
+- the current quarter and year, closed months from the rollups and the running month live, equal
+  the figures counted wholly live.
 """
 import contextlib
 import datetime as dt
@@ -217,6 +219,15 @@ def test_random_histories_give_the_same_figures_however_counted(world, example):
             assert rollups.collected_late(ids, period) == own["collected_late"] == metrics.collected_late(
                 Dossier.objects.all(), period)
         assert _figures(rollups.grouped(ids, february, ["competent_unit_id"])) == closed
+
+        # The current quarter and year while March runs: January–February from the rollups, the rest
+        # live; row for row the same as counting the whole period live.
+        rollups.refresh(now=at(2026, 3, 15, 12))
+        for period in (PERIODS[-1], Period.of("year", 2026)):
+            assert rollups.split_at_rollups(period) is not None
+            keys = ["competent_unit_id", "procedure__field_id"]
+            whole = metrics.grouped(metrics.in_units(Dossier.objects.all(), ids), period, keys, now=LATER)
+            assert metrics.counts(ids, period, keys, now=LATER) == whole
 
         # after every event, the history's overdue rule is the current columns' rule
         after = LATER + dt.timedelta(days=30)
