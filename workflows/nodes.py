@@ -67,16 +67,22 @@ def _create_next(activation):
     yield node._create(activation, activation.task.token)
 
 
-def _task_columns(task) -> list[str]:
-    return [f.attname for f in task._meta.concrete_fields if not f.primary_key]
+_COLUMNS: dict[type, tuple[str, ...]] = {}
 
 
-def _values(task, columns) -> dict:
-    """The task's column values (JSON copied: `data` may be changed in place)."""
-    values = {}
-    for name in columns:
-        value = getattr(task, name)
-        values[name] = copy.deepcopy(value) if isinstance(value, dict | list) else value
+def _columns(task) -> tuple[str, ...]:
+    cls = type(task)
+    if cls not in _COLUMNS:
+        _COLUMNS[cls] = tuple(f.attname for f in cls._meta.concrete_fields if not f.primary_key)
+    return _COLUMNS[cls]
+
+
+def _values(task) -> dict:
+    """The task's loaded values; JSON copied, since `data` may be changed in place."""
+    values = task.__dict__.copy()
+    data = values.get("data")
+    if isinstance(data, dict | list):
+        values["data"] = copy.deepcopy(data) if data else type(data)()
     return values
 
 
@@ -85,18 +91,18 @@ class ChangedColumnsMixin:
 
     def __init__(self, task):
         super().__init__(task)
-        self._columns = _task_columns(task)
-        self._saved = _values(task, self._columns) if task.pk is not None else None
+        self._saved = _values(task) if task.pk is not None else None
 
     def _save_task(self):
         task = self.task
         if self._saved is None:
             task.save()
         else:
-            changed = [name for name in self._columns if getattr(task, name) != self._saved[name]]
+            current, saved = task.__dict__, self._saved
+            changed = [name for name in _columns(task) if current.get(name) != saved.get(name)]
             if changed:
                 task.save(update_fields=changed)
-        self._saved = _values(task, self._columns)
+        self._saved = _values(task)
 
 
 class RoutedViewActivation(ChangedColumnsMixin, ViewActivation):
@@ -116,7 +122,7 @@ class RoutedViewActivation(ChangedColumnsMixin, ViewActivation):
         if owner:
             task.owner, task.status = owner, STATUS.ASSIGNED
         task.save(force_insert=True)
-        activation._saved = _values(task, activation._columns)
+        activation._saved = _values(task)
         if flow_task._on_create is not None:
             flow_task._on_create(activation)
         return activation

@@ -16,12 +16,12 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from django_fsm import TransitionNotAllowed as FSMTransitionNotAllowed
 from viewflow.workflow.status import PROCESS
 
-from procedures.models import AdministrativeUnit, Agency, CalendarRevision, OnlineLevel, Procedure
+from procedures.models import AdministrativeUnit, Agency, OnlineLevel, Procedure
 
 from . import access, audit, clock, codes, competence, deadlines, frames, uploads
 from .errors import Conflict, InvalidInput, PermissionDenied, RoutingError, TransitionNotAllowed
 from .flows import DossierFlow
-from .lock import lock_clause
+from .lock import load_open_task
 from .models import (
     ApplicantCapacity,
     Channel,
@@ -113,10 +113,7 @@ def _load_open_task(dossier: Dossier, expected_version: int | None = None) -> Wo
     """Lock the dossier's flow and load its open work item, process and fresh dossier at once."""
     if dossier.process_id is None:
         raise TransitionNotAllowed()
-    task = lock_clause(
-        WorkItem.objects.open_for(dossier).select_related("process__dossier")
-        .annotate(calendar_revision=CalendarRevision.subquery())  # read with the task: no extra query
-    ).first()
+    task = load_open_task(dossier.process_id)  # one statement, its SQL compiled once (workflows.lock)
     # Acting on a stale view of the dossier (another call committed since it was read) is a
     # conflict, whether the caller names the version it saw or passes the instance it read.
     expected = dossier.event_count if expected_version is None else expected_version

@@ -51,3 +51,21 @@ def test_service_calls_cost_exact_constant_queries_whatever_the_volume(world, dj
     for name in ("clerk", "specialist", "leader"):
         setattr(w, name, type(getattr(w, name)).objects.get(pk=getattr(w, name).pk))
     run_lifecycle(w, django_assert_num_queries)
+
+
+def test_the_cached_load_is_the_orm_query_it_was_compiled_from(world):
+    """`lock.load_open_task` runs the SQL the ORM compiles for `open_task_queryset`, same instances."""
+    from django.db import connection
+
+    from workflows import lock
+
+    dossier = receive(world)
+    fresh = lock.load_open_task(dossier.process_id)
+    orm = lock.open_task_queryset(dossier.process_id).first()
+    assert connection._onestop_open_task_load.sql == lock.open_task_queryset(0).query.sql_with_params()[0]
+    assert (fresh.pk, fresh.process.pk, fresh.process.dossier.pk) == (orm.pk, orm.process.pk, dossier.pk)
+    assert fresh.calendar_revision == orm.calendar_revision
+    assert {f.attname: getattr(fresh, f.attname) for f in fresh._meta.concrete_fields} == {
+        f.attname: getattr(orm, f.attname) for f in orm._meta.concrete_fields}
+    assert fresh.process.dossier.plan == orm.process.dossier.plan  # JSON converted alike
+    assert lock.load_open_task(-1) is None
