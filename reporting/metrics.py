@@ -213,6 +213,18 @@ def total(rows: list[dict]) -> dict:
     return derive(out)
 
 
+def trend(unit_ids, period: Period, qs=None) -> list[dict]:
+    """`monthly_trend` for units: closed months from the rollups, the months after them live."""
+    if rollups.covers(period):
+        return rollups.trend(unit_ids, period)
+    live = in_units(Dossier.objects.all() if qs is None else qs, unit_ids)
+    split = rollups.split_at_rollups(period)
+    if split is None:
+        return monthly_trend(live, period)
+    closed, running = split
+    return rollups.trend(unit_ids, closed) + monthly_trend(live, running)
+
+
 def monthly_trend(qs, period: Period) -> list[dict]:
     """Resolved dossiers per month of resolution: early/on time/late (one GROUP BY)."""
     conds = _conditions(period, period.end)

@@ -84,7 +84,7 @@ def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
     catalog = metrics.catalog_share(unit)
     share_by_level = {lv["level_id"]: lv["share"] for lv in catalog["by_level"]}
     shown_units = [unit] + [u for u in units.values() if u.parent_id == unit.pk][:11]
-    trend = rollups.trend(unit_ids, year) if rollups.covers(year) else metrics.monthly_trend(qs, year)
+    trend = metrics.trend(unit_ids, year, qs=scoped)
     return {
         "unit": unit, "period": period, "summary": summary,
         "agency_rows": _rank(agency_rows, "on_time_rate"), "unit_rows": _rank(unit_rows, "on_time_rate"),

@@ -228,6 +228,8 @@ def test_random_histories_give_the_same_figures_however_counted(world, example):
             keys = ["competent_unit_id", "procedure__field_id"]
             whole = metrics.grouped(metrics.in_units(Dossier.objects.all(), ids), period, keys, now=LATER)
             assert metrics.counts(ids, period, keys, now=LATER) == whole
+            assert metrics.trend(ids, period) == metrics.monthly_trend(
+                metrics.in_units(Dossier.objects.all(), ids), period)
 
         # after every event, the history's overdue rule is the current columns' rule
         after = LATER + dt.timedelta(days=30)
