@@ -1,4 +1,6 @@
 """The oversight filters: unit (within reach), period, and the delay audit's narrowing fields."""
+import datetime as dt
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -11,6 +13,28 @@ KINDS = [("month", _("Tháng")), ("quarter", _("Quý")), ("year", _("Năm"))]
 SORTS = [("-lateness", _("Chậm nhiều nhất trước")), ("lateness", _("Chậm ít nhất trước"))]
 
 
+def _default_period(today, kind: str) -> dict:
+    number = today.month if kind == "month" else (today.month - 1) // 3 + 1 if kind == "quarter" else 1
+    return {"kind": kind if kind in dict(KINDS) else "month", "year": today.year, "number": number}
+
+
+def unit_choices(units, today, empty_label) -> list:
+    """The unit picker grouped by validity, then level: units in force today first (the default
+    frame), then those ended by the 2025 reform or an earlier rearrangement, each with its end date."""
+    in_force, ended = {}, {}
+    for unit in units:
+        gone = unit.valid_to is not None and unit.valid_to <= today
+        (ended if gone else in_force).setdefault((unit.level.rank, unit.level.name), []).append(unit)
+    choices = [("", empty_label)]
+    for (_rank, level), rows in sorted(in_force.items()):
+        choices.append((level, [(u.pk, u.name) for u in rows]))
+    for (_rank, level), rows in sorted(ended.items()):
+        group = _("%(level)s (không còn hiệu lực)") % {"level": level}
+        choices.append((group, [(u.pk, _("%(name)s (đến %(date)s)") % {
+            "name": u.name, "date": (u.valid_to - dt.timedelta(days=1)).strftime("%d/%m/%Y")}) for u in rows]))
+    return choices
+
+
 class ScopeForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None, required=False,
                                   empty_label=_("— toàn bộ phạm vi —"))
@@ -19,8 +43,19 @@ class ScopeForm(forms.Form):
     number = forms.IntegerField(label=_("Tháng/Quý"), min_value=1, max_value=12, required=False)
 
     def __init__(self, data, *, units, **kwargs):
+        # The period fields show the period the page shows: a missing field gets the default clean() uses.
+        today = timezone.localdate()
+        defaults = _default_period(today, (data or {}).get("kind") or "month")
+        if data is None:
+            kwargs.setdefault("initial", defaults)
+        else:
+            data = data.copy()
+            for name, value in defaults.items():
+                if not data.get(name):
+                    data[name] = value
         super().__init__(data, **kwargs)
         self.fields["unit"].queryset = units
+        self.fields["unit"].choices = unit_choices(units, today, self.fields["unit"].empty_label)
 
     def clean(self):
         data = super().clean()

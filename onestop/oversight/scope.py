@@ -42,5 +42,7 @@ def reachable_units(user):
 
 
 def root_unit(user):
-    """The top of the user's reach: the highest supervised unit."""
-    return reachable_units(user).order_by("level__rank", "path").first()
+    """The top of the user's reach in force today (the highest supervised unit); a supervisor of units
+    that all ended (e.g. a district before the 2025 reform) gets the highest of those."""
+    reach = reachable_units(user).order_by("level__rank", "path")
+    return reach.in_force().first() or reach.first()
