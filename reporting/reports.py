@@ -34,13 +34,47 @@ class Report:
     generated_at: object
 
 
-def build(unit: AdministrativeUnit, period: Period, qs=None, now=None) -> Report:
-    """The report for a unit's subtree: rows per (receiving unit, field), plus the grand total."""
+def successor_map(unit_ids, on=None) -> dict[int, int]:
+    """Each unit that ended, mapped to the unit that took it over and is in force on `on` (today):
+    the successor links are data (fixtures/lai_chau_successors_2025.json), followed through more than
+    one rearrangement. Units without a successor in force map to nothing."""
+    links = AdministrativeUnit.successors.through.objects
+    in_force = set(AdministrativeUnit.objects.in_force(on).values_list("pk", flat=True))
+    mapping, frontier = {}, {uid: uid for uid in unit_ids if uid not in in_force}
+    for _depth in range(4):  # a unit rearranged more than four times is not a real case
+        if not frontier:
+            break
+        nxt = {}
+        pairs = links.filter(from_administrativeunit_id__in=set(frontier.values())).order_by(
+            "to_administrativeunit_id").values_list("from_administrativeunit_id", "to_administrativeunit_id")
+        first_successor = {}
+        for old, new in pairs:
+            first_successor.setdefault(old, new)
+        for origin, current in frontier.items():
+            successor = first_successor.get(current)
+            if successor is None:
+                continue
+            if successor in in_force:
+                mapping[origin] = successor
+            else:
+                nxt[origin] = successor
+        frontier = nxt
+    return mapping
+
+
+def build(unit: AdministrativeUnit, period: Period, qs=None, now=None, *, by_successor: bool = False) -> Report:
+    """The report for a unit's subtree: rows per (competent unit, field), plus the grand total.
+
+    `by_successor`: a period before a rearrangement (the 2025 reform) read by the units in force today,
+    each ended unit's rows counted for its successor; the totals are the same either way."""
     unit_ids = metrics.subtree_ids(unit)
     grouped = metrics.counts(unit_ids, period, ["competent_unit_id", "procedure__field_id"],
                              qs=Dossier.objects.all() if qs is None else qs, now=now)
-    units = dict(AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
-    paths = dict(AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+    if by_successor:
+        grouped = _rolled_into(grouped, successor_map({r["competent_unit_id"] for r in grouped}))
+    shown = set(unit_ids) | {r["competent_unit_id"] for r in grouped}
+    units = dict(AdministrativeUnit.objects.filter(pk__in=shown).values_list("pk", "name"))
+    paths = dict(AdministrativeUnit.objects.filter(pk__in=shown).values_list("pk", "path"))
     fields = dict(Field.objects.filter(pk__in={r["procedure__field_id"] for r in grouped}).values_list("pk", "name"))
     rows = []
     for r in grouped:
@@ -50,6 +84,18 @@ def build(unit: AdministrativeUnit, period: Period, qs=None, now=None) -> Report
     rows.sort(key=lambda r: (paths.get(r["unit_id"], ""), r["field_name"]))
     totals = {c: sum(r[c] for r in rows) for c in COUNT_COLUMNS}
     return Report(unit, period, rows, totals, now or timezone.now())
+
+
+def _rolled_into(grouped: list[dict], mapping: dict[int, int]) -> list[dict]:
+    """Rows re-keyed by successor and summed (every count of a row adds up across units)."""
+    merged: dict[tuple, dict] = {}
+    for r in grouped:
+        key = (mapping.get(r["competent_unit_id"], r["competent_unit_id"]), r["procedure__field_id"])
+        slot = merged.setdefault(key, {"competent_unit_id": key[0], "procedure__field_id": key[1],
+                                       **{c: 0 for c in COUNT_COLUMNS}})
+        for c in COUNT_COLUMNS:
+            slot[c] += r[c]
+    return list(merged.values())
 
 
 def headers() -> list[str]:

@@ -82,6 +82,12 @@ class ScopeForm(forms.Form):
         return default
 
 
+class ReportForm(ScopeForm):
+    by_successor = forms.BooleanField(
+        label=_("Tính theo đơn vị kế thừa (sau sắp xếp đơn vị hành chính)"), required=False,
+        help_text=_("Số liệu của đơn vị đã sắp xếp, sáp nhập được cộng vào đơn vị kế thừa đang hoạt động."))
+
+
 class DelayForm(ScopeForm):
     agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=None, required=False)
     field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.all(), required=False)

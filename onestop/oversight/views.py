@@ -12,7 +12,7 @@ from workflows import access
 from workflows.models import AuditAnchor, AuditRun
 
 from . import dashboard
-from .forms import DelayForm, ScopeForm
+from .forms import DelayForm, ReportForm, ScopeForm
 from .scope import reachable_units, root_unit, supervisor_required
 
 LIST_LIMIT = 200  # rows shown on screen; exports carry the whole list
@@ -196,8 +196,9 @@ def dossier(request, pk):
 
 @supervisor_required
 def report(request):
-    form, unit, period = _scope(request)
-    data = reports.build(unit, period, qs=access.dossiers_for(request.user))
+    form, unit, period = _scope(request, ReportForm)
+    by_successor = form.is_valid() and form.cleaned_data.get("by_successor", False)
+    data = reports.build(unit, period, qs=access.dossiers_for(request.user), by_successor=by_successor)
     fmt = request.GET.get("export")
     name = f"bao-cao-{period.kind}-{period.year}-{period.number}"
     if fmt == "pdf":

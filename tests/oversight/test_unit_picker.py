@@ -49,3 +49,10 @@ def test_the_period_fields_show_the_period_shown(client, two_tier, frozen_now):
 def test_a_supervisor_of_an_ended_district_still_opens_it(client, two_tier):
     client.force_login(two_tier.supervisor)
     assert client.get(reverse("oversight:index")).context["unit"] == two_tier.district
+
+
+def test_the_report_screen_offers_the_successor_view(client, two_tier):
+    client.force_login(two_tier.province_supervisor)
+    query = {"kind": "month", "year": 2025, "number": 3, "by_successor": "on"}
+    response = client.get(reverse("oversight:report"), query)
+    assert response.status_code == 200 and 'name="by_successor"' in response.content.decode()
