@@ -54,6 +54,7 @@ bench: install-dev
 	$(PY) -m bench.lifecycle
 	$(PY) -m bench.metrics --keep
 	$(PY) -m bench.lists
+	$(PY) -m bench.load --metrics-db
 
 messages: install
 	$(MANAGE) makemessages -l en --ignore=.venv --ignore=var --ignore=staticfiles --ignore=test-output --no-obsolete

@@ -8,7 +8,8 @@ starts gunicorn in production mode (DEBUG=0, WhiteNoise's manifest, Redis cache 
 reachable) on a free loopback port, and drives it with C keep-alive connections (threads,
 http.client), R alternating rounds of each case so machine noise hits all alike:
 
-- the trivial view (`/healthz/`: no database, no session, no template),
+- the trivial view (`/healthz/`: no database, no session, no template) and a static page
+  (the portal's lookup form: templates, no database),
 - the public status lookup: the portal's QR link (`/tra-cuu/?t=…`) and the API (`POST /api/status/`),
 - the counter's day (a clerk's session cookie) and the API dossier list (the clerk's token).
 
@@ -138,15 +139,24 @@ def _backends(db_name: str) -> list[int]:
 
 
 class CpuMeter:
-    """CPU seconds of the gunicorn workers and of the database's backends, between two readings."""
+    """CPU seconds of the gunicorn workers and of the database's backends, between two readings.
+
+    Per process: one that ended between the readings (a recycled worker, a closed connection)
+    loses its share instead of making the figure negative."""
 
     def __init__(self, master: int, db_name: str):
         self.master, self.db_name = master, db_name
 
-    def read(self):
-        workers = sum(_cpu_ticks(p) for p in _children(self.master)) + _cpu_ticks(self.master)
-        database = sum(_cpu_ticks(p) for p in _backends(self.db_name)) if self.db_name else 0
-        return workers / CLK_TCK, database / CLK_TCK
+    def read(self) -> dict:
+        workers = {("w", p): _cpu_ticks(p) for p in [self.master, *_children(self.master)]}
+        backends = {("db", p): _cpu_ticks(p) for p in _backends(self.db_name)} if self.db_name else {}
+        return {**workers, **backends}
+
+    @staticmethod
+    def spent(before: dict, after: dict):
+        def total(kind):
+            return sum(max(0, ticks - before.get(key, 0)) for key, ticks in after.items() if key[0] == kind)
+        return total("w") / CLK_TCK, total("db") / CLK_TCK
 
 
 # --- the client -----------------------------------------------------------------------------
@@ -257,6 +267,9 @@ def cases(lookups, session, token):
     def trivial(n):
         return "GET", "/healthz/", None, {}, 200
 
+    def static(n):
+        return "GET", "/tra-cuu/", None, {}, 200
+
     def portal(n):
         return "GET", f"/tra-cuu/?t={quote(lookups[n % len(lookups)][2])}", None, {}, 200
 
@@ -274,6 +287,7 @@ def cases(lookups, session, token):
     return [
         # (label, request maker, share of --requests)
         ("trivial view · GET /healthz/", trivial, 1.0),
+        ("static page · the lookup form GET /tra-cuu/", static, 1.0),
         ("public lookup · portal QR link GET /tra-cuu/?t=", portal, 1.0),
         ("public lookup · API POST /api/status/", api_status, 1.0),
         ("counter's day · clerk session GET /counter/", counter_day, 0.2),
@@ -346,15 +360,15 @@ def run(argv=None):
         for _ in range(args.rounds):
             for label, make, share in plan:
                 n = max(args.connections * 4, int(args.requests * share))
-                cpu0, db0 = meter.read()
+                before = meter.read()
                 lat, elapsed, failures = drive(port, make, args.connections, n)
-                cpu1, db1 = meter.read()
+                cpu, db = meter.spent(before, meter.read())
                 r = results[label]
                 r["lat"] += lat
                 r["elapsed"] += elapsed
                 r["n"] += n
-                r["cpu"] += cpu1 - cpu0
-                r["db"] += db1 - db0
+                r["cpu"] += cpu
+                r["db"] += db
                 r["fail"] += failures
         report(results, connection.vendor == "postgresql")
     finally:
@@ -393,10 +407,11 @@ def report(results, postgres: bool):
     lookups = [label for label in results if label.startswith("public lookup")]
     rates = {label: results[label]["n"] / results[label]["elapsed"] for label in results}
     cpu = {label: results[label]["cpu"] / results[label]["n"] for label in results}
-    first = next(iter(results))
+    first, static = list(results)[:2]
     for label in lookups:
-        print(f"ratio {label.split(' · ', 1)[1]} ÷ trivial: throughput {rates[label] / rates[first]:.2f}, "
-              f"CPU a request {cpu[first] / cpu[label]:.2f} (target ≥ 0.7)")
+        print(f"{label.split(' · ', 1)[1]}: ÷ trivial view {rates[label] / rates[first]:.2f} throughput, "
+              f"{cpu[first] / cpu[label]:.2f} CPU a request (target ≥ 0.7); ÷ static page "
+              f"{rates[label] / rates[static]:.2f} throughput, {cpu[static] / cpu[label]:.2f} CPU")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ budget as the portal page.
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +20,6 @@ from workflows.statuses import NATIONAL_STATUS_CODE, Status
 
 from .exceptions import error_body
 from .schema import BODY, errors
-from .throttling import LookupFailureThrottle
 
 WHAT_TO_DO = {
     Status.SUBMITTED: _("Hồ sơ đang chờ Bộ phận Một cửa kiểm tra và tiếp nhận."),
@@ -118,7 +118,9 @@ class StatusView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [LookupFailureThrottle]
+    # Throttled inside the lookup (onestop.screens.lookup: failures per address, the portal's
+    # budget), in the same cache round trip that fetches the snapshot.
+    throttle_classes = []
 
     @extend_schema(summary="Tra cứu hồ sơ (GET)", responses=_GET_RESPONSES, parameters=[
         OpenApiParameter("code", str, required=True), OpenApiParameter("secret", str, required=True)])
@@ -136,7 +138,10 @@ class StatusView(APIView):
         query = LookupSerializer(data=data)
         query.is_valid(raise_exception=True)
         code = query.validated_data["code"].strip().upper()
-        snapshot = lookup.status_by_secret(code, query.validated_data["secret"])
+        try:  # the throttle and the snapshot come in one cache round trip
+            snapshot = lookup.status_by_secret(request, code, query.validated_data["secret"])
+        except lookup.Throttled:
+            raise Throttled(wait=lookup.WINDOW_SECONDS) from None
         if snapshot is None:
             lookup.record_failure(request)
             return Response(error_body("not_found", NOT_FOUND), status=404)

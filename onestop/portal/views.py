@@ -50,20 +50,18 @@ def _status(request, snapshot):
 def index(request):
     """Tra cứu hồ sơ: code + secret (POST, so the secret stays out of URLs and logs) or ?t=token."""
     token = request.GET.get("t")
-    if (request.method == "POST" or token) and lookup.is_throttled(request):
-        return _throttled(request)
-    if token:
-        snapshot = lookup.status_by_token(token)
-        if snapshot is None:
-            lookup.record_failure(request)
-            return _not_found(request)
-        return _status(request, snapshot)
-    if request.method != "POST":
+    if not token and request.method != "POST":
         return _page(request, "portal/index.html", {"form": LookupForm()})
-    form = LookupForm(request.POST)
-    if not form.is_valid():
+    form = None if token else LookupForm(request.POST)
+    if form is not None and not form.is_valid():
         return _page(request, "portal/index.html", {"form": form}, status=400)
-    snapshot = lookup.status_by_secret(form.cleaned_data["code"], form.cleaned_data["secret"])
+    try:  # the throttle and the snapshot come in one cache round trip
+        if token:
+            snapshot = lookup.status_by_token(request, token)
+        else:
+            snapshot = lookup.status_by_secret(request, form.cleaned_data["code"], form.cleaned_data["secret"])
+    except lookup.Throttled:
+        return _throttled(request)
     if snapshot is None:
         lookup.record_failure(request)
         return _not_found(request)

@@ -174,30 +174,50 @@ def _read(code: str) -> dict:
     return snapshot_of(dossier) if dossier is not None else _absent()
 
 
-def status_snapshot(code: str) -> dict:
-    """The public snapshot of the dossier `code` names (or an "absent" one): from the cache when it can."""
-    key = _snapshot_key(code)
-    snapshot = cache.get(key)
-    if isinstance(snapshot, dict) and snapshot.get("v") == _SNAPSHOT_VERSION:
-        return snapshot
+class Throttled(Exception):
+    """Too many failed lookups from this address: even the right secret waits."""
+
+
+def _snapshot(key: str, cached, code: str) -> dict:
+    if isinstance(cached, dict) and cached.get("v") == _SNAPSHOT_VERSION:
+        return cached
     fresh = {**_read(code), "v": _SNAPSHOT_VERSION}
-    if snapshot is None:  # not after a tombstone: what we read may predate the event that left it
+    if cached is None:  # not after a tombstone: what we read may predate the event that left it
         cache.add(key, fresh, SNAPSHOT_SECONDS)
     return fresh
 
 
-def status_by_secret(code: str, secret: str) -> dict | None:
-    """The snapshot, if `secret` is the dossier's; the secret is checked in constant time either way."""
-    snapshot = status_snapshot(code)
+def status_snapshot(code: str) -> dict:
+    """The public snapshot of the dossier `code` names (or an "absent" one): from the cache when it can."""
+    key = _snapshot_key(code)
+    return _snapshot(key, cache.get(key), code)
+
+
+def _checked_snapshot(request, code: str) -> dict:
+    """The address's failure count and the snapshot in one cache round trip; raises Throttled."""
+    failures, key = _key(request), _snapshot_key(code)
+    found = cache.get_many([failures, key])
+    if found.get(failures, 0) >= settings.PORTAL_LOOKUP_MAX_FAILURES:
+        raise Throttled
+    return _snapshot(key, found.get(key), code)
+
+
+def status_by_secret(request, code: str, secret: str) -> dict | None:
+    """The snapshot, if `secret` is the dossier's (checked in constant time, even for an unknown
+    code); raises Throttled when the address has failed too often."""
+    snapshot = _checked_snapshot(request, code)
     matched = codes.secret_matches(secret, snapshot["secret_hash"])
     return snapshot if matched and not snapshot["absent"] else None
 
 
-def status_by_token(token: str) -> dict | None:
+def status_by_token(request, token: str) -> dict | None:
+    """The snapshot of the dossier a QR link's token names; raises Throttled like `status_by_secret`."""
     code = codes.read_lookup_token(token or "")
     if not code:
+        if is_throttled(request):
+            raise Throttled
         return None
-    snapshot = status_snapshot(code)
+    snapshot = _checked_snapshot(request, code)
     return None if snapshot["absent"] else snapshot
 
 
