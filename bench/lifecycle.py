@@ -13,7 +13,7 @@ implementations run in the same process, in alternating rounds (machine noise hi
 Per lifecycle it reports wall time (median), CPU time of this Python process
 (`time.process_time`) and, on a local PostgreSQL, of the database backend serving it
 (`/proc/<pid>/schedstat`), and the queries. Run: `make bench` or
-`python -m bench.lifecycle [N]`; uses the configured DATABASE_URL (a throwaway test DB).
+`python -m bench.lifecycle [N [ROUNDS]]`; uses the configured DATABASE_URL (a throwaway test DB).
 """
 import statistics
 import sys
@@ -213,11 +213,14 @@ def _median(values):
 
 
 def _ratio_range(a: list[float], b: list[float]) -> str:
+    """The median of the per-round ratios, their range, and the ratio of the two best rounds
+    (the least disturbed: on a shared machine, noise only ever adds time)."""
     ratios = [x / y for x, y in zip(a, b, strict=True)]
-    return f"{statistics.median(ratios):.2f} (rounds {min(ratios):.2f}–{max(ratios):.2f})"
+    return (f"{statistics.median(ratios):.2f} (rounds {min(ratios):.2f}–{max(ratios):.2f}, "
+            f"best rounds {min(a) / min(b):.2f})")
 
 
-def run(n: int = 300, rounds: int = 6):
+def run(n: int = 300, rounds: int = 10):
     """Alternate the three implementations' batches so machine noise hits all alike; report medians."""
     setup_django()
     from django.db import connection
@@ -265,4 +268,4 @@ def run(n: int = 300, rounds: int = 6):
 
 
 if __name__ == "__main__":
-    run(int(sys.argv[1]) if len(sys.argv) > 1 else 300)
+    run(*(int(arg) for arg in sys.argv[1:3]))  # [N lifecycles each [rounds]]
