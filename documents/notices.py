@@ -98,6 +98,38 @@ def render_supplement_request(dossier, *, form, **_ignored) -> bytes:
     return _build(story, dossier, form=form, agency=agency)
 
 
+def render_counter_guidance(guidance, *, form) -> bytes:
+    """Mẫu 02 issued at the counter before receipt (workflows.CounterGuidance): what the applicant must
+    add or complete, once and in full, and whom to ask; there is no dossier code yet."""
+    st = Styles()
+    width = frame_width(PAPER_A5)
+    agency = guidance.agency
+    officer = facts.person(guidance.actor)
+    contact = f"Số điện thoại: <b>{esc(guidance.applicant_phone, '……………')}</b>"
+    story = [
+        _heading(st, width, agency, guidance.issued_at),
+        Paragraph(form.heading, st.title),
+        Spacer(1, 2 * mm),
+        line("Hồ sơ của", guidance.applicant_name, st),
+        line("Số định danh cá nhân", guidance.applicant_id_number, st),
+        Paragraph(contact, st.body),
+        Paragraph(f"Nội dung yêu cầu giải quyết: <b>{esc(guidance.procedure.name)}</b> "
+                  f"(mã thủ tục {esc(guidance.procedure_code)})", st.body),
+        Paragraph("Yêu cầu bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:", st.body),
+        *[Paragraph(f"{n}. {esc(item)}", st.body) for n, item in enumerate(guidance.items, start=1)],
+        line("Lý do", guidance.note, st),
+        Paragraph(
+            f"Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ với "
+            f"<b>{esc(officer, '……………')}</b> – {esc(agency.name)}, số điện thoại "
+            f"<b>{esc(agency.phone, '……………')}</b> để được hướng dẫn./.", st.body,
+        ),
+        _sign(st, width, "NGƯỜI HƯỚNG DẪN", "(Ký và ghi rõ họ tên)", officer),
+    ]
+    return build_pdf(story, pagesize=PAPER_A5, title=f"{form.heading} – {guidance.applicant_name}",
+                     author=agency.name, subject=guidance.procedure.name, mark=form.basis,
+                     footer=form.footer(f"Hướng dẫn lúc {fmt_time_date(guidance.issued_at)}"))
+
+
 def render_refusal(dossier, *, form, **_ignored) -> bytes:
     denied = dossier.outcome == Outcome.DENIED
     if dossier.status != Status.REFUSED and not denied:

@@ -18,7 +18,7 @@ the machine.
 """
 import datetime as dt
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -129,6 +129,13 @@ def render_form(kind: str, dossier, *, secret: str | None = None, status_url: st
         return renderer(dossier, form=form)
 
 
+def render_counter_guidance(guidance) -> bytes:
+    """Mẫu 02 for a guidance at the counter before receipt, in the set in force on its day."""
+    with translation.override("vi"):
+        form = FORMS[frame_on(timezone.localtime(guidance.issued_at).date()).key]["supplement_request"]
+        return notices.render_counter_guidance(guidance, form=form)
+
+
 def tracking_book_form(date_from: dt.date) -> Form:
     """The tracking book's form for a period: the set in force on its first day."""
     return FORMS[frame_on(date_from).key][TRACKING_BOOK]
@@ -149,5 +156,5 @@ def filename(kind: str, dossier) -> str:
 
 __all__ = [
     "FORM_KINDS", "FORMS", "TRACKING_BOOK", "applicable_kinds", "filename", "form_of", "form_titles", "forms_of",
-    "render_form", "render_tracking_book", "tracking_book_form",
+    "render_counter_guidance", "render_form", "render_tracking_book", "tracking_book_form",
 ]

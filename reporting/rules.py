@@ -221,15 +221,21 @@ def indicator1():
     return Case(When(LATE, then=Value(0)), When(EARLY, then=Value(2)), default=Value(1), output_field=IntegerField())
 
 
+# Contacts to complete a dossier: the supplements asked after receipt and the counter's guidances
+# before it (workflows.CounterGuidance), both "lần phải liên hệ để hoàn thiện hồ sơ".
+NO_CONTACT = Q(supplement_count=0, guidance_count=0)
+ONE_CONTACT = Q(supplement_count=1, guidance_count=0) | Q(supplement_count=0, guidance_count=1)
+
+
 def indicator3():
     """Times the applicant had to come back to complete the dossier: none 2, once 1, more 0."""
-    return Case(When(supplement_count=0, then=Value(2)), When(supplement_count=1, then=Value(1)),
+    return Case(When(NO_CONTACT, then=Value(2)), When(ONE_CONTACT, then=Value(1)),
                 default=Value(0), output_field=IntegerField())
 
 
 def indicator4():
     """Bodies contacted to complete it: none 2; only the counter 1; recorded outside the counter 0."""
-    return Case(When(supplement_count=0, then=Value(2)), When(channel=Channel.OUTSIDE, then=Value(0)),
+    return Case(When(NO_CONTACT, then=Value(2)), When(channel=Channel.OUTSIDE, then=Value(0)),
                 default=Value(1), output_field=IntegerField())
 
 

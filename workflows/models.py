@@ -234,6 +234,17 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     outcome_reasons = models.TextField(_("lý do"), blank=True)
     extension_count = models.PositiveSmallIntegerField(_("số lần gia hạn"), default=0)
     supplement_count = models.PositiveSmallIntegerField(_("số lần bổ sung"), default=0)
+    # Times the counter guided the applicant to complete the dossier before receiving it (Mẫu 02 at
+    # the counter, CounterGuidance): contacts the evaluation counts beside the supplements.
+    guidance_count = models.PositiveSmallIntegerField(_("số lần hướng dẫn hoàn thiện trước khi tiếp nhận"), default=0)
+    collected_by = models.CharField(_("người nhận kết quả"), max_length=200, blank=True)
+    stop_reason = models.CharField(_("lý do dừng"), max_length=10, choices=StopReason.choices, blank=True)
+
+    lookup_secret_hash = models.CharField(max_length=128, editable=False)
+    # The audit chain's head, kept on the row that is locked anyway: no read per event.
+    event_count = models.PositiveIntegerField(default=0, editable=False)
+    last_event_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     collected_by = models.CharField(_("người nhận kết quả"), max_length=200, blank=True)
     stop_reason = models.CharField(_("lý do dừng"), max_length=10, choices=StopReason.choices, blank=True)
 
@@ -610,6 +621,37 @@ class SatisfactionRating(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id}: {self.rating}"
+
+
+class CounterGuidance(models.Model):
+    """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ issued at the counter before receipt (TT 01/2018 Art. 6,
+    TT 03/2025 Mẫu 02): no dossier exists yet, so it is a record of its own, written once by
+    `services.issue_guidance`; the dossier later received for the same person and procedure takes
+    it over (`dossier`, and the receive event lists it), and the evaluation counts it as a contact."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, verbose_name=_("thủ tục"))
+    # The national code: a later receipt under a newer version of the procedure still matches.
+    procedure_code = models.CharField(max_length=32, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("nơi hướng dẫn"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              verbose_name=_("người hướng dẫn"))
+    applicant_name = models.CharField(_("họ tên người nộp"), max_length=200)
+    applicant_id_number = models.CharField(_("số định danh cá nhân"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    items = models.JSONField(_("nội dung cần bổ sung, hoàn thiện"), default=list)
+    note = models.TextField(_("ghi chú"), blank=True)
+    issued_at = models.DateTimeField(_("thời điểm hướng dẫn"))
+    dossier = models.ForeignKey("Dossier", on_delete=models.PROTECT, null=True, blank=True, editable=False,
+                                related_name="guidances", verbose_name=_("hồ sơ tiếp nhận sau đó"))
+
+    class Meta:
+        verbose_name = _("phiếu hướng dẫn hoàn thiện hồ sơ")
+        verbose_name_plural = _("phiếu hướng dẫn hoàn thiện hồ sơ")
+        indexes = [models.Index(fields=["applicant_id_number", "procedure_code"], name="guidance_person_procedure",
+                                condition=models.Q(dossier__isnull=True))]
+
+    def __str__(self):
+        return f"{self.procedure_code} – {self.applicant_name} ({self.issued_at:%d/%m/%Y})"
 
 
 class Complaint(models.Model):

@@ -7,7 +7,7 @@ the next one, already assigned when possible), saves the dossier's changed colum
 appends one audit event. Notifications go out after commit (`audit.event_committed`).
 """
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,6 +27,7 @@ from .models import (
     Channel,
     ClockSpan,
     Complaint,
+    CounterGuidance,
     Dossier,
     DossierFile,
     Outcome,
@@ -349,10 +350,56 @@ def receive(*, actor, procedure: Procedure, agency: Agency, applicant: Applicant
             return_agency=return_agency,
         )
         _start_clock(dossier, act.now)
+        guidances = _earlier_guidances(dossier)
+        dossier.guidance_count = len(guidances)
         _start_flow(dossier, actor=actor, action="receive", note=note,
-                    data={"due_at": dossier.due_at.isoformat(), "channel": channel})
+                    data={"due_at": dossier.due_at.isoformat(), "channel": channel,
+                          **({"guidances": guidances} if guidances else {})})
+        if guidances:
+            CounterGuidance.objects.filter(pk__in=guidances).update(dossier=dossier)
         _begin_clock_span(dossier, act.now, first=True)
         return Receipt(dossier, secret)
+
+
+# A guidance older than this is not the same attempt at the procedure any more.
+GUIDANCE_TAKEN_OVER_WITHIN = timedelta(days=90)
+
+
+def _earlier_guidances(dossier: Dossier) -> list[int]:
+    """The counter guidances to this person for this procedure not yet taken over by a dossier."""
+    if not dossier.applicant_id_number:
+        return []
+    return list(CounterGuidance.objects.filter(
+        dossier__isnull=True, applicant_id_number=dossier.applicant_id_number,
+        procedure_code=dossier.procedure.code, issued_at__lte=dossier.received_at,
+        issued_at__gte=dossier.received_at - GUIDANCE_TAKEN_OVER_WITHIN,
+        agency__unit__path__startswith=f"/{dossier.receiving_unit.path.split('/')[1]}/",  # within the province
+    ).order_by("issued_at").values_list("pk", flat=True))
+
+
+def issue_guidance(*, actor, procedure: Procedure, agency: Agency, applicant: Applicant, items: list[str],
+                   note: str = "", now: datetime | None = None) -> CounterGuidance:
+    """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ at the counter: the dossier is incomplete and is not
+    received; what is missing is written down once and in full (TT 01/2018 Art. 6; TT 03/2025 Mẫu 02).
+
+    Recorded, because the law counts it: each such guidance is a contact the applicant made to
+    complete the dossier (TT 01/2018 Art. 13, indicators 3 and 4), taken over by the dossier later
+    received for the same person and procedure."""
+    items = [item.strip() for item in items if item and item.strip()]
+    if not items:
+        raise InvalidInput(_("Cần liệt kê giấy tờ, nội dung cần bổ sung, hoàn thiện."))
+    applicant = applicant.cleaned()
+    with _Action(now) as act:
+        _require_member(actor, agency.pk, Role.CLERK)
+        if not competence.receivable_at(procedure, agency, timezone.localdate(act.now)):
+            raise InvalidInput(_("Thủ tục không thuộc cấp tiếp nhận của quầy."))
+        return CounterGuidance.objects.create(
+            procedure=procedure, procedure_code=procedure.code, agency=agency, actor=actor,
+            applicant_name=applicant.name, applicant_id_number=applicant.id_number,
+            applicant_phone=applicant.phone, items=items, note=(note or "").strip(), issued_at=act.now,
+        )
+
+
 
 
 def submit_online(*, procedure: Procedure, agency: Agency, applicant: Applicant, document_ids,

@@ -22,7 +22,7 @@ from workflows.access import agency_ids, dossiers_for
 from workflows.deadlines import legal_deadline
 from workflows.errors import DomainError, TransitionNotAllowed
 from workflows.errors import PermissionDenied as DomainPermissionDenied
-from workflows.models import Dossier
+from workflows.models import CounterGuidance, Dossier
 from workflows.roles import Role
 from workflows.statuses import Status
 
@@ -169,7 +169,11 @@ def receive(request, pk):
             due_at = legal_deadline(procedure, load_calendar(unit.pk), timezone.now(), unit).due_at
             return _receive_page(request, procedure, form, preview_due_at=due_at, preview_unit=unit)
         if action == "guidance":
-            return _receive_page(request, procedure, form, guidance=form.missing_documents(), agency=agency)
+            reasons = form.cleaned_data["reasons"]
+            items = form.missing_documents() or reasons.splitlines()
+            guidance = services.issue_guidance(actor=request.user, procedure=procedure, agency=agency,
+                                               applicant=form.applicant(), items=items, note=reasons)
+            return redirect("counter:guidance", pk=guidance.pk)
         if action == "refuse":
             dossier = services.refuse_at_counter(
                 actor=request.user, procedure=procedure, agency=agency, applicant=form.applicant(),
@@ -388,6 +392,28 @@ def form_pdf(request, pk, kind):
     response = render_pdf_form(dossier, kind, secret=secret)
     if secret and response.status_code == 200:
         _session_secret(request, dossier, pop=True)  # printed once; reprints carry no secret
+    return response
+
+
+def _guidance_or_404(request, pk):
+    """A guidance issued at one of the clerk's counters."""
+    return get_object_or_404(CounterGuidance.objects.select_related("procedure", "agency__unit", "actor"),
+                             pk=pk, agency__in=agency_ids(request.user))
+
+
+@clerk_only
+@require_GET
+def guidance(request, pk):
+    """The guidance just recorded (Mẫu 02 at the counter), with its PDF to print and hand over."""
+    return render(request, "counter/guidance.html", {"guidance": _guidance_or_404(request, pk)})
+
+
+@clerk_only
+@require_GET
+def guidance_pdf(request, pk):
+    record = _guidance_or_404(request, pk)
+    response = HttpResponse(forms_pdf.render_counter_guidance(record), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="mau-02-huong-dan-{record.pk}.pdf"'
     return response
 
 

@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from procedures.calendar import load_calendar
 from tests import factories as f
+from tests.documents.conftest import pdf_text
 from workflows.deadlines import legal_deadline
-from workflows.models import Dossier
+from workflows.models import CounterGuidance, Dossier
 from workflows.statuses import Status
 
 pytestmark = pytest.mark.django_db
@@ -123,13 +124,32 @@ def test_refusing_at_the_counter_needs_reasons_and_records_them(clerk_client, wo
     assert reverse("counter:form", args=[dossier.pk, "refusal"]) in page
 
 
-def test_the_supplement_guidance_lists_what_is_missing_and_records_nothing(clerk_client, world):
+def test_the_supplement_guidance_is_recorded_and_printed_as_form_02(clerk_client, world, client):
     response = clerk_client.post(receive_url(world.commune_proc),
                                  applicant_data(world, documents=[], action="guidance", reasons="Mang bản chính"))
-    assert response.status_code == 200
-    assert response.context["guidance"] == ["Tờ khai cấp Giấy xác nhận tình trạng hôn nhân"]
-    assert "Phiếu hướng dẫn hoàn thiện hồ sơ" in response.content.decode()
+    guidance = CounterGuidance.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("counter:guidance", args=[guidance.pk])
+    assert guidance.items == ["Tờ khai cấp Giấy xác nhận tình trạng hôn nhân"] and guidance.note == "Mang bản chính"
+    assert (guidance.applicant_id_number, guidance.actor) == ("011223344556", world.clerk)
+    assert guidance.agency == world.counter
+    page = clerk_client.get(response["Location"]).content.decode()
+    assert "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân" in page
+    pdf = clerk_client.get(reverse("counter:guidance_pdf", args=[guidance.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    _, text = pdf_text(pdf.content)
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text.upper() and "Mẫu số 02" in text
+    assert "Lò Thị Mai" in text and "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân" in text
     assert not Dossier.objects.exists()
+    client.force_login(world.other_clerk)  # another counter's clerk
+    assert client.get(reverse("counter:guidance_pdf", args=[guidance.pk])).status_code == 404
+
+
+def test_a_guidance_with_nothing_to_add_is_refused(clerk_client, world):
+    docs = [d.pk for d in world.commune_proc.documents.filter(is_mandatory=True)]
+    response = clerk_client.post(receive_url(world.commune_proc),
+                                 applicant_data(world, documents=docs, action="guidance"))
+    assert response.status_code == 400 and "Cần liệt kê" in response.content.decode()
+    assert not CounterGuidance.objects.exists()
 
 
 def test_an_unknown_action_is_a_bad_request(clerk_client, world):

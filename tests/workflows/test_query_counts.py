@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 # A receipt: the actor's memberships and roles (a fresh user), the documents, the code, the plan
 # (steps, agencies), the calendar's revision (the calendar itself is built once per process and
 # revision: warmed below), then the process, the dossier, the eligible holder, the first work
-# item, the audit event and the clock span.
-RECEIVE = 16
+# item, the audit event and the clock span; and the counter guidances the dossier takes over.
+RECEIVE = 17
 # A step: the load-and-lock of the open work item with its process and dossier, the actor's
 # memberships and roles (a fresh user), the item's UPDATE, the next holder, the next item's
 # INSERT, the dossier's UPDATE and the audit event.
