@@ -5,14 +5,32 @@ One GROUP BY query gives every row; totals are sums of rows. Every row reconcile
 carried over + received = resolved + pending + withdrawn/refused.
 """
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.db.models import F
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 
-from documents.layout import FONT, register_fonts
+from documents.layout import (
+    FONT_BOLD,
+    PAPER_BOOK,
+    Styles,
+    build_pdf,
+    esc,
+    frame_width,
+    grid,
+    national_heading,
+    signatures,
+    upper,
+)
 from procedures.models import AdministrativeUnit, Field
 from workflows.models import Dossier
 
@@ -98,20 +116,58 @@ def _rolled_into(grouped: list[dict], mapping: dict[int, int]) -> list[dict]:
     return list(merged.values())
 
 
-def headers() -> list[str]:
+# --- the report's two-level heading (form II.06a) --------------------------------------------
+
+FORM_NUMBER = "Biểu số II.06a/VPCP/KSTT"  # the periodic report form of the administrative-procedure control office
+
+
+def header_groups() -> list[tuple[str | None, list[str]]]:
+    """The heading as (group, its leaf columns); a group of None is a column that spans both heading rows.
+
+    Leaves repeat across groups ("Tổng số", "Quá hạn"): read them with their group (`headers()`)."""
+    total = _("Tổng số")
     return [
-        _("Đơn vị"), _("Lĩnh vực"),
-        _("Tổng số tiếp nhận"), _("Kỳ trước chuyển qua"), _("Trực tuyến"), _("Trực tiếp, bưu chính"),
-        _("Tổng số đã giải quyết"), _("Trước hạn"), _("Đúng hạn"), _("Quá hạn"),
-        _("Tổng số đang giải quyết"), _("Trong hạn"), _("Quá hạn"),
-        _("Rút, dừng, từ chối"), _("Trong đó: dừng giải quyết theo đề nghị"),
+        (None, [_("Đơn vị")]),
+        (None, [_("Lĩnh vực")]),
+        (_("Số hồ sơ nhận giải quyết"), [total, _("Kỳ trước chuyển qua"), _("Trực tuyến"),
+                                          _("Trực tiếp, bưu chính")]),
+        (_("Số hồ sơ đã giải quyết"), [total, _("Trước hạn"), _("Đúng hạn"), _("Quá hạn")]),
+        (_("Số hồ sơ đang giải quyết"), [total, _("Trong hạn"), _("Quá hạn")]),
+        (_("Rút, dừng, từ chối"), [total, _("Trong đó: dừng theo đề nghị")]),
     ]
+
+
+def headers() -> list[str]:
+    """One heading row, each leaf qualified by its group (a CSV's header): no two columns read the same."""
+    return [leaf if group is None else _("%(group)s: %(column)s") % {"group": group, "column": leaf}
+            for group, leaves in header_groups() for leaf in leaves]
+
+
+def heading_rows() -> tuple[list[dict], list[str]]:
+    """The two heading rows for a rendering with merged cells: the top row's cells (text, column,
+    colspan, rowspan) and the leaves under the groups, in column order."""
+    top, leaves, column = [], [], 0
+    for group, names in header_groups():
+        if group is None:
+            top.append({"text": names[0], "column": column, "colspan": 1, "rowspan": 2})
+        else:
+            top.append({"text": group, "column": column, "colspan": len(names), "rowspan": 1})
+            leaves += names
+        column += len(names)
+    return top, leaves
 
 
 def table(report: Report) -> list[list]:
     body = [[r["unit_name"], r["field_name"], *[r[c] for c in COUNT_COLUMNS]] for r in report.rows]
     body.append([_("Tổng cộng"), "", *[report.totals[c] for c in COUNT_COLUMNS]])
     return body
+
+
+def period_text(period: Period) -> str:
+    """'Tháng 3/2026 (từ ngày 01/03/2026 đến ngày 31/03/2026)'."""
+    last = (period.end - dt.timedelta(days=1)).date()
+    return _("%(label)s (từ ngày %(start)s đến ngày %(end)s)") % {
+        "label": period.label, "start": period.start.strftime("%d/%m/%Y"), "end": last.strftime("%d/%m/%Y")}
 
 
 # --- generic list exports ------------------------------------------------------------------
@@ -155,56 +211,145 @@ def _excel_value(value):
     return value
 
 
+REPORT_TITLE = gettext_noop("Báo cáo tình hình, kết quả giải quyết thủ tục hành chính")
+REPORT_NUMBER = "Số: ……/BC-UBND"  # the number is given when the report is registered for issue
+PEOPLE_COMMITTEE = "people_committee"  # AgencyKind code of Ủy ban nhân dân (documents.facts)
+
+
+def _issuing_body(unit: AdministrativeUnit) -> str:
+    """The unit's People's Committee (the body that issues the report), else 'Ủy ban nhân dân <unit>'."""
+    from procedures.models import Agency
+
+    name = (Agency.objects.filter(unit=unit, kind__code=PEOPLE_COMMITTEE)
+            .order_by(F("valid_to").desc(nulls_first=True), "pk").values_list("name", flat=True).first())
+    return name or _("Ủy ban nhân dân %(unit)s") % {"unit": unit.name}
+
+
 def report_xlsx(report: Report) -> bytes:
-    return to_xlsx(headers(), table(report), title=str(report.period.label))
+    """The report as a worksheet: the title, the issuing unit and the period above the two-level heading
+    (groups merged over their columns, the unit and field columns over both rows), then the rows."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
 
-
-# --- PDF (A4 landscape, the national heading) ------------------------------------------------
-
-_FONT = FONT  # the official face, bundled with the forms (documents/fonts)
-
-
-def report_pdf(report: Report) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    register_fonts()
-    normal = ParagraphStyle("n", fontName=_FONT, fontSize=9, leading=11)
-    center = ParagraphStyle("c", parent=normal, alignment=1)
-    bold_center = ParagraphStyle("bc", parent=center, fontName=_FONT + "-Bold", fontSize=11, leading=14)
-    title = ParagraphStyle("t", parent=bold_center, fontSize=13, leading=17)
-
-    heading = Table([
-        [Paragraph(report.unit.name.upper(), bold_center),
-         Paragraph(_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), bold_center)],
-        ["", Paragraph(_("Độc lập - Tự do - Hạnh phúc"), bold_center)],
-    ], colWidths=[100 * mm, 170 * mm])
-    heading.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story = [
-        heading, Spacer(1, 6 * mm),
-        Paragraph(_("BÁO CÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"), title),
-        Paragraph(str(report.period.label), center),
-        Spacer(1, 4 * mm),
-    ]
-    header = [Paragraph(h, center) for h in headers()]
-    data = [header] + [[Paragraph(str(v), normal) if i < 2 else str(v) for i, v in enumerate(row)]
-                       for row in table(report)]
-    widths = [36 * mm, 33 * mm] + [15 * mm] * len(COUNT_COLUMNS)  # fits A4 landscape inside 12 mm margins
-    grid = Table(data, colWidths=widths, repeatRows=1)
-    grid.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), _FONT), ("FONTSIZE", (0, 0), (-1, -1), 8),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (2, 1), (-1, -1), "RIGHT"), ("FONTNAME", (0, -1), (-1, -1), _FONT + "-Bold"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-    ]))
-    story.append(grid)
-    stamp = timezone.localtime(report.generated_at).strftime("%d/%m/%Y %H:%M")
-    story += [Spacer(1, 4 * mm), Paragraph(_("Lập lúc %(at)s") % {"at": stamp}, normal)]
+    top, leaves = heading_rows()
+    width = 2 + len(leaves)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = re.sub(r"[\\/*?:\[\]]", "-", str(report.period.label))[:31]
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.append([_(REPORT_TITLE).upper()])
+    ws.append([_("Đơn vị báo cáo: %(body)s") % {"body": _issuing_body(report.unit)}])
+    ws.append([_("Kỳ báo cáo: %(period)s") % {"period": period_text(report.period)}])
+    ws.append([FORM_NUMBER])
+    for row in range(1, 5):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        ws.cell(row=row, column=1).alignment = centred
+    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    ws.cell(row=4, column=1).font = Font(italic=True, size=9)
+    ws.cell(row=4, column=1).alignment = Alignment(horizontal="right")
+    first = 6  # a blank row between the titles and the heading
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for cell in top:
+        column = cell["column"] + 1
+        ws.cell(row=first, column=column, value=cell["text"])
+        ws.merge_cells(start_row=first, start_column=column, end_row=first + cell["rowspan"] - 1,
+                       end_column=column + cell["colspan"] - 1)
+    for i, leaf in enumerate(leaves):
+        ws.cell(row=first + 1, column=3 + i, value=leaf)
+    for row in (first, first + 1):
+        for column in range(1, width + 1):
+            cell = ws.cell(row=row, column=column)
+            cell.font, cell.alignment, cell.border = Font(bold=True), centred, box
+    ws.row_dimensions[first + 1].height = 45
+    body = table(report)
+    for offset, values in enumerate(body):
+        for column, value in enumerate(values, start=1):
+            cell = ws.cell(row=first + 2 + offset, column=column, value=_excel_value(value))
+            cell.border = box
+            if offset == len(body) - 1:
+                cell.font = Font(bold=True)
+    ws.column_dimensions["A"].width = ws.column_dimensions["B"].width = 28
+    for column in range(3, width + 1):
+        ws.column_dimensions[get_column_letter(column)].width = 12
+    ws.freeze_panes = ws.cell(row=first + 2, column=3)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm, title=_("Báo cáo kết quả giải quyết TTHC"))
-    doc.build(story)
+    wb.save(out)
     return out.getvalue()
+
+
+# --- PDF (A4 landscape, the official heading) --------------------------------------------------
+
+PDF_MARGINS = (15 * mm, 12 * mm, 12 * mm, 12 * mm)  # left, right, top, bottom
+
+
+def report_pdf(report: Report, *, prepared_by: str = "") -> bytes:
+    """The report as the official document on A4 landscape, in Vietnamese whatever the UI language:
+    the issuing body and the national heading, the report number (given when it is registered) and
+    the dateline, the form's number, the two-level table and the signatures (who drew it up, the head
+    of the unit)."""
+    with translation.override("vi"):
+        return _report_pdf(report, prepared_by)
+
+
+def _report_pdf(report: Report, prepared_by: str) -> bytes:
+    from reportlab.platypus import Paragraph, Spacer
+
+    from documents.facts import place_name
+
+    st = Styles(body=10)
+    number = ParagraphStyle("number", parent=st.cell, alignment=TA_RIGHT)
+    number_bold = ParagraphStyle("number_bold", parent=number, fontName=FONT_BOLD)
+    name_bold = ParagraphStyle("name_bold", parent=st.cell, fontName=FONT_BOLD)
+    width = frame_width(PAPER_BOOK, PDF_MARGINS[:2])
+    body = _issuing_body(report.unit)
+    top, leaves = heading_rows()
+    columns = 2 + len(leaves)
+    head = [[""] * columns, [""] * columns]
+    for cell in top:
+        head[0][cell["column"]] = Paragraph(esc(cell["text"]), st.cell_head)
+    for i, leaf in enumerate(leaves):
+        head[1][2 + i] = Paragraph(esc(leaf), st.cell_head)
+    numbers = [Paragraph(f"({i})", st.cell_center) for i in range(1, columns + 1)]
+    rows = table(report)
+    data = [*head, numbers]
+    for n, values in enumerate(rows, start=1):
+        total = n == len(rows)
+        data.append([Paragraph(esc(v), name_bold if total else st.cell) if i < 2
+                     else Paragraph(str(v), number_bold if total else number) for i, v in enumerate(values)])
+    name_w = 36 * mm
+    count_w = (width - 2 * name_w) / len(leaves)
+    table_ = grid(data, [name_w, name_w] + [count_w] * len(leaves), header_rows=3, font_size=8.5)
+    spans = []
+    for cell in top:
+        spans.append(("SPAN", (cell["column"], 0),
+                      (cell["column"] + cell["colspan"] - 1, cell["rowspan"] - 1)))
+    table_.setStyle(spans + [("BACKGROUND", (0, 0), (-1, 1), colors.HexColor("#eeeeee")),
+                             ("VALIGN", (0, 0), (-1, 2), "MIDDLE")])
+
+    story = [
+        national_heading(st, width=width, agency_lines=("", body), place=place_name(report.unit),
+                         issued_at=report.generated_at, number=REPORT_NUMBER, split=0.4),
+        Spacer(1, 4 * mm),
+        Paragraph(esc(upper(_("Báo cáo"))), st.title),
+        Paragraph(esc(_("Tình hình, kết quả giải quyết thủ tục hành chính")), st.sign_title),
+        Paragraph(esc(_("Kỳ báo cáo: %(period)s") % {"period": period_text(report.period)}), st.subtitle_italic),
+        Spacer(1, 3 * mm),
+        table_,
+        Spacer(1, 2 * mm),
+        Paragraph(esc(_("Mỗi dòng: (3) = (4) + (5) + (6) = (7) + (11) + (14); (7) = (8) + (9) + (10); "
+                        "(11) = (12) + (13).")), st.small),
+        signatures(st, width=width, blocks=[
+            (upper(_("Người lập biểu")), _("(Ký, ghi rõ họ tên)"), prepared_by),
+            ("", "", ""),
+            (upper(_("Thủ trưởng đơn vị")), _("(Ký tên, đóng dấu)"), ""),
+        ], space=18 * mm),
+    ]
+    stamp = timezone.localtime(report.generated_at).strftime("%d/%m/%Y %H:%M")
+    return build_pdf(
+        story, pagesize=PAPER_BOOK, title=_(REPORT_TITLE), author=body, subject=str(report.period.label),
+        margins=PDF_MARGINS, mark=FORM_NUMBER,
+        footer=_("%(form)s · %(body)s · %(period)s · lập lúc %(at)s") % {
+            "form": FORM_NUMBER, "body": body, "period": report.period.label, "at": stamp},
+    )

@@ -27,6 +27,13 @@ def _scope(request, form_class=ScopeForm):
     return form, form.chosen_unit(root), form.period()
 
 
+def person_name(user) -> str:
+    """Family name first, as Vietnamese names are written ('Lò Văn Thành'); the username when unnamed."""
+    if user is None:
+        return ""
+    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+
+
 def _status(form):
     return 400 if form.is_bound and not form.is_valid() else 200
 
@@ -110,7 +117,7 @@ def _task_row(t):
         return None if s is None else round(s / 3600, 1)
 
     return [t.process.dossier.code, (t.step_index or 0) + 1, t.agency.name if t.agency else "",
-            t.owner.get_username() if t.owner else "", timezone.localtime(t.due_at) if t.due_at else None,
+            person_name(t.owner), timezone.localtime(t.due_at) if t.due_at else None,
             timezone.localtime(t.finished) if t.finished else None, hours(t.allotted_seconds),
             hours(t.working_seconds), round(t.lateness.total_seconds() / 3600, 1) if t.lateness else None]
 
@@ -202,13 +209,17 @@ def report(request):
     fmt = request.GET.get("export")
     name = f"bao-cao-{period.kind}-{period.year}-{period.number}"
     if fmt == "pdf":
-        return _download(reports.report_pdf(data), name, "pdf")
+        return _download(reports.report_pdf(data, prepared_by=person_name(request.user)), name, "pdf")
     if fmt == "xlsx":
         return _download(reports.report_xlsx(data), name, "xlsx")
+    if fmt == "csv":  # one heading row, each column named with its group
+        return _download(reports.to_csv(reports.headers(), reports.table(data)), name, "csv")
     if fmt:
-        return HttpResponse(_("Định dạng xuất không hợp lệ (pdf hoặc xlsx)."), status=400)
+        return HttpResponse(_("Định dạng xuất không hợp lệ (pdf, xlsx hoặc csv)."), status=400)
+    top, leaves = reports.heading_rows()
     return render(request, "oversight/report.html", {
-        "form": form, "report": data, "headers": reports.headers(), "table": reports.table(data),
+        "form": form, "report": data, "heading_top": top, "heading_leaves": leaves,
+        "period_text": reports.period_text(data.period), "table": reports.table(data),
         "query": request.GET.urlencode(), "definitions": metrics.DEFINITIONS,
     }, status=_status(form))
 
