@@ -95,7 +95,7 @@ class CatalogRow:
     field_code: str
     field_name: str
     documents: list[tuple]  # (name, copies, form, is_mandatory)
-    steps: list[tuple]  # (name, unit_offset, agency_kind_id, role, share_percent)
+    steps: list[tuple]  # (name, unit_offset, agency_kind_id, role, share_percent, duration_value, duration_unit)
     keep: set = field(default_factory=set)  # attributes an existing procedure keeps
 
     @property
@@ -273,15 +273,36 @@ def _documents(text: str, number: int, errors: _RowErrors) -> list[tuple]:
     return docs
 
 
+# A step's own time from the internal process: "0.5 working_days", "4 working_hours" (or "0,5 ngày", "4 giờ").
+DURATION_UNITS = {"working_days": "working_days", "ngày": "working_days", "ngày làm việc": "working_days",
+                  "working_hours": "working_hours", "giờ": "working_hours", "giờ làm việc": "working_hours"}
+
+
+def _duration(text: str) -> tuple[Decimal | None, str]:
+    text = text.strip()
+    if not text:
+        return None, ""
+    value, _sp, unit = text.partition(" ")
+    unit = DURATION_UNITS.get(unit.strip().lower())
+    if unit is None:
+        raise ValueError(f"duration '{text[:30]}' is not '<number> working_days' or '<number> working_hours'")
+    amount = _decimal(value)
+    if amount < 0 or amount.as_tuple().exponent < -2 or amount >= 10000:
+        raise ValueError(f"duration {amount} is not 0–9999 with 2 decimals at most")
+    return amount, unit
+
+
 def _steps(text: str, number: int, errors: _RowErrors, kinds: dict) -> list[tuple]:
     steps, total = [], Decimal(0)
     for line in filter(None, (ln.strip() for ln in text.splitlines())):
         parts = [p.strip() for p in line.split("|")]
-        if len(parts) != 5 or not parts[0]:
-            errors.add(number, "steps",
-                       f"'{line[:60]}' is not 'name | unit_offset | agency_kind_code | role | share_percent'")
+        if len(parts) == 5:
+            parts.append("")
+        if len(parts) != 6 or not parts[0]:
+            errors.add(number, "steps", f"'{line[:60]}' is not 'name | unit_offset | agency_kind_code | role | "
+                                        f"share_percent [| duration]'")
             continue
-        name, offset, kind, role, share = parts
+        name, offset, kind, role, share, duration = parts
         try:
             if len(name) > 255:
                 raise ValueError("name longer than 255 characters")
@@ -294,11 +315,12 @@ def _steps(text: str, number: int, errors: _RowErrors, kinds: dict) -> list[tupl
             share = _decimal(share)
             if not 0 <= share <= 100 or share.as_tuple().exponent < -2:
                 raise ValueError(f"share_percent {share} is not 0–100 with 2 decimals at most")
+            duration_value, duration_unit = _duration(duration)
         except (ValueError, InvalidOperation) as exc:
             errors.add(number, "steps", f"'{name[:40]}': {exc}")
             continue
         total += share
-        steps.append((name, offset, kinds[kind], role, share))
+        steps.append((name, offset, kinds[kind], role, share, duration_value, duration_unit))
     if total > 100:
         errors.add(number, "steps", f"shares total {total}% (must be at most 100%)")
     return steps
@@ -555,15 +577,16 @@ def apply(clean: list[CatalogRow]) -> ImportResult:
                 add_docs += [RequiredDocument(procedure_id=pk, order=i, name=name, copies=copies, form=form,
                                               is_mandatory=mandatory)
                              for i, (name, copies, form, mandatory) in enumerate(row.documents, start=1)]
-            current = [(s.name, s.unit_offset, s.agency_kind_id, s.role, s.share_percent)
-                       for s in old_steps.get(pk, [])]
+            current = [(s.name, s.unit_offset, s.agency_kind_id, s.role, s.share_percent, s.duration_value,
+                        s.duration_unit) for s in old_steps.get(pk, [])]
             keep_steps = "steps" in row.keep and pk not in created
             if current != row.steps and not keep_steps:
                 steps_of.add(pk)
                 touched.add(pk)
                 add_steps += [ProcedureStep(procedure_id=pk, order=i, name=name, unit_offset=offset,
-                                            agency_kind_id=kind, role=role, share_percent=share)
-                              for i, (name, offset, kind, role, share) in enumerate(row.steps, start=1)]
+                                            agency_kind_id=kind, role=role, share_percent=share,
+                                            duration_value=value, duration_unit=unit)
+                              for i, (name, offset, kind, role, share, value, unit) in enumerate(row.steps, start=1)]
         RequiredDocument.objects.filter(procedure_id__in=docs_of).delete()
         ProcedureStep.objects.filter(procedure_id__in=steps_of).delete()
         RequiredDocument.objects.bulk_create(add_docs, batch_size=500)
@@ -670,6 +693,10 @@ def _number(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _step_duration(step) -> str:
+    return "" if step.duration_value is None else f" | {_number(step.duration_value)} {step.duration_unit}"
+
+
 def _one_line(text: str) -> str:
     """Document and step names live in one "|"-separated line: the only lossy spot of export."""
     return re.sub(r"\s+", " ", text.replace("|", "/")).strip()
@@ -685,7 +712,8 @@ def export_rows() -> list[list[str]]:
         documents = "\n".join(f"{_one_line(d.name)} | {d.copies} | {d.form} | {int(d.is_mandatory)}"
                               for d in p.documents.all())
         steps = "\n".join(f"{_one_line(s.name)} | {s.unit_offset} | {s.agency_kind.code} | {s.role} | "
-                          f"{_number(s.share_percent)}" for s in p.steps.all())
+                          f"{_number(s.share_percent)}"
+                          + _step_duration(s) for s in p.steps.all())
         table.append([
             p.code, p.name, p.field.code, p.field.name, p.level.code, p.competent_agency_kind.code,
             _number(p.time_limit_value), p.time_limit_unit,

@@ -230,6 +230,11 @@ class TimeLimitUnit(models.TextChoices):
     UNSPECIFIED = "unspecified", _("chưa xác định")
 
 
+class StepDurationUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("ngày làm việc")
+    WORKING_HOURS = "working_hours", _("giờ làm việc")
+
+
 class OnlineLevel(models.TextChoices):
     NONE = "none", _("không trực tuyến")
     PARTIAL = "partial", _("một phần")
@@ -483,6 +488,16 @@ class ProcedureStep(models.Model):
         _("tỷ lệ thời hạn (%)"), max_digits=5, decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
+    # The province's approved internal process (quy trình nội bộ) gives each step a time of its own,
+    # e.g. "0,5 ngày làm việc" or "4 giờ làm việc"; such a step gets that time, the others share what
+    # is left of the limit by their percentages (workflows.deadlines.allot_steps).
+    duration_value = models.DecimalField(
+        _("thời gian thực hiện bước"), max_digits=6, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Theo quy trình nội bộ được phê duyệt; để trống thì bước được tính theo tỷ lệ thời hạn."),
+    )
+    duration_unit = models.CharField(_("đơn vị thời gian của bước"), max_length=16, blank=True,
+                                     choices=StepDurationUnit.choices)
 
     class Meta:
         ordering = ["procedure", "order"]
@@ -490,6 +505,10 @@ class ProcedureStep(models.Model):
         verbose_name_plural = _("bước xử lý")
         constraints = [
             models.UniqueConstraint(fields=["procedure", "order"], name="step_order_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(duration_value__isnull=True, duration_unit="")
+                           | (models.Q(duration_value__isnull=False) & ~models.Q(duration_unit=""))),
+                name="step_duration_with_unit"),
         ]
 
     def __str__(self):

@@ -61,7 +61,8 @@ def publish_new_version(procedure: Procedure, valid_from: dt.date, **changes) ->
                              is_mandatory=d.is_mandatory) for d in documents])
         ProcedureStep.objects.bulk_create([
             ProcedureStep(procedure=new, order=s.order, name=s.name, unit_offset=s.unit_offset,
-                          agency_kind_id=s.agency_kind_id, role=s.role, share_percent=s.share_percent)
+                          agency_kind_id=s.agency_kind_id, role=s.role, share_percent=s.share_percent,
+                          duration_value=s.duration_value, duration_unit=s.duration_unit)
             for s in steps])
     procedure.valid_to = valid_from
     return new

@@ -78,11 +78,33 @@ def at_risk_instant(cal: WorkingCalendar, start: datetime, due: datetime) -> dat
     return cal.add_working_time(start, total - window)
 
 
-def allot_steps(plan: list[dict], working_total: timedelta) -> None:
-    """Give each planned step its share of the limit, in whole working seconds."""
+def step_duration(step: dict, working_day: timedelta) -> int | None:
+    """A planned step's own time from the approved internal process, in working seconds (None: a share)."""
+    if "duration" not in step:
+        return None
+    hours = float(step["duration"])
+    if step.get("duration_unit") == "working_days":
+        hours *= working_day.total_seconds() / 3600
+    return int(hours * 3600)
+
+
+def allot_steps(plan: list[dict], working_total: timedelta, working_day: timedelta) -> None:
+    """Give each planned step its time, in whole working seconds: its own from the internal process
+    when the procedure sets one, else its share of the limit; when some steps have their own time,
+    the others share what is left in proportion to their percentages."""
     total = working_total.total_seconds()
-    for step in plan:
-        step["allotted"] = int(total * float(step["share"]) / 100)
+    own = {i: step_duration(step, working_day) for i, step in enumerate(plan)}
+    if all(seconds is None for seconds in own.values()):
+        for step in plan:
+            step["allotted"] = int(total * float(step["share"]) / 100)
+        return
+    left = max(total - sum(s for s in own.values() if s is not None), 0)
+    shares = sum(float(step["share"]) for i, step in enumerate(plan) if own[i] is None)
+    for i, step in enumerate(plan):
+        if own[i] is not None:
+            step["allotted"] = own[i]
+        else:
+            step["allotted"] = int(left * float(step["share"]) / shares) if shares else 0
 
 
 def first_unit_due(cal: WorkingCalendar, start: datetime, plan: list[dict]) -> datetime | None:

@@ -252,6 +252,8 @@ def resolve_plan(procedure: Procedure, unit: AdministrativeUnit) -> list[dict]:
         plan.append({
             "order": step.order, "name": step.name, "agency": target["pk"], "agency_name": target["name"],
             "unit": target["unit_id"], "role": step.role, "share": str(step.share_percent), "allotted": 0,
+            **({"duration": str(step.duration_value), "duration_unit": step.duration_unit}
+               if step.duration_value is not None else {}),
         })
     return plan
 
@@ -292,7 +294,7 @@ def _start_clock(dossier: Dossier, now: datetime):
     dossier.received_at = now
     dossier.due_at = dossier.original_due_at = deadline.due_at
     dossier.at_risk_at = deadlines.at_risk_instant(cal, deadline.counting_from, deadline.due_at)
-    deadlines.allot_steps(dossier.plan, deadline.working_total)
+    deadlines.allot_steps(dossier.plan, deadline.working_total, cal.working_day_length)
     dossier.receiving_unit_due_at = deadlines.first_unit_due(cal, deadline.counting_from, dossier.plan)
 
 
@@ -554,7 +556,8 @@ def supplement_received(dossier: Dossier, *, actor, note: str = "", expected_ver
         legal, appointment, paused = deadlines.after_supplement(dossier, cal, act.now)
         restart = dossier.procedure.supplement_clock_rule == "restart"
         if restart:
-            deadlines.allot_steps(dossier.plan, cal.working_time_between(cal.start_of_counting(act.now), legal))
+            deadlines.allot_steps(dossier.plan, cal.working_time_between(cal.start_of_counting(act.now), legal),
+                                  cal.working_day_length)
             for step in dossier.plan:
                 step.pop("spent", None)
         _resume_clock(dossier, task, actor, act.now, legal=legal, appointment=appointment)
