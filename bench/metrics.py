@@ -174,7 +174,7 @@ def generate(world, n: int, now: dt.datetime, connection):
             "[]", status, i, "[]", 1 if resolved else 0, _ts(received), _ts(due + dt.timedelta(days=3 * extensions)),
             _ts(due), _ts(due - dt.timedelta(days=1)), _ts(resolved), _ts(returned), _ts(closed),
             "granted" if resolved else "", "", extensions, supplements, "", "x", 2, "", _ts(received),
-            unit.pk, agency["one_stop"].pk, False, "self", "", "", "", "", "",
+            unit.pk, agency["one_stop"].pk, False, "self", "", "", "", "", "", 0,
         ))
         processes.append((i, flow_ref, "DONE" if closed else "NEW", _ts(received), _ts(closed), "{}"))
         spans.append((i, i, _ts(received), None, _ts(due), False))  # the clock ran from receipt (no supplement wait)
@@ -237,7 +237,7 @@ DOSSIER_COLUMNS = [
     "at_risk_at", "resolved_at", "returned_at", "closed_at", "outcome", "outcome_reasons", "extension_count",
     "supplement_count", "collected_by", "lookup_secret_hash", "event_count", "last_event_hash", "created_at",
     "competent_unit_id", "return_agency_id", "received_out_of_area", "applicant_capacity", "subject_name",
-    "subject_id_number", "subject_address", "authorisation_document", "stop_reason",
+    "subject_id_number", "subject_address", "authorisation_document", "stop_reason", "guidance_count",
 ]
 
 
@@ -315,8 +315,8 @@ HAND_SQL = {
         FROM ranked GROUP BY 1""",
     "evaluation": HANDLED + """SELECT receiving_agency_id, COUNT(*),
           AVG(CASE WHEN late THEN 0 WHEN early_day THEN 2 ELSE 1 END),
-          AVG(CASE supplement_count WHEN 0 THEN 2 WHEN 1 THEN 1 ELSE 0 END),
-          AVG(CASE WHEN supplement_count = 0 THEN 2 WHEN channel = 'outside' THEN 0 ELSE 1 END),
+          AVG(CASE supplement_count + guidance_count WHEN 0 THEN 2 WHEN 1 THEN 1 ELSE 0 END),
+          AVG(CASE WHEN supplement_count + guidance_count = 0 THEN 2 WHEN channel = 'outside' THEN 0 ELSE 1 END),
           AVG(CASE WHEN id IN (SELECT dossier_id FROM workflows_complaint WHERE NOT unsubstantiated) THEN 0
                    WHEN late THEN 0 WHEN early_day THEN 2 ELSE 1 END)
         FROM c WHERE left_in AND NOT nodec GROUP BY 1""",
