@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "notifications",
     "reporting",
     "documents",
+    "signing",
     "demo",
     # REST API and login hardening (onestop/api)
     "rest_framework",

@@ -72,6 +72,8 @@ def _english_free_defaults(settings):
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, False
     # Hashing demo and factory passwords with PBKDF2 would dominate the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No signing keys unless a test configures them (tests/signing): never the demo CA under var/.
+    settings.ONESTOP_SIGNING_CONFIG = ""
 
 
 from tests.world import commune_b, world  # noqa: E402,F401 -- the shared small-province fixture

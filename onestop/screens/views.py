@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from documents import render as forms_pdf
+from signing.forms import signed_form
 from workflows.access import dossiers_for, has_role
 from workflows.errors import DomainError
 
@@ -49,7 +50,7 @@ def render_pdf_form(dossier, kind: str, *, secret: str | None = None) -> HttpRes
     if kind not in FORM_LABELS:
         raise Http404(_("Không có biểu mẫu này."))
     try:
-        pdf = forms_pdf.render_form(kind, dossier, secret=secret)
+        pdf = signed_form(kind, dossier, secret=secret)  # signed where keys are configured (signing/)
     except DomainError as error:
         return HttpResponse(str(error.message), status=error.http_status, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
