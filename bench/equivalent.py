@@ -23,7 +23,7 @@ from django.db import transaction
 from workflows import access, audit, clock, deadlines, services
 from workflows.errors import PermissionDenied, TransitionNotAllowed
 from workflows.flows import DossierFlow, eligible_user_ids
-from workflows.models import Channel, DossierProcess, WorkItem
+from workflows.models import Channel, CounterGuidance, DossierProcess, WorkItem
 from workflows.roles import Role
 from workflows.statuses import Status
 
@@ -105,13 +105,18 @@ def receive(*, actor, procedure, agency, applicant, document_ids, channel=Channe
             procedure=procedure, agency=agency, applicant=applicant, documents=documents,
             channel=channel, now=act.now, status=Status.RECEIVED)
         services._start_clock(dossier, act.now)
+        guidances = services._earlier_guidances(dossier)  # counter guidances the dossier takes over
+        dossier.guidance_count = len(guidances)
         event = audit.stage_event(dossier, actor=actor, action="receive", from_status="", note=note,
-                                  data={"due_at": dossier.due_at.isoformat(), "channel": channel},
+                                  data={"due_at": dossier.due_at.isoformat(), "channel": channel,
+                                        **({"guidances": guidances} if guidances else {})},
                                   agency_id=dossier.receiving_agency_id)
         dossier.process = DossierProcess.objects.create(flow_class=DossierFlow, created=act.now)
         dossier.save(force_insert=True)
         _next(dossier, act.now)
         audit.save_event(event)
+        if guidances:
+            CounterGuidance.objects.filter(pk__in=guidances).update(dossier=dossier)
         services._begin_clock_span(dossier, act.now, first=True)
         return dossier
 
