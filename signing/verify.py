@@ -11,7 +11,7 @@
         invalid         a signature that cannot be read or whose cryptography does not hold
         modified        the signed bytes changed (digest mismatch), or content added after signing
                         beyond signatures and form filling (pyHanko's difference analysis), or bytes
-                        the signature does not cover
+                        the signature does not cover (appended after its revision)
         unknown_signer  cryptographically sound, but no chain to a configured trust root
         expired         chained to a trust root, but the certificate (or its CA) was not valid at
                         `moment` (expired or not yet valid)
@@ -179,8 +179,22 @@ def _report(signature, trust_roots, other_certs, moment, allow_fetching) -> Sign
         return SignatureReport(INVALID, field_name=name, signer=signer, signed_at=signed_at, reason=reason,
                                detail=str(exc))
     verdict, detail = _classify(status)
+    if verdict != INVALID and verdict != MODIFIED and _bytes_appended(signature):
+        verdict, detail = MODIFIED, "bytes appended after the signed revision"
     return SignatureReport(verdict, field_name=name, signer=signer, signed_at=signed_at, reason=reason,
                            detail=detail)
+
+
+def _bytes_appended(signature) -> bool:
+    """Bytes after the signed revision that belong to no later revision (pyHanko reads them as the
+    signed revision's end and calls the signature intact; a PDF reader ignores them)."""
+    reader = signature.reader
+    if signature.signed_revision != reader.xrefs.total_revisions - 1:
+        return False  # later revisions: pyHanko's difference analysis judged them
+    _start1, _len1, start2, len2 = signature.byte_range
+    stream = reader.stream
+    stream.seek(start2 + len2)
+    return bool(stream.read().strip())
 
 
 # --- uploaded files ------------------------------------------------------------------------------

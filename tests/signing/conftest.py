@@ -44,7 +44,7 @@ def signing_on(settings, keys):
 
 def plain_pdf(text: str = "Tờ khai") -> bytes:
     buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pagesize=A5, invariant=1)
+    page = canvas.Canvas(buffer, pagesize=A5, invariant=1, pageCompression=0)
     page.drawString(72, 400, text)
     page.save()
     return buffer.getvalue()
