@@ -45,4 +45,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 12 * 3600},
     },
+    # Yesterday's payments reconciled with the gateway (payments/tasks.py), pending ones queried.
+    "payments-reconcile": {
+        "task": "payments.tasks.reconcile_payments",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 12 * 3600},
+    },
 }

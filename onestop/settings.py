@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reporting",
     "documents",
     "signing",
+    "payments",
     "demo",
     # REST API and login hardening (onestop/api)
     "rest_framework",
@@ -212,6 +213,14 @@ SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.LoggingSMSBackend")
 PORTAL_LOOKUP_MAX_FAILURES = env_int("PORTAL_LOOKUP_MAX_FAILURES", 10)  # per address per 15 minutes
 # Reverse proxies that append to X-Forwarded-For in front of the site (0: use REMOTE_ADDR).
 PORTAL_TRUSTED_PROXIES = env_int("PORTAL_TRUSTED_PROXIES", 0)
+
+# --- fees and online payment (payments/, docs/decisions/0025-fees-and-payment.md) ---------
+# The gateway's base URL, the merchant code it gave us and the shared HMAC secret; without a URL
+# online payment is not offered. The development secret is derived from SECRET_KEY.
+ONESTOP_PAYMENT_GATEWAY_URL = env_str("ONESTOP_PAYMENT_GATEWAY_URL")
+ONESTOP_PAYMENT_GATEWAY_MERCHANT = env_str("ONESTOP_PAYMENT_GATEWAY_MERCHANT", "ONESTOP")
+ONESTOP_PAYMENT_GATEWAY_SECRET = env_str("ONESTOP_PAYMENT_GATEWAY_SECRET") or (
+    hashlib.sha256(f"onestop.payment:{SECRET_KEY}".encode()).hexdigest() if DEBUG else "")
 
 # --- REST API and login hardening (onestop/api) -----------------------------------------
 REST_FRAMEWORK = {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("desk/", include("onestop.desk.urls")),
     path("oversight/", include("onestop.oversight.urls")),
     path("tra-cuu/", include("onestop.portal.urls")),
+    path("thanh-toan/", include("payments.urls")),
     path("api/", include("onestop.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -150,6 +150,10 @@ def _require_member(actor, agency_id: int, role: str):
 def _take(task: WorkItem, actor):
     """The actor performs the task: its owner, or an eligible member who claims it now."""
     activation = task.flow_task.activation_class(task)
+    if actor is None:  # the system completes it (payment_received for a verified online payment): no claim
+        if task.owner_id is None:
+            activation.assign(None)
+        return activation
     if task.owner_id is None:
         if not access.can_take(actor, task):
             raise PermissionDenied()
@@ -594,12 +598,21 @@ def request_payment(dossier: Dossier, *, actor, obligation: str, expected_versio
 
 def payment_received(dossier: Dossier, *, actor, note: str = "", expected_version=None,
                      now: datetime | None = None) -> Dossier:
-    """Đã hoàn thành nghĩa vụ tài chính: handling resumes with the due times moved by the wait."""
+    """Đã hoàn thành nghĩa vụ tài chính: handling resumes with the due times moved by the wait.
+
+    `actor=None` is the system: the payment gateway's verified result (signature and amount checked
+    by payments.services) meets the obligation, no clerk acts; the counter's work item closes unclaimed.
+    """
     with _Action(now) as act:
         task = _load_open_task(dossier, expected_version)
         _require_node(task, DossierFlow.await_payment)
         dossier = task.process.dossier
-        _transition(dossier, "payment_received", actor)
+        if actor is None:  # online payment confirmed by the gateway (payments.services._complete)
+            if not can_proceed(dossier.payment_received):
+                raise TransitionNotAllowed()
+            dossier.payment_received()
+        else:
+            _transition(dossier, "payment_received", actor)
         cal = deadlines.calendar_for(dossier)
         legal, appointment, paused = deadlines.after_pause(dossier, cal, act.now)
         _resume_clock(dossier, task, actor, act.now, legal=legal, appointment=appointment)
