@@ -93,7 +93,9 @@ def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
         "satisfaction": satisfaction,
         "working_times": working_times[:20],
         "trend_chart": charts.line(
-            [(f"{t['month']:%m/%Y}", t["on_time_rate"]) for t in trend],
+            [((_("T%(n)s") % {"n": t["month"].month},
+               _("Tháng %(n)s/%(y)s") % {"n": t["month"].month, "y": t["month"].year}), t["on_time_rate"])
+             for t in trend],
             _("Tỷ lệ giải quyết đúng hạn theo tháng")),
         "share_chart": charts.bars(
             [(u.name, share_by_level.get(u.level_id)) for u in shown_units],

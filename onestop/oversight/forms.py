@@ -106,8 +106,10 @@ class DelayForm(ScopeForm):
             "code", "valid_from")
         self.fields["procedure"].label_from_instance = _version_label
         self.fields["official"].queryset = (
-            get_user_model().objects.filter(memberships__agency__unit__in=units).distinct().order_by("username")
+            get_user_model().objects.filter(memberships__agency__unit__in=units).distinct()
+            .order_by("last_name", "first_name", "username")
         )
+        self.fields["official"].label_from_instance = _official_label
 
 
 def _version_label(procedure) -> str:
@@ -115,3 +117,8 @@ def _version_label(procedure) -> str:
         return str(procedure)
     return _("%(procedure)s (hiệu lực từ %(date)s)") % {
         "procedure": procedure, "date": procedure.valid_from.strftime("%d/%m/%Y")}
+
+
+def _official_label(user) -> str:
+    """Family name first ('Lò Văn Thành'); the username for an account without a name."""
+    return f"{user.last_name} {user.first_name}".strip() or user.get_username()

@@ -148,8 +148,23 @@ def delays(request):
         "overdue": overdue[:LIST_LIMIT], "overdue_count": overdue.count(),
         "at_risk": at_risk[:LIST_LIMIT], "at_risk_count": at_risk.count(),
         "late": late[:LIST_LIMIT], "late_count": late.count(), "query": request.GET.urlencode(),
-        "definitions": metrics.DEFINITIONS,
+        "definitions": metrics.DEFINITIONS, "active_filters": _active_filters(form),
     }, status=_status(form))
+
+
+def _active_filters(form) -> list[tuple[str, str]]:
+    """(label, the whole chosen value) of each narrowing field in use: a picker shows a long name cut short."""
+    if not form.is_valid():
+        return []
+    shown = []
+    for name in ("agency", "field", "procedure", "official", "step"):
+        value = form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        field = form.fields[name]
+        text = field.label_from_instance(value) if hasattr(field, "label_from_instance") else str(value)
+        shown.append((field.label, text))
+    return shown
 
 
 ATTRIBUTION_HEADERS = {
