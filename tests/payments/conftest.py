@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import parse_qsl, urlsplit
 from urllib.request import HTTPRedirectHandler, Request, build_opener, urlopen
 
 import pytest
@@ -80,10 +79,6 @@ class Control:
             if code is None:
                 raise
             return code, exc.headers.get("Location", "") if exc.headers else ""
-
-
-def return_params(location: str) -> dict:
-    return dict(parse_qsl(urlsplit(location).query, keep_blank_values=True))
 
 
 @pytest.fixture
