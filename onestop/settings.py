@@ -131,9 +131,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the demo server read while a request writes; a busy timeout instead of
-    # "database is locked" under concurrent requests.
+    # "database is locked" under concurrent requests. Transactions take the write lock when they
+    # begin (IMMEDIATE): two concurrent actions queue behind each other within the timeout, where
+    # a deferred transaction that read first and then writes fails at once (SQLITE_BUSY).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

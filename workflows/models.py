@@ -245,14 +245,8 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     event_count = models.PositiveIntegerField(default=0, editable=False)
     last_event_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    collected_by = models.CharField(_("người nhận kết quả"), max_length=200, blank=True)
-    stop_reason = models.CharField(_("lý do dừng"), max_length=10, choices=StopReason.choices, blank=True)
-
-    lookup_secret_hash = models.CharField(max_length=128, editable=False)
-    # The audit chain's head, kept on the row that is locked anyway: no read per event.
-    event_count = models.PositiveIntegerField(default=0, editable=False)
-    last_event_hash = models.CharField(max_length=64, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The applicant's and the subject's names folded (workflows.folding): the staff search box.
+    applicant_search = models.CharField(max_length=400, blank=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
 
@@ -779,3 +773,23 @@ class AuditFinding(models.Model):
 
     def __str__(self):
         return f"{self.code or '—'} {self.kind} {self.seq or ''}".strip()
+
+
+class PersonalDataView(models.Model):
+    """One view of a dossier's personal data unmasked (số định danh, số điện thoại) by staff:
+    who, when, which fields, on which screen (`workflows.privacy.log_unmasked`). A record of
+    reading, not a change of the dossier: no audit event, no version."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    fields = models.CharField(max_length=200)  # comma-separated field names
+    screen = models.CharField(max_length=60)
+
+    class Meta:
+        verbose_name = _("lượt xem dữ liệu cá nhân")
+        verbose_name_plural = _("lượt xem dữ liệu cá nhân")
+        indexes = [models.Index(fields=["dossier", "at"], name="personaldataview_dossier_at")]
+
+    def __str__(self):
+        return f"{self.dossier_id} {self.user_id} {self.at:%Y-%m-%d %H:%M}"

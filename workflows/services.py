@@ -18,7 +18,7 @@ from viewflow.workflow.status import PROCESS
 
 from procedures.models import AdministrativeUnit, Agency, OnlineLevel, Procedure
 
-from . import access, audit, clock, codes, competence, deadlines, frames, uploads
+from . import access, audit, clock, codes, competence, deadlines, folding, frames, uploads
 from .errors import Conflict, InvalidInput, PermissionDenied, RoutingError, TransitionNotAllowed
 from .flows import DossierFlow
 from .lock import load_open_task
@@ -286,7 +286,7 @@ def _new_dossier(*, procedure, agency, applicant: Applicant, documents, channel,
         subject_id_number=applicant.subject_id_number, subject_address=applicant.subject_address,
         authorisation_document=applicant.authorisation, documents=documents,
         plan=resolve_plan(procedure, unit), lookup_secret_hash=codes.hash_secret(secret),
-        created_at=now,
+        created_at=now, applicant_search=folding.applicant_search(applicant.name, applicant.subject_name),
     )
     dossier.receiving_unit = agency.unit
     return dossier, secret
@@ -430,9 +430,12 @@ def submit_online(*, procedure: Procedure, agency: Agency, applicant: Applicant,
         return Receipt(dossier, secret)
 
 
-def accept_online(dossier: Dossier, *, actor, note: str = "", expected_version=None,
+def accept_online(dossier: Dossier, *, actor, note: str = "", expected_version=None, checks=None,
                   now: datetime | None = None) -> Dossier:
-    """Tiếp nhận hồ sơ trực tuyến: accept a submission; the clock starts now."""
+    """Tiếp nhận hồ sơ trực tuyến: accept a submission; the clock starts now.
+
+    `checks`, if given, is the clerk's verdict on each submitted document (a list of dicts, e.g.
+    {"file": id, "name": ..., "result": "pass"}), recorded in the event's data."""
     with _Action(now) as act:
         task = _load_open_task(dossier, expected_version)
         _require_node(task, DossierFlow.review_submission)
@@ -444,7 +447,7 @@ def accept_online(dossier: Dossier, *, actor, note: str = "", expected_version=N
         return _record(dossier, actor=actor, action="accept_online", from_status=Status.SUBMITTED,
                        fields=["received_at", "due_at", "original_due_at", "at_risk_at", "receiving_unit_due_at",
                                "plan"],
-                       agency_id=task.agency_id, note=note)
+                       agency_id=task.agency_id, note=note, data={"checks": list(checks)} if checks else None)
 
 
 def refuse(dossier: Dossier, *, actor, reasons: str, expected_version=None,

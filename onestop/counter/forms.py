@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from onestop.screens.forms import VersionedForm
 from procedures.models import CompetenceBasis
 from workflows import deadlines
-from workflows.models import ApplicantCapacity
+from workflows.models import ApplicantCapacity, Channel
 from workflows.services import Applicant
+from workflows.statuses import Status
 
 COMPETENCE_HELP = {
     CompetenceBasis.RESIDENCE: _("Theo nơi cư trú của người yêu cầu."),
@@ -122,8 +123,67 @@ class ReceiveForm(forms.Form):
                          subject_address=data.get("subject_address", ""), authorisation=data.get("authorisation", ""))
 
 
+CHECK_PASS, CHECK_FAIL = "pass", "fail"
+CHECK_CHOICES = [(CHECK_PASS, _("Đạt")), (CHECK_FAIL, _("Chưa đạt"))]
+
+
+class DossierFilterForm(forms.Form):
+    """The counter's dossier list: the search box and its filters (all optional, GET)."""
+
+    q = forms.CharField(
+        label=_("Tìm hồ sơ"), required=False, max_length=400,
+        widget=forms.TextInput(attrs={
+            "type": "search", "autocomplete": "off", "accesskey": "m", "inputmode": "search",
+            "placeholder": _("mã hồ sơ, họ tên, số điện thoại, số định danh hoặc quét phiếu hẹn")}),
+    )
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False,
+                               choices=[("", _("Tất cả trạng thái")), *Status.choices])
+    channel = forms.ChoiceField(label=_("Hình thức nộp"), required=False,
+                                choices=[("", _("Tất cả hình thức")), *Channel.choices])
+    date_from = forms.DateField(label=_("Nộp từ ngày"), required=False, validators=[lambda day: _in_window(day)],
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, validators=[lambda day: _in_window(day)],
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput)
+
+
 class AcceptOnlineForm(VersionedForm):
+    """Tiếp nhận hồ sơ trực tuyến: the clerk checks each document the citizen sent (đạt / chưa đạt);
+    only a dossier whose every document is "đạt" is received."""
+
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, files=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.files = list(files)
+        for file in self.files:
+            self.fields[self._name(file)] = forms.ChoiceField(
+                label=file.original_name, choices=CHECK_CHOICES, widget=forms.RadioSelect,
+                error_messages={"required": _("Chưa kiểm tra tệp này: chọn “Đạt” hoặc “Chưa đạt”.")},
+            )
+
+    @staticmethod
+    def _name(file) -> str:
+        return f"check_{file.pk}"
+
+    def check_fields(self):
+        """(file, bound field) for each submitted document, in upload order."""
+        return [(file, self[self._name(file)]) for file in self.files]
+
+    def clean(self):
+        cleaned = super().clean()
+        failing = [file.original_name for file in self.files if cleaned.get(self._name(file)) == CHECK_FAIL]
+        if failing:
+            raise forms.ValidationError(
+                _("Chỉ tiếp nhận khi tất cả thành phần hồ sơ đạt yêu cầu. Chưa đạt: %(names)s. Từ chối tiếp nhận "
+                  "và nêu rõ lý do, nội dung cần bổ sung.") % {"names": "; ".join(failing)})
+        return cleaned
+
+    def checks(self) -> list[dict]:
+        """The verdicts, as the audit event records them."""
+        return [{"file": file.pk, "name": file.original_name,
+                 "document": file.required_document.name if file.required_document else "",
+                 "result": self.cleaned_data[self._name(file)]} for file in self.files]
 
 
 class RefuseForm(VersionedForm):

@@ -3,19 +3,11 @@
 Done in Python over the in-force procedures of the counter's levels (a few hundred at most),
 so it behaves the same on SQLite and PostgreSQL: "khai sinh" finds "Đăng ký khai sinh".
 """
-import unicodedata
-
 from django.utils import timezone
 
 from procedures.models import Procedure
 from workflows import competence
-
-
-def fold(text: str) -> str:
-    """Lower-case without Vietnamese diacritics: "Đăng ký" → "dang ky"."""
-    text = (text or "").replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+from workflows.folding import fold
 
 
 def search_procedures(level_ids, query: str, limit: int = 30) -> list[Procedure]:

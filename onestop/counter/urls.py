@@ -1,18 +1,21 @@
 from django.urls import path
 
-from . import views
+from . import reissue, views
 
 app_name = "counter"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("find/", views.find, name="find"),
+    path("dossiers/", views.dossiers, name="dossiers"),
     path("receive/", views.receive_search, name="receive_search"),
     path("receive/<int:pk>/", views.receive, name="receive"),
     path("guidance/<int:pk>/", views.guidance, name="guidance"),
     path("guidance/<int:pk>.pdf", views.guidance_pdf, name="guidance_pdf"),
     path("dossiers/<int:pk>/", views.dossier_detail, name="dossier"),
+    path("dossiers/<int:pk>/files/<int:file_id>/", views.dossier_file, name="file"),
     path("dossiers/<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("dossiers/<int:pk>/reissue-secret/", reissue.reissue_secret, name="reissue_secret"),
     path("dossiers/<int:pk>/accept/", views.accept, name="accept"),
     path("dossiers/<int:pk>/refuse/", views.refuse, name="refuse"),
     path("dossiers/<int:pk>/supplement-received/", views.supplement_received, name="supplement_received"),

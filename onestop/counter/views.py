@@ -6,19 +6,23 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import can_proceed, has_transition_perm
 
 from documents import render as forms_pdf
+from onestop.screens import files as dossier_files
+from onestop.screens import find as finding
 from onestop.screens.dossier_page import dossier_context, open_work_item
 from onestop.screens.views import dossier_or_404, perform_action, render_pdf_form, role_required
 from procedures.calendar import load_calendar
 from procedures.models import Agency, Procedure
 from reporting import rules
-from workflows import competence, services
-from workflows.access import agency_ids, dossiers_for
+from workflows import competence, privacy, services
+from workflows.access import agency_ids, count_visible, dossiers_for, visible_slice
 from workflows.deadlines import legal_deadline
 from workflows.errors import DomainError, TransitionNotAllowed
 from workflows.errors import PermissionDenied as DomainPermissionDenied
@@ -28,6 +32,7 @@ from workflows.statuses import Status
 
 from .forms import (
     AcceptOnlineForm,
+    DossierFilterForm,
     PaymentReceivedForm,
     ReceiveForm,
     RefuseForm,
@@ -113,13 +118,59 @@ def index(request):
 @clerk_only
 @require_GET
 def find(request):
-    """Open a dossier by its code (the code printed on the receipt)."""
-    code = (request.GET.get("code") or "").strip()
-    dossier = dossiers_for(request.user).filter(code__iexact=code).only("pk").first() if code else None
-    if dossier is None:
-        messages.error(request, _("Không tìm thấy hồ sơ có mã “%(code)s”.") % {"code": code})
-        return redirect("counter:index")
-    return redirect("counter:dossier", pk=dossier.pk)
+    """The counter's search box: a whole code (typed or scanned from the receipt) opens the
+    dossier; anything else lists what it finds (`dossiers`)."""
+    raw = request.GET.get("q", request.GET.get("code", ""))
+    query = finding.read(raw)
+    if not query:
+        return redirect("counter:dossiers")
+    dossier = dossiers_for(request.user).filter(finding.exact_q(query)).only("pk").first()
+    if dossier is not None:
+        return redirect("counter:dossier", pk=dossier.pk)
+    return redirect(f"{reverse('counter:dossiers')}?{urlencode({'q': query.text})}")
+
+
+LIST_PAGE = 50  # rows per page of the counter's dossier list
+LIST_PAGES = 20  # pages reachable by paging (1,000 rows): past that, narrow the filters
+ORDER = ("-created_at", "-id")
+
+
+@clerk_only
+@require_GET
+def dossiers(request):
+    """Hồ sơ của quầy: every dossier the clerk may see, newest first, with the search box, filters
+    and pages of LIST_PAGE rows. Each page is read by `visible_slice` (each branch of the scope in
+    its index's order, stopping at the page) and counted up to the last reachable page."""
+    form = DossierFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    query = finding.read(data.get("q"))
+    qs = Dossier.objects.all()
+    if query:
+        qs = qs.filter(finding.matching_q(query))
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("channel"):
+        qs = qs.filter(channel=data["channel"])
+    if data.get("date_from"):
+        qs = qs.filter(created_at__date__gte=data["date_from"])
+    if data.get("date_to"):
+        qs = qs.filter(created_at__date__lte=data["date_to"])
+    page = min(data.get("page") or 1, LIST_PAGES)
+    start = (page - 1) * LIST_PAGE
+    rows = list(visible_slice(request.user, qs, ORDER, start, start + LIST_PAGE + 1).select_related(
+        "procedure", "receiving_agency"))
+    has_next = len(rows) > LIST_PAGE and page < LIST_PAGES
+    rows = _flag_late(rows[:LIST_PAGE], timezone.now())
+    if query and page == 1 and len(rows) == 1 and query.scanned_code:
+        return redirect("counter:dossier", pk=rows[0].pk)
+    cap = LIST_PAGE * LIST_PAGES
+    total = count_visible(request.user, qs, cap)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"form": form, "rows": rows, "query": query, "page": page, "has_next": has_next,
+               "total": min(total, cap), "total_more": total > cap, "params": params.urlencode(),
+               "first_row": start + 1, "last_row": start + len(rows)}
+    return render(request, "counter/dossiers.html", context)
 
 
 # --- receiving a dossier (tiếp nhận) -----------------------------------------------------------
@@ -228,13 +279,17 @@ def can_stop(dossier, user) -> bool:
 
 
 def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
-    """The dossier page with its action forms; `bound` keeps the user's input after an error."""
+    """The dossier page with its action forms; `bound` keeps the user's input after an error.
+
+    The clerks of the receiving or the return counter see the phone and ID numbers in full
+    (logged, `privacy.unmasked_contact`); everyone else masked."""
     context = dossier_context(dossier)
     context["can_withdraw"] = can_withdraw(dossier, request.user)
     context["can_stop"] = can_stop(dossier, request.user)
+    context["full_contact"] = privacy.unmasked_contact(request.user, dossier, "counter:dossier")
     version = {"version": dossier.event_count}
     forms_by_name = {
-        "accept_form": AcceptOnlineForm(initial=version),
+        "accept_form": AcceptOnlineForm(initial=version, files=context["files"]),
         "refuse_form": RefuseForm(initial=version),
         "supplement_form": SupplementReceivedForm(initial=version),
         "payment_form": PaymentReceivedForm(initial=version),
@@ -252,12 +307,30 @@ def dossier_detail(request, pk):
     return _dossier_page(request, dossier_or_404(request.user, pk, "receiving_unit"))
 
 
-def _counter_action(request, pk, form_class, form_name, call, done_message):
+def _counter_action(request, pk, form_class, form_name, call, done_message, event, form_kwargs=None):
+    """One action of the dossier page, offered while the dossier is in the status it needs (OFFERED_IN)."""
     def done(dossier):
         messages.success(request, done_message % {"code": dossier.code})
         return redirect("counter:dossier", pk=dossier.pk)
 
-    return perform_action(request, pk, form_class, form_name, call, page=_dossier_page, done=done)
+    return perform_action(request, pk, form_class, form_name, call, page=_dossier_page, done=done, event=event,
+                          form_kwargs=form_kwargs, offered=lambda dossier: dossier.status == OFFERED_IN[form_name],
+                          dossier_url="counter:dossier")
+
+
+# The status in which the dossier page offers each action (the template's sections agree).
+OFFERED_IN = {
+    "accept_form": Status.SUBMITTED, "refuse_form": Status.SUBMITTED,
+    "supplement_form": Status.AWAITING_SUPPLEMENT, "payment_form": Status.AWAITING_PAYMENT,
+    "return_form": Status.RESULT_READY,
+}
+
+
+@clerk_only
+@require_GET
+def dossier_file(request, pk, file_id):
+    """A document the citizen sent, inline for the page's preview (scoped like the dossier)."""
+    return dossier_files.serve(request, pk, file_id)
 
 
 @clerk_only
@@ -265,10 +338,12 @@ def _counter_action(request, pk, form_class, form_name, call, done_message):
 def accept(request, pk):
     def call(dossier, form):
         data = form.cleaned_data
-        services.accept_online(dossier, actor=request.user, note=data["note"], expected_version=data["version"])
+        services.accept_online(dossier, actor=request.user, note=data["note"], expected_version=data["version"],
+                               checks=form.checks())
 
     return _counter_action(request, pk, AcceptOnlineForm, "accept_form", call,
-                           _("Đã tiếp nhận hồ sơ trực tuyến %(code)s."))
+                           _("Đã tiếp nhận hồ sơ trực tuyến %(code)s."), "accept_online",
+                           form_kwargs=lambda dossier: {"files": dossier_files.files_of(dossier)})
 
 
 @clerk_only
@@ -278,7 +353,8 @@ def refuse(request, pk):
         data = form.cleaned_data
         services.refuse(dossier, actor=request.user, reasons=data["reasons"], expected_version=data["version"])
 
-    return _counter_action(request, pk, RefuseForm, "refuse_form", call, _("Đã từ chối tiếp nhận hồ sơ %(code)s."))
+    return _counter_action(request, pk, RefuseForm, "refuse_form", call, _("Đã từ chối tiếp nhận hồ sơ %(code)s."),
+                           "refuse")
 
 
 @clerk_only
@@ -290,7 +366,7 @@ def payment_received(request, pk):
 
     return _counter_action(request, pk, PaymentReceivedForm, "payment_form", call,
                            _("Đã ghi nhận hoàn thành nghĩa vụ tài chính của hồ sơ %(code)s; hồ sơ được giải quyết "
-                             "tiếp."))
+                             "tiếp."), "payment_received")
 
 
 @clerk_only
@@ -302,7 +378,7 @@ def supplement_received(request, pk):
                                      expected_version=data["version"])
 
     return _counter_action(request, pk, SupplementReceivedForm, "supplement_form", call,
-                           _("Đã nhận hồ sơ bổ sung %(code)s; hồ sơ được chuyển xử lý tiếp."))
+                           _("Đã nhận hồ sơ bổ sung %(code)s; hồ sơ được chuyển xử lý tiếp."), "supplement_received")
 
 
 @clerk_only
@@ -313,7 +389,8 @@ def return_result(request, pk):
         services.return_result(dossier, actor=request.user, collected_by=data["collected_by"], note=data["note"],
                                expected_version=data["version"])
 
-    return _counter_action(request, pk, ReturnForm, "return_form", call, _("Đã trả kết quả hồ sơ %(code)s."))
+    return _counter_action(request, pk, ReturnForm, "return_form", call, _("Đã trả kết quả hồ sơ %(code)s."),
+                           "return_result")
 
 
 def _withdraw_page(request, dossier, *, bound=None, error=None, status=200):
@@ -338,7 +415,8 @@ def withdraw(request, pk):
                              % {"code": dossier.code})
             return redirect("counter:dossier", pk=dossier.pk)
 
-        return perform_action(request, pk, WithdrawForm, "withdraw_form", call, page=_withdraw_page, done=done)
+        return perform_action(request, pk, WithdrawForm, "withdraw_form", call, page=_withdraw_page, done=done,
+                              event="withdraw")
 
     dossier = dossier_or_404(request.user, pk, "receiving_unit")
     # Say why up front rather than let the clerk fill in a form the service will refuse.
@@ -371,7 +449,7 @@ def stop(request, pk):
                                         "quyết hồ sơ để giao cho công dân.") % {"code": dossier.code})
             return redirect("counter:dossier", pk=dossier.pk)
 
-        return perform_action(request, pk, StopForm, "stop_form", call, page=_stop_page, done=done)
+        return perform_action(request, pk, StopForm, "stop_form", call, page=_stop_page, done=done, event="stop")
 
     dossier = dossier_or_404(request.user, pk, "receiving_unit")
     if not can_proceed(dossier.stop):

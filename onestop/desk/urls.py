@@ -7,6 +7,7 @@ app_name = "desk"
 urlpatterns = [
     path("", views.index, name="index"),
     path("dossiers/<int:pk>/", views.dossier_detail, name="dossier"),
+    path("dossiers/<int:pk>/files/<int:file_id>/", views.dossier_file, name="file"),
     path("dossiers/<int:pk>/claim/", views.claim, name="claim"),
     path("dossiers/<int:pk>/assign/", views.assign, name="assign"),
     path("dossiers/<int:pk>/unassign/", views.unassign, name="unassign"),

@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from onestop.screens.dossier_page import dossier_context
+from onestop.screens import files as dossier_files
+from onestop.screens import find as finding
+from onestop.screens.dossier_page import dossier_context, open_work_item
 from onestop.screens.views import dossier_or_404, perform_action, render_pdf_form, role_required
 from onestop.screens.working_time import Calendars, remaining_hours
 from workflows import services
-from workflows.access import agency_ids, can_claim, is_member
+from workflows.access import agency_ids, can_claim, dossiers_for, is_member
 from workflows.errors import PermissionDenied as DomainPermissionDenied
 from workflows.flows import DossierFlow, eligible_users, eligible_users_in
 from workflows.models import WorkItem
@@ -80,11 +82,14 @@ def index(request):
     visible = WorkItem.objects.queue_for(user)
     if leads:  # a leader oversees all of the agency's work, whatever its role
         visible = visible | WorkItem.objects.open().filter(agency_id__in=leads, flow_task_type="HUMAN")
+    query = finding.read(request.GET.get("q"))
+    if query:  # the same box as the counter's: code, name without diacritics, phone, ID number, receipt
+        visible = visible.filter(finding.matching_q(query, prefix="process__dossier__"))
     visible = visible.select_related("process__dossier__procedure", "owner", "agency").order_by("due_at", "pk")
     more = request.GET.get("more")
     lists = {"inbox": visible.filter(owner_id=user.pk), "queue": visible.filter(owner__isnull=True),
              "others": visible.exclude(owner__isnull=True).exclude(owner_id=user.pk)}
-    context = {"is_leader": bool(leads), "now": now, "more": more}
+    context = {"is_leader": bool(leads), "now": now, "more": more, "query": query}
     calendars = Calendars()
     slots = colleagues_by_slot(user) if leads else {}
     for name, qs in lists.items():
@@ -100,6 +105,10 @@ def index(request):
             item.colleagues = slots.get((item.agency_id, item.role), []) if item.agency_id in leads else []
         context[name] = rows
     context["focus_queue"] = not context["inbox"]
+    if query and not any(context[name] for name in lists):
+        # Not in the work at hand: a dossier the user may see elsewhere (done, or at another step).
+        context["elsewhere"] = list(dossiers_for(user).filter(finding.matching_q(query))
+                                    .select_related("procedure").order_by("-created_at", "-id")[:INBOX_LIMIT])
     return render(request, "desk/index.html", context)
 
 
@@ -151,13 +160,25 @@ def dossier_detail(request, pk):
     return _dossier_page(request, dossier_or_404(request.user, pk, "receiving_unit"))
 
 
-def _desk_action(request, pk, form_class, form_name, call, done_message, *, back_to_inbox=False, form_kwargs=None):
+def _desk_action(request, pk, form_class, form_name, call, done_message, *, event, offered, back_to_inbox=False,
+                 form_kwargs=None):
+    """One action of the dossier page, offered while the user's permission `offered` (a key of
+    `_permissions`) holds on the dossier as it is."""
     def done(dossier):
         messages.success(request, done_message % {"code": dossier.code})
         return redirect("desk:index") if back_to_inbox else redirect("desk:dossier", pk=dossier.pk)
 
     return perform_action(request, pk, form_class, form_name, call, page=_dossier_page, done=done,
-                          form_kwargs=form_kwargs)
+                          form_kwargs=form_kwargs, event=event, dossier_url="desk:dossier",
+                          offered=lambda dossier: bool(
+                              _permissions(request.user, dossier, open_work_item(dossier)).get(offered)))
+
+
+@staff_only
+@require_GET
+def dossier_file(request, pk, file_id):
+    """A document the citizen sent, inline for the page's preview (scoped like the dossier)."""
+    return dossier_files.serve(request, pk, file_id)
 
 
 @staff_only
@@ -171,7 +192,8 @@ def claim(request, pk):
         else:
             services.assign(dossier, actor=request.user, assignee=request.user, expected_version=version)
 
-    return _desk_action(request, pk, ClaimForm, "claim_form", call, _("Đã nhận xử lý hồ sơ %(code)s."))
+    return _desk_action(request, pk, ClaimForm, "claim_form", call, _("Đã nhận xử lý hồ sơ %(code)s."),
+                        event=("start_processing", "assign"), offered="can_claim")
 
 
 @staff_only
@@ -184,7 +206,8 @@ def assign(request, pk):
             raise DomainPermissionDenied(_("Người được giao không thuộc cơ quan hoặc không có vai trò phù hợp."))
         services.assign(dossier, actor=request.user, assignee=assignee, expected_version=form.cleaned_data["version"])
 
-    return _desk_action(request, pk, AssignForm, "assign_form", call, _("Đã phân công xử lý hồ sơ %(code)s."))
+    return _desk_action(request, pk, AssignForm, "assign_form", call, _("Đã phân công xử lý hồ sơ %(code)s."),
+                        event="assign", offered="can_assign")
 
 
 @staff_only
@@ -194,7 +217,8 @@ def unassign(request, pk):
         services.unassign(dossier, actor=request.user, expected_version=form.cleaned_data["version"])
 
     return _desk_action(request, pk, ClaimForm, "claim_form", call,
-                        _("Hồ sơ %(code)s đã được trả lại hàng chờ."), back_to_inbox=True)
+                        _("Hồ sơ %(code)s đã được trả lại hàng chờ."), back_to_inbox=True, event="unassign",
+                        offered="can_unassign")
 
 
 @staff_only
@@ -211,7 +235,7 @@ def complete(request, pk):
 
     return _desk_action(request, pk, CompleteForm, "complete_form", call,
                         _("Đã hoàn thành bước xử lý hồ sơ %(code)s và chuyển bước tiếp theo."), back_to_inbox=True,
-                        form_kwargs=_complete_form_kwargs)
+                        form_kwargs=_complete_form_kwargs, event="complete_step", offered="can_complete")
 
 
 @staff_only
@@ -223,7 +247,7 @@ def payment(request, pk):
 
     return _desk_action(request, pk, PaymentForm, "payment_form", call,
                         _("Đã thông báo nghĩa vụ tài chính của hồ sơ %(code)s; thời hạn tạm dừng đến khi công dân "
-                          "hoàn thành."), back_to_inbox=True)
+                          "hoàn thành."), back_to_inbox=True, event="request_payment", offered="can_request_payment")
 
 
 @staff_only
@@ -235,7 +259,7 @@ def supplement(request, pk):
 
     return _desk_action(request, pk, SupplementForm, "supplement_form", call,
                         _("Đã yêu cầu bổ sung hồ sơ %(code)s; Bộ phận Một cửa sẽ liên hệ công dân."),
-                        back_to_inbox=True)
+                        back_to_inbox=True, event="request_supplement", offered="can_supplement")
 
 
 @staff_only
@@ -247,7 +271,8 @@ def extend(request, pk):
                         expected_version=data["version"])
 
     return _desk_action(request, pk, ExtendForm, "extend_form", call,
-                        _("Đã gia hạn hồ sơ %(code)s; phiếu xin lỗi và hẹn lại đã được lập."))
+                        _("Đã gia hạn hồ sơ %(code)s; phiếu xin lỗi và hẹn lại đã được lập."), event="extend",
+                        offered="can_extend")
 
 
 @staff_only
@@ -259,7 +284,8 @@ def decide(request, pk):
                         expected_version=data["version"])
 
     return _desk_action(request, pk, DecideForm, "decide_form", call,
-                        _("Đã quyết định hồ sơ %(code)s; kết quả chuyển về Bộ phận Một cửa."), back_to_inbox=True)
+                        _("Đã quyết định hồ sơ %(code)s; kết quả chuyển về Bộ phận Một cửa."), back_to_inbox=True,
+                        event="decide", offered="can_decide")
 
 
 @staff_only

@@ -9,6 +9,7 @@ from reporting import rules
 from workflows.models import DossierEvent, WorkItem
 from workflows.statuses import Status
 
+from .files import files_of
 from .working_time import Calendars, remaining_hours
 
 ACTION_LABELS = {
@@ -76,7 +77,7 @@ def dossier_context(dossier, *, now=None) -> dict:
         })
     kinds = documents.applicable_kinds(dossier)
     return {
-        "dossier": dossier, "events": events, "task": task, "steps": steps, "now": now,
+        "dossier": dossier, "events": events, "task": task, "steps": steps, "now": now, "files": files_of(dossier),
         "late": late, "past_appointment": rules.is_past_appointment(dossier, now), "resolved_late": resolved_late,
         "collected_late": rules.is_collected_after_appointment(dossier),
         "remaining_hours": remaining_hours(cal, now, dossier.due_at) if running else None,

@@ -1,5 +1,6 @@
 """Counter actions on an existing dossier: accept or refuse online, supplements, return, forms."""
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.counter.conftest import result_ready, submit_online
@@ -64,18 +65,33 @@ def test_returning_without_a_collector_is_a_form_error(clerk_client, world, froz
     assert dossier.status == Status.RESULT_READY
 
 
-def test_a_stale_return_form_gets_a_clear_message_and_keeps_the_input(clerk_client, client, world, frozen_now):
+def test_a_return_another_clerk_made_first_gets_a_clear_message_and_no_stale_form(clerk_client, world, frozen_now):
     dossier = result_ready(world, now=frozen_now)
     seen = dossier.event_count
-    client.force_login(world.clerk2)
-    client.post(url("return", dossier), {"version": seen, "collected_by": "Người thứ nhất"})
+    other = Client()
+    other.force_login(world.clerk2)
+    other.post(url("return", dossier), {"version": seen, "collected_by": "Người thứ nhất"})
+    response = clerk_client.post(url("return", dossier), {"version": seen, "collected_by": "Người thứ hai",
+                                                          "note": "ghi chú của tôi"})
+    # POST, redirect, GET: the message on the fresh page, which offers no return any more
+    assert response.status_code == 302 and response["Location"] == url("dossier", dossier)
+    page = clerk_client.get(response["Location"]).content.decode()
+    assert "vừa được người khác cập nhật" in page
+    assert url("return", dossier) not in page and "Người thứ nhất" in page
+    assert Dossier.objects.get(pk=dossier.pk).collected_by == "Người thứ nhất"
+
+
+def test_a_stale_form_whose_action_is_still_valid_keeps_the_input(clerk_client, world, frozen_now):
+    dossier = result_ready(world, now=frozen_now)
+    seen = dossier.event_count
+    dossier = services.record_complaint(dossier, actor=world.clerk2, text="Chờ lâu").dossier  # status unchanged
+    assert dossier.event_count > seen and dossier.status == Status.RESULT_READY
     response = clerk_client.post(url("return", dossier), {"version": seen, "collected_by": "Người thứ hai",
                                                           "note": "ghi chú của tôi"})
     assert response.status_code == 409
     page = response.content.decode()
-    assert "vừa được người khác cập nhật" in page
     assert "Người thứ hai" in page and "ghi chú của tôi" in page
-    assert Dossier.objects.get(pk=dossier.pk).collected_by == "Người thứ nhất"
+    assert f'name="version" value="{dossier.event_count}"' in page
 
 
 def test_a_garbled_version_is_a_bad_request_not_an_error_page(clerk_client, world, frozen_now):
@@ -86,8 +102,9 @@ def test_a_garbled_version_is_a_bad_request_not_an_error_page(clerk_client, worl
 
 def test_an_action_not_allowed_in_the_current_status_is_a_conflict_with_a_message(clerk_client, world, frozen_now):
     dossier = receive(world, now=frozen_now)
-    response = clerk_client.post(url("return", dossier), {"version": dossier.event_count, "collected_by": "A"})
-    assert response.status_code == 409
+    response = clerk_client.post(url("return", dossier), {"version": dossier.event_count, "collected_by": "A"},
+                                 follow=True)
+    assert response.redirect_chain == [(url("dossier", dossier), 302)]
     assert "không hợp lệ với trạng thái" in response.content.decode()
 
 

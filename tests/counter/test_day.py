@@ -86,8 +86,9 @@ def test_a_dossier_is_found_by_its_code(clerk_client, world, frozen_now):
 def test_another_agencys_dossier_cannot_be_found_by_code(client, world, frozen_now):
     dossier = receive(world, now=frozen_now)
     client.force_login(world.other_clerk)
-    response = client.get(reverse("counter:find"), {"code": dossier.code})
-    assert response["Location"] == reverse("counter:index")
+    response = client.get(reverse("counter:find"), {"code": dossier.code}, follow=True)
+    assert response.redirect_chain[0][0].startswith(reverse("counter:dossiers"))
+    assert response.context["rows"] == [] and "Không tìm thấy hồ sơ" in response.content.decode()
 
 
 def test_each_list_of_the_day_stops_at_its_bound_and_more_shows_the_rest(clerk_client, world, frozen_now,

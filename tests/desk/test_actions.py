@@ -141,8 +141,10 @@ def test_a_leader_grants_or_denies_with_reasons(client, world, frozen_now):
 def test_a_specialist_cannot_decide(client, world, frozen_now):
     dossier = receive(world, now=frozen_now)
     client.force_login(world.specialist)
-    response = client.post(url("decide", dossier), {"version": dossier.event_count, "outcome": "granted"})
-    assert response.status_code == 409
+    response = client.post(url("decide", dossier), {"version": dossier.event_count, "outcome": "granted"},
+                           follow=True)
+    assert response.redirect_chain == [(url("dossier", dossier), 302)]  # the fresh page, which offers no decision
+    assert [str(m) for m in response.context["messages"]] and not response.context["can_decide"]
     assert fresh(dossier).status == Status.RECEIVED
 
 
