@@ -1,6 +1,6 @@
 """The daily reconciliation of payments with the gateway (beat: onestop/celery.py)."""
+import datetime as dt
 import logging
-from datetime import timedelta
 
 from celery import shared_task
 from django.utils import timezone
@@ -13,8 +13,7 @@ logger = logging.getLogger("onestop.tasks")
 @shared_task(name="payments.tasks.reconcile_payments", acks_late=True)
 def reconcile_payments(day: str | None = None) -> dict:
     """Reconcile yesterday's payments (or `day`, YYYY-MM-DD), then query whatever is still pending."""
-    target = (timezone.datetime.fromisoformat(day).date() if day
-              else timezone.localdate() - timedelta(days=1))
+    target = dt.date.fromisoformat(day) if day else timezone.localdate() - dt.timedelta(days=1)
     report = reconcile.reconcile(target)
     pending = services.settle_pending()
     logger.info("payments reconciled for %s: %s; pending queried: %s", target, report.counts, pending)

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from payments import gateway as adapter
-from payments import protocol, reconcile, services
+from payments import protocol, reconcile, services, tasks
 from payments.models import Payment, PaymentCallback, PaymentStatus
 from tests.payments.conftest import MERCHANT, awaiting_payment
 from workflows.codes import make_lookup_token
@@ -204,3 +204,6 @@ def test_the_reconciliation_report_shows_each_payment_in_its_group(fees, gateway
     text = out.getvalue()
     assert "paid: 3 (150000 đồng)" in text and "pending: 1" in text and "mismatched: 1" in text
     assert mismatched.order_ref in text and "gateway=unknown" in text
+    assert tasks.reconcile_payments.delay(TODAY.isoformat()).get() == {
+        "day": "2026-12-02", "paid": 3, "pending": 1, "mismatched": 1, "failed": 1, "cancelled": 1,
+        "pending_checked": 1}
