@@ -52,8 +52,8 @@ def _name(common_name: str, organisation: str | None = None) -> x509.Name:
 
 
 def issue_root(common_name: str = ROOT_NAME, *, not_before: dt.datetime = NOT_BEFORE,
-               not_after: dt.datetime = NOT_AFTER) -> Issued:
-    """A self-signed root that may sign end-entity certificates only."""
+               not_after: dt.datetime = NOT_AFTER, path_length: int = 0) -> Issued:
+    """A self-signed root; by default it signs end-entity certificates only (no intermediate CA)."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = _name(common_name, "Onestop demo")
     public = key.public_key()
@@ -62,12 +62,36 @@ def issue_root(common_name: str = ROOT_NAME, *, not_before: dt.datetime = NOT_BE
         .subject_name(name).issuer_name(name).public_key(public)
         .serial_number(x509.random_serial_number())
         .not_valid_before(not_before).not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
         .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
                                      data_encipherment=False, key_agreement=False, key_cert_sign=True,
                                      crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
         .sign(key, hashes.SHA256())
+    )
+    return Issued(key, certificate)
+
+
+def issue_intermediate(issuer: Issued, common_name: str, *, not_before: dt.datetime = NOT_BEFORE,
+                       not_after: dt.datetime = NOT_AFTER) -> Issued:
+    """A CA certificate under `issuer` that signs end-entity certificates, as the government CA's
+    issuing CA sits under its root (for tests of chains with `other_certs`). The issuer must allow it
+    (`issue_root(path_length=1)`)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    public = key.public_key()
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(_name(common_name, "Onestop demo")).issuer_name(issuer.certificate.subject)
+        .public_key(public)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before).not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                     crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False)
+        .sign(issuer.key, hashes.SHA256())
     )
     return Issued(key, certificate)
 

@@ -158,9 +158,10 @@ def _passphrase(entry: dict) -> bytes | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _pkcs12_signer(path: str, mtime_ns: int, passphrase: bytes | None, extra: tuple) -> signers.SimpleSigner:
-    return signers.SimpleSigner.load_pkcs12_data(Path(path).read_bytes(), other_certs=list(extra),
-                                                 passphrase=passphrase)
+def _pkcs12_signer(path: str, mtime_ns: int, passphrase: bytes | None, extra: tuple[str, ...]) -> signers.SimpleSigner:
+    """One PKCS#12 file's signer, loaded once per version of the file (its mtime) and passphrase."""
+    chain = [cert for other in extra for cert in load_certificates(Path(other))]
+    return signers.SimpleSigner.load_pkcs12_data(Path(path).read_bytes(), other_certs=chain, passphrase=passphrase)
 
 
 def _from_pkcs12(entry: dict, config: SigningConfig) -> signers.SimpleSigner:
@@ -169,7 +170,7 @@ def _from_pkcs12(entry: dict, config: SigningConfig) -> signers.SimpleSigner:
         stat = path.stat()
     except OSError as exc:
         raise ImproperlyConfigured(f"The signing key {path} cannot be read: {exc}") from exc
-    return _pkcs12_signer(str(path), stat.st_mtime_ns, _passphrase(entry), tuple(other_certs(config)))
+    return _pkcs12_signer(str(path), stat.st_mtime_ns, _passphrase(entry), tuple(str(p) for p in config.other_certs))
 
 
 def _token_entry(config: SigningConfig, identifier: str, username: str | None) -> dict | None:

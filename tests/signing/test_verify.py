@@ -2,6 +2,7 @@
 unknown signer, expired; and on the citizens' uploads, beside the document on the staff page."""
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +11,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from signing import ca, verify
+from signing.keys import load_certificates
 from signing.sign import sign_pdf
 from signing.verify import verdict_for_file, verify_pdf
 from tests.world import at
@@ -177,3 +179,25 @@ def test_the_staff_dossier_page_shows_each_verdict_beside_the_document(signing_o
         item = item[:item.index("</li>")]
         assert label in item, (file.original_name, item)
     assert 'data-verdict="valid"' in page and "Bộ phận Một cửa xã Bình Lư" in page
+
+
+def test_a_chain_through_an_intermediate_ca_is_valid_with_the_root_alone(settings, tmp_path, frozen_now):
+    """The production shape: the government CA's root trusted, its issuing CA configured as other_certs."""
+    from cryptography.hazmat.primitives import serialization
+
+    root = ca.issue_root("Root CA kiểm thử", path_length=1)
+    issuing = ca.issue_intermediate(root, "CA cấp chứng thư kiểm thử")
+    agency = ca.issue_certificate(issuing, "UBND xã Bình Lư", organisation="UBND xã Bình Lư")
+    (tmp_path / "root.pem").write_bytes(root.pem)
+    (tmp_path / "issuing.pem").write_bytes(issuing.certificate.public_bytes(serialization.Encoding.PEM))
+    ca.write_pkcs12(tmp_path / "h29.p12", agency, chain=[], passphrase=b"mat-khau")
+    settings.ONESTOP_SIGNING_CONFIG = str(tmp_path / "config.json")
+    (tmp_path / "config.json").write_text(json.dumps({
+        "trust_roots": ["root.pem"], "other_certs": ["issuing.pem"],
+        "agencies": {"000.02.06.H29": {"pkcs12": "h29.p12", "passphrase_env": "TEST_SIGNING_PASSPHRASE"}},
+    }), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TEST_SIGNING_PASSPHRASE", "mat-khau")
+        data = sign_pdf(plain_pdf(), agency="000.02.06.H29", reason="Kiểm thử", field_name="Sig1")
+    roots = load_certificates(tmp_path / "root.pem")
+    assert verify_pdf(data, trust_roots=roots, moment=frozen_now).status == verify.VALID  # the CMS carries the chain
