@@ -5,6 +5,12 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
+# The address printed on receipts (QR link) and in the demo's lookup link: follows HOST unless given,
+# e.g. `make run HOST=0.0.0.0:8000 SITE_URL=http://192.168.1.20:8000/` to serve the office's network.
+SITE_URL ?= http://$(HOST)/
+SITE_HOST = $(shell printf '%s' '$(SITE_URL)' | sed -E 's;^[a-zA-Z]+://;;; s;[:/].*$$;;')
+ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(SITE_HOST)
+RUN_ENV = SITE_URL='$(SITE_URL)' ALLOWED_HOSTS='$(ALLOWED_HOSTS)'
 SIM_DAYS ?= 15
 SIM_PER_DAY ?= 12
 
@@ -33,9 +39,11 @@ demo: migrate
 
 run: demo
 	$(MANAGE) collectstatic --no-input -v 0
-	$(MANAGE) demo_logins
-	@echo "Serving the demo on http://$(HOST)/ — log in with a demo login above."
-	$(MANAGE) runserver $(HOST)
+	$(RUN_ENV) $(MANAGE) demo_logins
+	@echo ""
+	@echo "Serving the demo on $(SITE_URL) — the public front door (lookup, online submission);"
+	@echo "staff sign in at $(SITE_URL)can-bo/ with a demo login above."
+	$(RUN_ENV) $(MANAGE) runserver $(HOST)
 
 test: install-dev
 	mkdir -p var

@@ -6,8 +6,10 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("can-bo/", views.staff_home, name="staff_home"),
     path("healthz/", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    # Staff sign in at their own address; after it, their role's screen (not the public front door).
+    path("login/", auth_views.LoginView.as_view(next_page="staff_home"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("counter/", include("onestop.counter.urls")),

@@ -406,8 +406,6 @@ def issue_guidance(*, actor, procedure: Procedure, agency: Agency, applicant: Ap
         )
 
 
-
-
 def submit_online(*, procedure: Procedure, agency: Agency, applicant: Applicant, document_ids,
                   note: str = "", competent_unit: AdministrativeUnit | None = None,
                   return_agency: Agency | None = None, now: datetime | None = None) -> Receipt:
@@ -866,6 +864,27 @@ def rate(dossier: Dossier, *, rating: str, comment: str = "", expected_version=N
         return row
 
 
+def reissue_secret(dossier: Dossier, *, actor, id_checked_note: str, expected_version=None,
+                   now: datetime | None = None) -> Receipt:
+    """Cấp lại mã bí mật tra cứu: a clerk of the receiving or the return counter, after checking the
+    applicant's identity document (`id_checked_note` says which), gives a new secret; the old one
+    stops working. Returns the receipt with the new secret, shown once."""
+    note = (id_checked_note or "").strip()
+    if not note:
+        raise InvalidInput(_("Cần ghi giấy tờ tùy thân đã kiểm tra trước khi cấp lại mã bí mật."))
+    with _Action(now):
+        dossier = _lock_dossier(dossier.pk, expected_version)
+        if not any(access.is_member(actor, agency, Role.CLERK)
+                   for agency in {dossier.receiving_agency_id, dossier.return_agency_id} if agency):
+            raise PermissionDenied()
+        secret = codes.new_secret()
+        dossier.lookup_secret_hash = codes.hash_secret(secret)
+        _record(dossier, actor=actor, action="reissue_secret", from_status=dossier.status,
+                fields=["lookup_secret_hash"], agency_id=dossier.receiving_agency_id, note=note,
+                data={"secret_hash": dossier.lookup_secret_hash})
+        return Receipt(dossier, secret)
+
+
 def _takes_complaints(actor, dossier: Dossier) -> bool:
     agency = dossier.receiving_agency_id
     return (access.is_member(actor, agency, Role.CLERK) or access.is_member(actor, agency, Role.LEADER)
@@ -943,7 +962,11 @@ def attach_file(dossier: Dossier, *, checked_file: uploads.CheckedFile, actor=No
         with _Action(now) as act:
             dossier = _lock_dossier(dossier.pk, expected_version)
             if actor is None:
-                if dossier.status != Status.SUBMITTED:
+                # The citizen: their online submission before the counter acts on it, or the
+                # supplement the counter asked of an online dossier (the counter then records it
+                # received: `supplement_received`, the official's check as on acceptance).
+                supplement = dossier.status == Status.AWAITING_SUPPLEMENT and dossier.channel == Channel.ONLINE
+                if dossier.status != Status.SUBMITTED and not supplement:
                     raise TransitionNotAllowed()
             else:
                 _require_member(actor, dossier.receiving_agency_id, Role.CLERK)

@@ -1,32 +1,77 @@
-"""The citizens' portal (Cổng tra cứu): status lookup and satisfaction rating. Public, no login.
+"""The citizens' portal (Cổng tra cứu): status lookup, online supplement and satisfaction rating.
+Public, no login.
 
 Pages that show a dossier are never cached (`never_cache`): they are reached with a secret.
 The lookup reads the dossier's public snapshot (onestop.screens.lookup: no query when it is
 cached) and never touches the session: the page is the same for everyone, so it shows no
 login state (`user` is anonymous in its context) and a lookup sets no session cookie.
+
+Code and secret are POSTed (the secret stays out of URLs and logs); the answer is a redirect to
+the status page with a signed token (`?s=`, `status_token`), a page the citizen can bookmark or
+reload. That token proves the secret was known (it carries a fingerprint of its hash), so it
+also lets the applicant of an online dossier upload a requested supplement; a reissued secret
+revokes it. The receipt's QR link (`?t=`) shows the status only.
 """
+import hashlib
+
 from django.contrib import messages
-from django.contrib.auth.models import AnonymousUser
-from django.shortcuts import redirect, render
+from django.core import signing
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from onestop.screens import lookup
-from workflows import services
-from workflows.codes import make_lookup_token
-from workflows.errors import DomainError
+from workflows import services, uploads
+from workflows.codes import lookup_keys, make_lookup_token
+from workflows.errors import DomainError, InvalidInput
+from workflows.models import Channel, Dossier, DossierFile
 from workflows.statuses import Status
 
-from .forms import LookupForm, RatingForm
+from .forms import LookupForm, RatingForm, SupplementForm
+from .public import public_page as _page
 
-# The public pages' context: no request.user (a session read) behind the navigation.
-_PUBLIC = {"user": AnonymousUser(), "user_roles": frozenset()}
+_STATUS_SALT = "onestop.portal.status"
 
 
-def _page(request, template, context, status=200):
-    return render(request, template, {**_PUBLIC, **context}, status=status)
+def _fingerprint(secret_hash: str) -> str:
+    return hashlib.blake2b((secret_hash or "").encode(), digest_size=8, person=b"onestop-st").hexdigest()
+
+
+def status_token(code: str, secret_hash: str) -> str:
+    """The status page's bookmarkable token: the code and a fingerprint of the secret's hash, signed
+    with the lookup key (codes.lookup_keys), so it is void once the secret is reissued."""
+    return signing.Signer(key=lookup_keys()[0], salt=_STATUS_SALT).sign(f"{code}|{_fingerprint(secret_hash)}")
+
+
+def read_status_token(token: str) -> tuple[str, str] | None:
+    current, *old = lookup_keys()
+    try:
+        value = signing.Signer(key=current, fallback_keys=old, salt=_STATUS_SALT).unsign(token or "")
+    except signing.BadSignature:
+        return None
+    code, _sep, fingerprint = value.rpartition("|")
+    return (code, fingerprint) if code and fingerprint else None
+
+
+def status_url(code: str, secret_hash: str) -> str:
+    return f"{reverse('portal:index')}?{urlencode({'s': status_token(code, secret_hash)})}"
+
+
+def _see_other(url):
+    """303: the browser GETs the status page (reload and bookmark safe)."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _proven(snapshot: dict, fingerprint: str) -> bool:
+    return not snapshot["absent"] and bool(snapshot["secret_hash"]) and \
+        _fingerprint(snapshot["secret_hash"]) == fingerprint
 
 
 def _throttled(request):
@@ -39,16 +84,40 @@ def _not_found(request):
     return _page(request, "portal/index.html", {"form": LookupForm(), "not_found": True}, status=404)
 
 
-def _status(request, snapshot):
+def _submitted_online(snapshot: dict) -> bool:
+    return any(action == "submit_online" for _at, action, _agency in snapshot["timeline"])
+
+
+def _sent_since_request(snapshot: dict):
+    """The files the applicant sent online since the last supplement request (one query)."""
+    asked = [at for at, action, _agency in snapshot["timeline"] if action == "request_supplement"]
+    if not asked:
+        return []
+    return list(DossierFile.objects.filter(dossier__code=snapshot["code"], uploaded_at__gte=asked[-1])
+                .order_by("uploaded_at", "pk").values("original_name", "uploaded_at"))
+
+
+def _status(request, snapshot, *, token=None, supplement_form=None, status=200):
+    """The status page; `token` (the status token) when the secret was proven: the supplement form."""
     context = lookup.public_view(snapshot)
     if snapshot["status"] == Status.RETURNED and context["rating"] is None:
         context["rating_form"] = RatingForm(initial={"token": make_lookup_token(snapshot["code"])})
-    return _page(request, "portal/status.html", context)
+    awaiting = snapshot["status"] == Status.AWAITING_SUPPLEMENT
+    context["awaiting_supplement"] = awaiting
+    if awaiting and token and _submitted_online(snapshot):
+        context["supplement_form"] = supplement_form or SupplementForm(initial={"token": token})
+        context["sent_files"] = _sent_since_request(snapshot)
+    if token:
+        context["bookmark"] = f"{reverse('portal:index')}?{urlencode({'s': token})}"
+    return _page(request, "portal/status.html", context, status=status)
 
 
 @never_cache
 def index(request):
-    """Tra cứu hồ sơ: code + secret (POST, so the secret stays out of URLs and logs) or ?t=token."""
+    """Tra cứu hồ sơ: code + secret (POST, answered by a redirect to `?s=`), `?s=` or a QR link's `?t=`."""
+    bookmark = request.GET.get("s")
+    if bookmark and request.method != "POST":
+        return _by_status_token(request, bookmark)
     token = request.GET.get("t")
     if not token and request.method != "POST":
         return _page(request, "portal/index.html", {"form": LookupForm()})
@@ -65,7 +134,80 @@ def index(request):
     if snapshot is None:
         lookup.record_failure(request)
         return _not_found(request)
+    if form is not None:  # POST, redirect, GET: the page can be reloaded and bookmarked
+        return _see_other(status_url(snapshot["code"], snapshot["secret_hash"]))
     return _status(request, snapshot)
+
+
+def _by_status_token(request, token):
+    read = read_status_token(token)
+    if read is None:
+        if lookup.is_throttled(request):
+            return _throttled(request)
+        lookup.record_failure(request)
+        return _not_found(request)
+    code, fingerprint = read
+    snapshot = lookup.status_snapshot(code)  # unforgeable: no throttle round trip
+    if not _proven(snapshot, fingerprint):  # the secret was reissued since
+        return _not_found(request)
+    return _status(request, snapshot, token=token)
+
+
+def _supplement_dossier(token) -> Dossier | None:
+    read = read_status_token(token)
+    if read is None:
+        return None
+    code, fingerprint = read
+    dossier = Dossier.objects.select_related("procedure", "receiving_agency").filter(code=code).first()
+    if dossier is None or _fingerprint(dossier.lookup_secret_hash) != fingerprint:
+        return None
+    return dossier
+
+
+@never_cache
+@require_POST
+def supplement(request):
+    """Nộp bổ sung trực tuyến: the applicant of an online dossier sends the files asked for; every file is
+    checked before any is stored, and all are attached in one transaction. The counter then checks them
+    and records the supplement received (services.supplement_received), which restarts the clock."""
+    if lookup.is_throttled(request):
+        return _throttled(request)
+    token = request.POST.get("token", "")
+    dossier = _supplement_dossier(token)
+    if dossier is None:
+        lookup.record_failure(request)
+        return _not_found(request)
+    form = SupplementForm(request.POST, request.FILES)
+    checked = []
+    if form.is_valid():
+        for upload in form.cleaned_data["files"]:
+            try:
+                checked.append(uploads.check(upload))
+            except InvalidInput as exc:
+                form.add_error("files", str(exc.message))
+    status = 400
+    if form.is_valid() and not (dossier.status == Status.AWAITING_SUPPLEMENT and dossier.channel == Channel.ONLINE):
+        form.add_error(None, _("Hồ sơ không ở trạng thái chờ bổ sung trực tuyến."))
+        status = 409
+    if form.is_valid():
+        attached = []
+        try:
+            with transaction.atomic():
+                for file in checked:
+                    attached.append(services.attach_file(dossier, checked_file=file))
+        except DomainError as exc:
+            uploads.remove(f.stored_name for f in attached)
+            form.add_error(None, str(exc.message))
+            status = exc.http_status
+        except BaseException:
+            uploads.remove(f.stored_name for f in attached)
+            raise
+        else:
+            messages.success(request, _("Đã gửi %(n)s tệp bổ sung. Bộ phận Một cửa sẽ kiểm tra và thông báo cho "
+                                        "ông/bà.") % {"n": len(attached)})
+            return _see_other(status_url(dossier.code, dossier.lookup_secret_hash))
+    snapshot = lookup.snapshot_of(dossier)
+    return _status(request, snapshot, token=token, supplement_form=form, status=status)
 
 
 @never_cache

@@ -15,7 +15,8 @@ URL = reverse("portal:index")
 
 
 def lookup(client, code, secret, ip="203.0.113.7"):
-    return client.post(URL, {"code": code, "secret": secret}, REMOTE_ADDR=ip)
+    """Code and secret POSTed; the right ones answer with a redirect to the bookmarkable page, followed."""
+    return client.post(URL, {"code": code, "secret": secret}, REMOTE_ADDR=ip, follow=True)
 
 
 def normalized(response):
@@ -142,7 +143,7 @@ def test_behind_a_trusted_proxy_each_citizen_is_throttled_by_their_own_address(c
         client.post(URL, {"code": "X", "secret": "WRONG123"}, HTTP_X_FORWARDED_FOR="203.0.113.50", **proxy)
     ok = client.post(URL, {"code": receipt.dossier.code, "secret": receipt.secret},
                      HTTP_X_FORWARDED_FOR="198.51.100.20", **proxy)
-    assert ok.status_code == 200
+    assert ok.status_code == 303
     blocked = client.post(URL, {"code": receipt.dossier.code, "secret": receipt.secret},
                           HTTP_X_FORWARDED_FOR="203.0.113.50", **proxy)
     assert blocked.status_code == 429
