@@ -48,7 +48,7 @@ def qr_token(dossier) -> str:
 def found(client, receipt, token) -> dict:
     """Whether each door finds the dossier: portal with the secret, portal with the QR link, API with the secret."""
     code, secret = receipt.dossier.code, receipt.secret
-    portal = client.post("/tra-cuu/", {"code": code, "secret": secret})
+    portal = client.post("/tra-cuu/", {"code": code, "secret": secret}, follow=True)  # POST, redirect, GET
     link = client.get("/tra-cuu/", {"t": token})
     api = client.post("/api/status/", {"code": code, "secret": secret}, content_type="application/json")
     results = {"secret": portal.status_code, "qr": link.status_code, "api": api.status_code}
