@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,11 +44,20 @@ class Issued:
         return self.certificate.public_bytes(serialization.Encoding.PEM)
 
 
+def _fit(value: str, limit: int = 64) -> str:
+    """`value` cut to `limit` UTF-8 bytes at a character boundary (X.520's upper bound on names,
+    which cryptography counts in bytes: a Vietnamese name reaches it in fewer characters)."""
+    value = unicodedata.normalize("NFC", value.strip())
+    while len(value.encode("utf-8")) > limit:
+        value = value[:-1]
+    return value.rstrip()
+
+
 def _name(common_name: str, organisation: str | None = None) -> x509.Name:
     attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
     if organisation:
-        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]))
-    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]))
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation)))
+    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name)))
     return x509.Name(attributes)
 
 

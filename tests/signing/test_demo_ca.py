@@ -34,3 +34,12 @@ def test_signing_demo_ca_issues_a_key_per_agency_and_officer_once(world, setting
     result = verify.verify_pdf(data, trust_roots=roots, moment=frozen_now)
     # The clerk has a personal certificate from the demo CA: she signs with it.
     assert result.status == verify.VALID and result.signer == "clerk"
+
+
+def test_long_vietnamese_names_fit_the_certificate(tmp_path):
+    from signing import ca
+
+    name = "Bộ phận Tiếp nhận và Trả kết quả – Trung tâm Phục vụ hành chính công tỉnh Lai Châu"
+    issued = ca.issue_certificate(ca.issue_root(), name, organisation=name)
+    common_name = issued.certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value
+    assert len(common_name.encode("utf-8")) <= 64 and name.startswith(common_name)
