@@ -35,6 +35,7 @@ migrate: install
 # The demo province: units, agencies, catalog, calendar, users, a few weeks of dossiers.
 demo: migrate
 	$(MANAGE) load_demo
+	$(MANAGE) signing_demo_ca  # the demo's CA and agency certificates under var/signing (ADR 0024)
 	$(MANAGE) simulate --if-empty --days $(SIM_DAYS) --per-day $(SIM_PER_DAY)
 
 run: demo
