@@ -28,6 +28,7 @@ from django.db import transaction
 
 from procedures.models import AdministrativeUnit, Agency, AgencyKind, OfficeHours, OnestopTarget, UnitLevel
 from workflows.models import StaffMembership
+from workflows.people import split_full_name
 from workflows.roles import Role, ensure_role_groups
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -421,7 +422,7 @@ def load_users(tiers: dict[str, AdministrativeUnit]) -> list[dict]:
     password = make_password(DEMO_PASSWORD) if missing else None
     new = []
     for username, _role, _tier, full_name in missing:
-        first, _sp, last = full_name.rpartition(" ")
+        last, first = split_full_name(full_name)
         is_admin = username == ADMIN_USER[0]
         new.append(User(username=username, first_name=first, last_name=last, password=password,
                         is_staff=is_admin, is_superuser=is_admin))

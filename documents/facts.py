@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from procedures.models import Agency, RequiredDocument
+from workflows import people
 from workflows.flows import DossierFlow
 from workflows.models import Dossier, DossierEvent, WorkItem
 
@@ -17,9 +18,7 @@ UNIT_PREFIXES = ("thành phố ", "thị trấn ", "phường ", "huyện ", "t�
 
 
 def person(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name().strip() or user.get_username()
+    return people.full_name(user)
 
 
 def events(dossier: Dossier) -> list[DossierEvent]:

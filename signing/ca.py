@@ -27,6 +27,8 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
+from workflows import people
+
 NOT_BEFORE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 NOT_AFTER = dt.datetime(2035, 1, 1, tzinfo=dt.UTC)
 ROOT_NAME = "Onestop Demo Root CA (không dùng thật)"
@@ -201,7 +203,7 @@ def ensure_demo_ca(agencies, officers=(), directory: Path | None = None) -> Path
         config["agencies"][identifier] = entry("agencies", identifier, name, name)
     for officer in officers:
         username, full_name = (officer if isinstance(officer, tuple)
-                               else (officer.get_username(), officer.get_full_name().strip() or officer.get_username()))
+                               else (officer.get_username(), people.full_name(officer)))
         config["officers"][username] = entry("officers", username, full_name, None)
     config_file.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
     return config_file

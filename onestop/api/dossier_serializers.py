@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reporting import rules
-from workflows import clock, privacy
+from workflows import clock, people, privacy
 from workflows.models import Dossier, DossierEvent, DossierFile, WorkItem
 from workflows.statuses import NATIONAL_STATUS_CODE
 
@@ -87,7 +87,7 @@ class EventSerializer(serializers.ModelSerializer):
         if obj.actor is None:
             return None
         return {"id": obj.actor.pk, "username": obj.actor.get_username(),
-                "name": obj.actor.get_full_name() or obj.actor.get_username()}
+                "name": people.full_name(obj.actor)}
 
 
 class WorkItemSerializer(serializers.ModelSerializer):

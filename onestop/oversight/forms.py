@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Agency, Field, Procedure
 from reporting.periods import Period
+from workflows import people
 
 KINDS = [("month", _("Tháng")), ("quarter", _("Quý")), ("year", _("Năm"))]
 SORTS = [("-lateness", _("Chậm nhiều nhất trước")), ("lateness", _("Chậm ít nhất trước"))]
@@ -121,4 +122,4 @@ def _version_label(procedure) -> str:
 
 def _official_label(user) -> str:
     """Family name first ('Lò Văn Thành'); the username for an account without a name."""
-    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+    return people.full_name(user)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reporting import evaluation, metrics, reports
-from workflows import access
+from workflows import access, people
 from workflows.models import AuditAnchor, AuditRun
 
 from . import dashboard
@@ -31,7 +31,7 @@ def person_name(user) -> str:
     """Family name first, as Vietnamese names are written ('Lò Văn Thành'); the username when unnamed."""
     if user is None:
         return ""
-    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+    return people.full_name(user)
 
 
 def _status(form):
@@ -180,8 +180,7 @@ def _attribution_label(by, r):
     if by == "step":
         return [f'{r["process__dossier__procedure__code"]} {r["process__dossier__procedure__name"]}',
                 f'{r["step_index"] + 1}. {r["step_name"]}']
-    name = f'{r["owner__last_name"]} {r["owner__first_name"]}'.strip()
-    return [name or r["owner__username"] or "—"]
+    return [people.full_name_of(r["owner__last_name"], r["owner__first_name"], r["owner__username"]) or "—"]
 
 
 @supervisor_required
