@@ -103,7 +103,8 @@ class Channel(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    GRANTED = "granted", _("giải quyết")
+    # A decision agrees to the request (đồng ý, chấp thuận) or refuses it with reasons.
+    GRANTED = "granted", _("đồng ý / chấp thuận")
     DENIED = "denied", _("từ chối giải quyết")
 
 

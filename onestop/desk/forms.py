@@ -79,7 +79,8 @@ class DecideForm(VersionedForm):
     outcome = forms.ChoiceField(label=_("Kết quả"), choices=Outcome.choices,
                                 widget=forms.RadioSelect(attrs={"autofocus": True}),
                                 initial=Outcome.GRANTED)
-    reasons = forms.CharField(label=_("Lý do / ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(label=_("Ý kiến của lãnh đạo (lý do nếu từ chối)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
         cleaned = super().clean()
