@@ -15,7 +15,6 @@ import json
 import re
 import secrets
 import shutil
-import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -102,7 +102,7 @@ def stage(upload, fmt: str, *, create_kinds: bool, user) -> Staged:
     staged = Staged(token, directory, path, fmt, upload.name, upload.size, user.pk, create_kinds)
     staged.report = dry_run(path, fmt, create_kinds=create_kinds)
     meta = {"name": upload.name, "size": upload.size, "format": fmt, "user": user.pk, "create_kinds": create_kinds,
-            "file": path.name, "report": staged.report}
+            "file": path.name, "report": staged.report, "staged_at": timezone.now().isoformat()}
     (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return staged
 
@@ -114,10 +114,9 @@ def load(token: str, *, user) -> Staged | None:
     directory = _root() / token
     try:
         meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
-        age = time.time() - (directory / "meta.json").stat().st_mtime
     except (OSError, ValueError):
         return None
-    if meta.get("user") != user.pk or age > MAX_AGE.total_seconds():
+    if meta.get("user") != user.pk or _expired(meta):
         return None
     return Staged(token, directory, directory / meta["file"], meta["format"], meta["name"], meta["size"],
                   meta["user"], meta["create_kinds"], meta["report"])
@@ -132,13 +131,23 @@ def _sweep() -> None:
     root = _root()
     if not root.is_dir():
         return
-    limit = time.time() - MAX_AGE.total_seconds()
     for directory in root.iterdir():
         try:
-            if directory.is_dir() and directory.stat().st_mtime < limit:
-                shutil.rmtree(directory, ignore_errors=True)
-        except OSError:
-            continue
+            meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # being written, or not ours
+        if _expired(meta):
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def _expired(meta: dict) -> bool:
+    """Older than MAX_AGE by the service clock (never file times: the clock is frozen in tests, and the
+    product's clock is the one every record uses)."""
+    try:
+        staged_at = dt.datetime.fromisoformat(meta["staged_at"])
+    except (KeyError, TypeError, ValueError):
+        return True
+    return timezone.now() - staged_at > MAX_AGE
 
 
 def _error(message: str) -> dict:

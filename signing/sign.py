@@ -15,6 +15,7 @@ import io
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
+from . import off_loop
 from .keys import SigningConfig, load_config, signer_for
 from .keys import signing_available as signing_available  # re-exported: callers ask here
 
@@ -34,5 +35,5 @@ def sign_pdf(pdf_bytes: bytes, *, agency, reason: str, field_name: str, signer_n
         )
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
         pdf_signer = signers.PdfSigner(metadata, signer=signer, new_field_spec=fields.SigFieldSpec(field_name))
-        output = pdf_signer.sign_pdf(writer)
+        output = off_loop.call(pdf_signer.sign_pdf, writer)
         return output.getvalue()

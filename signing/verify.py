@@ -43,6 +43,8 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from . import off_loop
+
 logger = logging.getLogger(__name__)
 
 UNSIGNED, VALID, INVALID, MODIFIED, UNKNOWN_SIGNER, EXPIRED = (
@@ -172,8 +174,8 @@ def _report(signature, trust_roots, other_certs, moment, allow_fetching) -> Sign
     except (ValueError, KeyError, TypeError) as exc:
         return SignatureReport(INVALID, field_name=name, detail=f"unreadable signature: {exc}")
     try:
-        status = validate_pdf_signature(signature, _context(trust_roots, other_certs, moment, allow_fetching),
-                                        key_usage_settings=KEY_USAGE)
+        context = _context(trust_roots, other_certs, moment, allow_fetching)
+        status = off_loop.call(validate_pdf_signature, signature, context, key_usage_settings=KEY_USAGE)
     except (ValueErrorWithMessage, ValueError, KeyError, TypeError) as exc:
         logger.info("signature %s does not validate: %s", name, exc)
         return SignatureReport(INVALID, field_name=name, signer=signer, signed_at=signed_at, reason=reason,

@@ -9,6 +9,7 @@ from urllib.request import Request, urlopen
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from payments import gateway as adapter
 from payments import protocol, reconcile, services, tasks
@@ -19,7 +20,6 @@ from workflows.models import Dossier
 from workflows.statuses import Status
 
 pytestmark = pytest.mark.django_db(transaction=True)
-TODAY = dt.date(2026, 12, 2)  # the suite's frozen day (tests/conftest.py)
 
 
 def start(gw, dossier):
@@ -176,7 +176,7 @@ def test_an_unreachable_gateway_address_is_reported_not_raised(fees, settings):
     assert Payment.objects.get(pk=started.payment.pk).status == PaymentStatus.PENDING
 
 
-def test_the_reconciliation_report_shows_each_payment_in_its_group(fees, gateway_live):
+def test_the_reconciliation_report_shows_each_payment_in_its_group(fees, gateway_live, frozen_now):
     w = fees
     counter = services.record_counter_payment(awaiting_payment(w), actor=w.clerk, amount=50_000)
     paid, _, _ = pay(gateway_live, awaiting_payment(w))
@@ -189,7 +189,8 @@ def test_the_reconciliation_report_shows_each_payment_in_its_group(fees, gateway
     never = start(gateway_live, awaiting_payment(w)).payment  # the citizen never reached the gateway
     assert lost.status == PaymentStatus.PENDING
 
-    report = reconcile.reconcile(TODAY)
+    today = timezone.localdate(frozen_now)  # the suite's frozen day, whatever ONESTOP_TEST_NOW says
+    report = reconcile.reconcile(today)
     groups = {name: {row.payment.pk for row in report.group(name)} for name in reconcile.GROUPS}
     assert groups == {"paid": {counter.pk, paid.pk, lost.pk}, "pending": {never.pk},
                       "mismatched": {mismatched.pk}, "failed": {failed.pk}, "cancelled": {cancelled.pk}}
@@ -197,13 +198,13 @@ def test_the_reconciliation_report_shows_each_payment_in_its_group(fees, gateway
     rows = {row.payment.pk: row for row in report.rows}
     assert (rows[never.pk].gateway_status, rows[mismatched.pk].gateway_amount) == ("unknown", 55_000)
     assert Payment.objects.get(pk=lost.pk).status == PaymentStatus.PAID  # settled by the reconciliation
-    assert reconcile.reconcile(TODAY - dt.timedelta(days=1)).rows == []
+    assert reconcile.reconcile(today - dt.timedelta(days=1)).rows == []
 
     out = io.StringIO()
-    call_command("reconcile_payments", "--date", TODAY.isoformat(), stdout=out)
+    call_command("reconcile_payments", "--date", today.isoformat(), stdout=out)
     text = out.getvalue()
     assert "paid: 3 (150000 đồng)" in text and "pending: 1" in text and "mismatched: 1" in text
     assert mismatched.order_ref in text and "gateway=unknown" in text
-    assert tasks.reconcile_payments.delay(TODAY.isoformat()).get() == {
-        "day": "2026-12-02", "paid": 3, "pending": 1, "mismatched": 1, "failed": 1, "cancelled": 1,
+    assert tasks.reconcile_payments.delay(today.isoformat()).get() == {
+        "day": today.isoformat(), "paid": 3, "pending": 1, "mismatched": 1, "failed": 1, "cancelled": 1,
         "pending_checked": 1}
