@@ -4,7 +4,7 @@ import threading
 import traceback
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -109,6 +109,9 @@ def test_a_busy_database_is_waited_for_then_a_message_not_an_error_page(clerk_cl
     assert other.status == Status.RESULT_READY
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite's in-memory test database locks tables for readers too; runs in CI pass 2")
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_returns_record_one_and_answer_both(world, frozen_now, settings):
     """Two clerks press "return" at the same instant: one event, two answers, no 500.
@@ -116,10 +119,6 @@ def test_two_concurrent_returns_record_one_and_answer_both(world, frozen_now, se
     Not on the in-memory SQLite test database: its shared cache locks whole tables, for readers
     too, where a file database in WAL mode (the embedded default) lets readers read and queues the
     writers (IMMEDIATE transactions, the busy timeout)."""
-    from django.db import connection
-
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("the in-memory test database's shared cache locks tables for readers too")
     dossier = result_ready(world, now=frozen_now)
     form = {"version": dossier.event_count, "collected_by": "Nguyễn Văn An"}
     clients = []
