@@ -26,6 +26,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
 
+from demo.fees import load_fee_lines
 from procedures.models import AdministrativeUnit, Agency, AgencyKind, OfficeHours, OnestopTarget, UnitLevel
 from workflows.models import StaffMembership
 from workflows.people import split_full_name
@@ -472,6 +473,7 @@ def load_demo(stdout=None) -> dict:
     for name in CATALOG_FILES:  # in this order: the post-reform versions start where the others end
         call_command("import_catalog", str(FIXTURES / name), stdout=stdout)
     load_targets(units["province"])
+    fee_lines = load_fee_lines()
     logins = load_users(demo_units(units))
     return {
         "districts": len(units["districts"]),
@@ -480,6 +482,7 @@ def load_demo(stdout=None) -> dict:
         "successors": successor_count,
         "difficult_areas": AdministrativeUnit.objects.filter(is_difficult_area=True).count(),
         "agencies": agency_count,
+        "fee_lines": fee_lines,
         "logins": logins,
     }
 

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from demo.fees import DemoFees
 from procedures.calendar import load_calendar
 from procedures.models import AdministrativeUnit, Agency, CompetenceBasis, OnlineLevel, Procedure
 from workflows import competence, frames, services
@@ -73,11 +74,15 @@ class SimulationReport:
     received: int = 0
     actions: int = 0
     skipped: int = 0
+    paid_counter: int = 0  # dossiers whose fees were paid at the counter
+    paid_online: int = 0  # … through the payment gateway
 
 
 class Simulation:
-    def __init__(self, *, seed: int = 1, until: datetime | None = None, stdout=None):
+    def __init__(self, *, seed: int = 1, until: datetime | None = None, stdout=None, payer=None):
         self.rng = random.Random(seed)
+        # Its own generator, so the fees do not shift the other draws of a seed.
+        self.fees = DemoFees(random.Random(seed + 1), payer)
         self.until = until or timezone.now()
         self.stdout = stdout
         self.queue: list = []
@@ -273,12 +278,14 @@ class Simulation:
         if procedure.online_level != OnlineLevel.NONE and self.rng.random() < 0.35:
             dossier = services.submit_online(procedure=procedure, agency=counter, applicant=applicant,
                                              document_ids=docs, now=instant, **where).dossier
+            self.fees.online(dossier, instant)
             self.schedule(instant + timedelta(hours=self.rng.choice([1, 3, 20])), self.do_accept, dossier.pk)
         else:
             # Most dossiers come to the counter; some by post, some recorded outside the counter.
             channel = self.rng.choices(["counter", "postal", "outside"], weights=[86, 5, 9])[0]
             dossier = services.receive(actor=clerk, procedure=procedure, agency=counter, applicant=applicant,
                                        document_ids=docs, channel=channel, now=instant, **where).dossier
+            self.fees.at_counter(dossier, clerk, instant)
             if frames.frame_on(day).applicant_may_stop and self.quotas["stop"].take():
                 # The applicant comes back before a decision and asks to stop (NĐ 118/2025 Art. 21).
                 cal = load_calendar(dossier.competent_unit_id)
@@ -303,6 +310,7 @@ class Simulation:
             services.refuse(dossier, actor=clerk, reasons="Hồ sơ không thuộc thẩm quyền", now=instant)
             return
         dossier = services.accept_online(dossier, actor=clerk, now=instant)
+        self.fees.at_counter(dossier, clerk, instant)  # what the citizen did not pay online
         self.schedule(self.later(dossier, instant), self.do_step, pk)
 
     def do_step(self, instant, pk):
@@ -351,7 +359,10 @@ def _valid_on(row, day) -> bool:
     return (row.valid_from is None or row.valid_from <= day) and (row.valid_to is None or day < row.valid_to)
 
 
-def simulate(*, days: int, per_day: int, seed: int = 1, until=None, stdout=None) -> SimulationReport:
-    sim = Simulation(seed=seed, until=until, stdout=stdout)
+def simulate(*, days: int, per_day: int, seed: int = 1, until=None, stdout=None, payer=None) -> SimulationReport:
+    """`payer`: a demo.fees.OnlinePayer with a running gateway; without one nobody pays online."""
+    sim = Simulation(seed=seed, until=until, stdout=stdout, payer=payer)
     sim.plan_days(days, per_day)
-    return sim.run()
+    report = sim.run()
+    report.paid_counter, report.paid_online = sim.fees.paid_counter, sim.fees.paid_online
+    return report

@@ -4,6 +4,7 @@ from contextlib import nullcontext
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from demo.fees import gateway_simulator
 from demo.simulation import simulate
 from workflows.errors import DomainError
 from workflows.models import Dossier
@@ -35,13 +36,15 @@ class Command(BaseCommand):
                 lg.setLevel(logging.WARNING)
         try:
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend") if quiet \
-                    else nullcontext():
-                report = simulate(days=days, per_day=per_day, seed=seed, stdout=None if quiet else self.stdout)
+                    else nullcontext(), gateway_simulator() as payer:
+                report = simulate(days=days, per_day=per_day, seed=seed, stdout=None if quiet else self.stdout,
+                                  payer=payer)
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
         finally:
             for lg, level in zip(loggers, levels, strict=True):
                 lg.setLevel(level)
         self.stdout.write(self.style.SUCCESS(
-            f"Simulated {report.received} dossiers, {report.actions} actions ({report.skipped} skipped)."
+            f"Simulated {report.received} dossiers, {report.actions} actions ({report.skipped} skipped); "
+            f"fees paid at the counter for {report.paid_counter}, online for {report.paid_online}."
         ))
