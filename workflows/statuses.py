@@ -39,3 +39,24 @@ NATIONAL_STATUS_CODE = {
     Status.RESULT_READY: 9,
     Status.RETURNED: 10,
 }
+
+# The words the national portal shows for each code (DVCQG), so a citizen who checks both reads
+# the same status; the codes are what we sync.
+NATIONAL_STATUS_WORDS = {
+    1: _("Mới đăng ký"),
+    2: _("Được tiếp nhận"),
+    3: _("Không được tiếp nhận"),
+    4: _("Đang xử lý"),
+    5: _("Yêu cầu bổ sung giấy tờ"),
+    6: _("Yêu cầu nghĩa vụ tài chính"),
+    7: _("Công dân rút hồ sơ"),
+    8: _("Dừng xử lý"),
+    9: _("Đã xử lý xong"),
+    10: _("Đã trả kết quả"),
+}
+
+
+def national_status_word(status: str) -> str:
+    """The national portal's word for one of our statuses ("" for an unknown one)."""
+    code = NATIONAL_STATUS_CODE.get(status)
+    return str(NATIONAL_STATUS_WORDS[code]) if code else ""

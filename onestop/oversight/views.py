@@ -167,6 +167,12 @@ def _active_filters(form) -> list[tuple[str, str]]:
     return shown
 
 
+# A report's file name by its period, as the report's title says it (tháng 3 năm 2026 …).
+REPORT_FILE_NAMES = {"month": "bao-cao-thang-{number}-{year}", "quarter": "bao-cao-quy-{number}-{year}",
+                     "year": "bao-cao-nam-{year}"}
+# The export's file name per grouping, in the words of the screen (no internal keys in a download).
+ATTRIBUTION_FILE_NAMES = {"agency": "quy-trach-nhiem-theo-co-quan", "step": "quy-trach-nhiem-theo-buoc",
+                          "official": "quy-trach-nhiem-theo-can-bo"}
 ATTRIBUTION_HEADERS = {
     "agency": [gettext_lazy("Cơ quan")],
     "step": [gettext_lazy("Thủ tục"), gettext_lazy("Bước")],
@@ -194,7 +200,7 @@ def attribution(request):
               _("Giờ vượt phân bổ")]
     table = [[*_attribution_label(by, r), r["steps"], r["late_steps"], r["late_rate"], r["over_hours"]] for r in rows]
     if request.GET.get("export"):
-        return _export(request, header, table, f"quy-trach-nhiem-{by}") or HttpResponse(
+        return _export(request, header, table, ATTRIBUTION_FILE_NAMES[by]) or HttpResponse(
             _("Định dạng xuất không hợp lệ (csv hoặc xlsx)."), status=400)
     return render(request, "oversight/attribution.html", {
         "form": form, "unit": unit, "period": period, "by": by, "header": header, "table": table,
@@ -221,7 +227,7 @@ def report(request):
     by_successor = form.is_valid() and form.cleaned_data.get("by_successor", False)
     data = reports.build(unit, period, qs=access.dossiers_for(request.user), by_successor=by_successor)
     fmt = request.GET.get("export")
-    name = f"bao-cao-{period.kind}-{period.year}-{period.number}"
+    name = REPORT_FILE_NAMES[period.kind].format(year=period.year, number=period.number)
     if fmt == "pdf":
         return _download(reports.report_pdf(data, prepared_by=person_name(request.user)), name, "pdf")
     if fmt == "xlsx":
@@ -238,10 +244,18 @@ def report(request):
     }, status=_status(form))
 
 
+def _term_and_meaning(text) -> tuple[str, str]:
+    """"Đã giải quyết: có quyết định …" → the term and what it means (each definition names its term
+    first), so the page shows the official's word and never the figure's internal key."""
+    term, _colon, meaning = str(text).partition(": ")
+    return (term, meaning) if meaning else ("", term)
+
+
 @supervisor_required
 def definitions(request):
+    terms = [(key, *_term_and_meaning(text)) for key, text in metrics.DEFINITIONS.items()]
     return render(request, "oversight/definitions.html", {
-        "definitions": metrics.DEFINITIONS, "indicators": evaluation.INDICATORS,
+        "definitions": terms, "indicators": evaluation.INDICATORS,
     })
 
 

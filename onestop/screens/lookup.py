@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from reporting import rules
 from workflows import codes
 from workflows.models import Dossier, DossierEvent, Outcome, Rating, SatisfactionRating
-from workflows.statuses import Status
+from workflows.statuses import Status, national_status_word
 
 logger = logging.getLogger("onestop.portal")
 
@@ -261,6 +261,7 @@ def public_view(snapshot: dict) -> dict:
         received_at=snapshot["received_at"], due_at=snapshot["due_at"], returned_at=snapshot["returned_at"],
         outcome=outcome, outcome_reasons=snapshot["outcome_reasons"],
         get_status_display=lambda: _label(Status, status),
+        national_status_word=national_status_word(status),
         get_outcome_display=lambda: _label(Outcome, outcome) if outcome else "",
     )
     rating = snapshot["rating"]

@@ -59,7 +59,7 @@ def render_pdf_form(dossier, kind: str, *, secret: str | None = None) -> HttpRes
     except DomainError as error:
         return HttpResponse(str(error.message), status=error.http_status, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{kind}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{forms_pdf.filename(kind, dossier)}"'
     return response
 
 

@@ -63,7 +63,7 @@ def test_the_report_exports_a_csv_with_one_qualified_heading_row(client, march):
     client.force_login(march.world.supervisor)
     response = client.get(reverse("oversight:report"), {**MARCH, "export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-month-2026-3.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-thang-3-2026.csv"'
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     header = lines[0]
     assert len(header) == len(set(header)) == 15
