@@ -24,3 +24,17 @@ def test_a_clerk_at_oversight_gets_a_vietnamese_403(client, world):
 def test_the_500_page_renders_without_a_request():
     page = render_to_string("500.html")
     assert "Lỗi hệ thống" in page and "chưa được ghi nhận" in page
+
+
+@override_settings(DEBUG=False)
+def test_a_form_sent_without_its_token_gets_a_vietnamese_page(world):
+    """A citizen whose page stayed open too long, or whose browser blocks cookies: Django's CSRF check
+    answers with our page, not its English one."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.clerk)
+    response = client.post("/counter/", {"q": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Phiên làm việc đã hết hạn" in page and "CSRF verification failed" not in page
