@@ -404,6 +404,40 @@ def demo_units(units: dict) -> dict[str, AdministrativeUnit]:
             "commune": commune, "district": district}
 
 
+# The demo's counter telephones: ILLUSTRATIVE numbers in Lai Châu's area code, one per counter, derived
+# from its identifier so a reload gives the same ones; an administrator's own number is kept.
+COUNTER_PHONE_AREA = "0213"
+
+
+def counter_phone(identifier_code: str) -> str:
+    digits = "".join(ch for ch in identifier_code if ch.isdigit())
+    n = int(digits or 0) % 100_000
+    return f"{COUNTER_PHONE_AREA} 38{n // 1000:02d} {n % 1000:03d}"
+
+
+def load_counter_phones() -> int:
+    counters = list(Agency.objects.filter(kind__is_one_stop_counter=True, phone=""))
+    for agency in counters:
+        agency.phone = counter_phone(agency.identifier)
+    Agency.objects.bulk_update(counters, ["phone"])
+    return len(counters)
+
+
+def staff_title(role: str, agency: Agency) -> str:
+    """The demo staff's titles (chức danh) printed under their signatures, by role and level."""
+    level = agency.unit.level.code
+    if role == Role.CLERK:
+        return "Công chức tiếp nhận và trả kết quả" if level == "commune" else "Chuyên viên tiếp nhận và trả kết quả"
+    if role == Role.SPECIALIST:
+        return "Công chức chuyên môn" if level == "commune" else "Chuyên viên"
+    if role == Role.LEADER:
+        if level == "commune" or agency.kind.code == "people_committee":
+            return {"province": "Phó Chủ tịch Ủy ban nhân dân tỉnh", "district": "Phó Chủ tịch Ủy ban nhân dân huyện"
+                    }.get(level, "Phó Chủ tịch Ủy ban nhân dân xã")
+        return "Phó Giám đốc" if level == "province" else "Trưởng phòng"
+    return "Công chức Văn phòng – Thống kê"
+
+
 def load_users(tiers: dict[str, AdministrativeUnit]) -> list[dict]:
     """Demo staff in the post-reform demo commune, the province, the pre-reform demo commune and
     its district, plus the superuser.
@@ -431,7 +465,7 @@ def load_users(tiers: dict[str, AdministrativeUnit]) -> list[dict]:
     users = {u.username: u for u in User.objects.filter(username__in=[w[0] for w in wanted])}
 
     agencies_by_unit = {}
-    for agency in Agency.objects.filter(unit__in=tiers.values()).select_related("kind", "unit"):
+    for agency in Agency.objects.filter(unit__in=tiers.values()).select_related("kind", "unit__level"):
         agencies_by_unit.setdefault(agency.unit_id, []).append(agency)
     user_groups, memberships, logins = [], [], []
     for username, role, tier, full_name in DEMO_USERS:
@@ -447,7 +481,8 @@ def load_users(tiers: dict[str, AdministrativeUnit]) -> list[dict]:
         else:
             chosen = [a for a in agencies if not a.kind.is_one_stop_counter]
         supervised = unit if role == Role.SUPERVISOR else None
-        memberships += [StaffMembership(user=user, agency=a, supervised_unit=supervised) for a in chosen]
+        memberships += [StaffMembership(user=user, agency=a, supervised_unit=supervised, title=staff_title(role, a))
+                        for a in chosen]
         logins.append({"username": username, "role": role.label, "full_name": full_name,
                        "unit": place_label(chosen[0])})
     admin = users[ADMIN_USER[0]]
@@ -456,6 +491,13 @@ def load_users(tiers: dict[str, AdministrativeUnit]) -> list[dict]:
                    "unit": "—"})
     User.groups.through.objects.bulk_create(user_groups, ignore_conflicts=True)
     StaffMembership.objects.bulk_create(memberships, ignore_conflicts=True)
+    # Rows loaded before titles existed get theirs; a title an administrator set is kept.
+    wanted_titles = {(m.user_id, m.agency_id): m.title for m in memberships}
+    untitled = [m for m in StaffMembership.objects.filter(user__in=[u.pk for u in users.values()], title="")
+                if wanted_titles.get((m.user_id, m.agency_id))]
+    for m in untitled:
+        m.title = wanted_titles[(m.user_id, m.agency_id)]
+    StaffMembership.objects.bulk_update(untitled, ["title"])
     return logins
 
 
@@ -467,6 +509,7 @@ def load_demo(stdout=None) -> dict:
     successor_count = load_successors(units)
     kinds = load_agency_kinds()
     agency_count = load_agencies(units, kinds) + load_reception_points(units, kinds)
+    load_counter_phones()
     if not OfficeHours.objects.filter(unit__isnull=True).exists():
         OfficeHours.objects.create()
     call_command("seed_calendar", *CALENDAR_YEARS, stdout=stdout)

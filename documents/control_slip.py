@@ -84,4 +84,4 @@ def render(dossier, *, form, **_ignored) -> bytes:
         _table(facts.handovers(dossier, evts), st, width),
     ]
     return build_pdf(story, pagesize=PAPER_A5, title=f"{form.heading} – {dossier.code}", author=agency.name,
-                     subject=dossier.procedure.name, mark=form.basis, footer=form.footer(f"Mã hồ sơ {dossier.code}"))
+                     subject=dossier.procedure.name, mark=form.basis, footer=form.footer(facts.footer_tail(dossier)))

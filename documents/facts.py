@@ -11,7 +11,9 @@ from django.utils import timezone
 from procedures.models import Agency, RequiredDocument
 from workflows import people
 from workflows.flows import DossierFlow
-from workflows.models import Dossier, DossierEvent, WorkItem
+from workflows.models import Dossier, DossierEvent, StaffMembership, WorkItem
+
+from .layout import money
 
 PEOPLE_COMMITTEE = "people_committee"  # AgencyKind code of Ủy ban nhân dân
 UNIT_PREFIXES = ("thành phố ", "thị trấn ", "phường ", "huyện ", "tỉnh ", "thị xã ", "xã ", "quận ")
@@ -19,6 +21,46 @@ UNIT_PREFIXES = ("thành phố ", "thị trấn ", "phường ", "huyện ", "t�
 
 def person(user) -> str:
     return people.full_name(user)
+
+
+def position(user, agency=None) -> str:
+    """The signer's title (chức danh) as their membership records it: of `agency` when they belong to
+    it, else of any agency of theirs; "" when none is recorded."""
+    if user is None:
+        return ""
+    titles = dict(StaffMembership.objects.filter(user=user).exclude(title="").values_list("agency_id", "title"))
+    if agency is not None and agency.pk in titles:
+        return titles[agency.pk]
+    return next(iter(titles.values()), "")
+
+
+def signer(user, agency=None) -> tuple[str, str]:
+    """(name, title) printed under a signature line."""
+    return person(user), position(user, agency)
+
+
+# What the dossier's fee line says, from the app that keeps fees and payments (payments registers it
+# when it loads: documents sits below payments and does not import it). Without one, the catalog's text.
+_fee_wording = None
+
+
+def register_fee_wording(provider) -> None:
+    global _fee_wording
+    _fee_wording = provider
+
+
+def fee_line(dossier: Dossier) -> str:
+    """'Phí, lệ phí' on a form: what is charged and whether it is paid, or the catalog's wording."""
+    worded = _fee_wording(dossier) if _fee_wording else None
+    return worded or money(dossier.procedure.fee_amount, dossier.procedure.fee_note)
+
+
+def footer_tail(dossier: Dossier, lead: str | None = None) -> str:
+    """The footer's own part: the dossier code, then the counter's telephone, so a citizen holding any
+    form knows whom to call."""
+    tail = lead or f"Mã hồ sơ {dossier.code}"
+    phone = dossier.receiving_agency.phone
+    return f"{tail} · Điện thoại Bộ phận Một cửa: {phone}" if phone else tail
 
 
 def events(dossier: Dossier) -> list[DossierEvent]:

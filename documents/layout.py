@@ -176,6 +176,7 @@ class Styles:
         self.sign_title = _style("sign_title", body, font=FONT_BOLD, align=TA_CENTER)
         self.sign_hint = _style("sign_hint", body - 1.5, font=FONT_ITALIC, align=TA_CENTER)
         self.sign_name = _style("sign_name", body, font=FONT_BOLD, align=TA_CENTER)
+        self.sign_position = _style("sign_position", body - 1.5, align=TA_CENTER)
         self.small = _style("small", body - 2.5, font=FONT_ITALIC)
 
 
@@ -234,20 +235,19 @@ def national_heading(st: Styles, *, width: float, agency_lines: tuple[str, str],
     return table
 
 
-def signatures(st: Styles, *, width: float, blocks: list[tuple[str, str, str]], space: float = 16 * mm) -> Table:
-    """Signature columns side by side: (title, hint, printed name) each; an empty title
-    leaves its column blank (a lone signature sits on the right as on the printed forms)."""
+def signatures(st: Styles, *, width: float, blocks: list[tuple], space: float = 16 * mm) -> Table:
+    """Signature columns side by side: (title, hint, printed name[, the signer's position]) each; an
+    empty title leaves its column blank (a lone signature sits on the right as on the printed forms)."""
     row = []
-    for title, hint, name in blocks:
+    for title, hint, name, *rest in blocks:
         if not title:
             row.append("")
             continue
-        row.append([
-            Paragraph(esc(title), st.sign_title),
-            Paragraph(esc(hint), st.sign_hint),
-            Spacer(1, space),
-            Paragraph(esc(name), st.sign_name),
-        ])
+        cell = [Paragraph(esc(title), st.sign_title), Paragraph(esc(hint), st.sign_hint), Spacer(1, space),
+                Paragraph(esc(name), st.sign_name)]
+        if rest and rest[0]:
+            cell.append(Paragraph(esc(rest[0]), st.sign_position))
+        row.append(cell)
     table = Table([row], colWidths=[width / len(blocks)] * len(blocks))
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 6),
                                ("FONT", (0, 0), (-1, -1), FONT)]))

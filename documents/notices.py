@@ -51,11 +51,11 @@ def _applicant_lines(dossier, st, *, label="Hồ sơ của"):
 
 def _build(story, dossier, *, form, agency):
     return build_pdf(story, pagesize=PAPER_A5, title=f"{form.heading} – {dossier.code}", author=agency.name,
-                     subject=dossier.procedure.name, mark=form.basis, footer=form.footer(f"Mã hồ sơ {dossier.code}"))
+                     subject=dossier.procedure.name, mark=form.basis, footer=form.footer(facts.footer_tail(dossier)))
 
 
-def _sign(st, width, title, hint, name):
-    return signatures(st, width=width, blocks=[("", "", ""), (title, hint, name)])
+def _sign(st, width, title, hint, name, position=""):
+    return signatures(st, width=width, blocks=[("", "", ""), (title, hint, name, position)])
 
 
 def render_supplement_request(dossier, *, form, **_ignored) -> bytes:
@@ -93,7 +93,7 @@ def render_supplement_request(dossier, *, form, **_ignored) -> bytes:
             f"<b>{esc(officer, '……………')}</b> – {esc(agency.name)}, số điện thoại "
             f"<b>{esc(phone, '……………')}</b> để được hướng dẫn./.", st.body,
         ),
-        _sign(st, width, "NGƯỜI HƯỚNG DẪN", "(Ký và ghi rõ họ tên)", officer),
+        _sign(st, width, "NGƯỜI HƯỚNG DẪN", "(Ký và ghi rõ họ tên)", officer, facts.position(event.actor, agency)),
     ]
     return _build(story, dossier, form=form, agency=agency)
 
@@ -123,7 +123,7 @@ def render_counter_guidance(guidance, *, form) -> bytes:
             f"<b>{esc(officer, '……………')}</b> – {esc(agency.name)}, số điện thoại "
             f"<b>{esc(agency.phone, '……………')}</b> để được hướng dẫn./.", st.body,
         ),
-        _sign(st, width, "NGƯỜI HƯỚNG DẪN", "(Ký và ghi rõ họ tên)", officer),
+        _sign(st, width, "NGƯỜI HƯỚNG DẪN", "(Ký và ghi rõ họ tên)", officer, facts.position(guidance.actor, agency)),
     ]
     return build_pdf(story, pagesize=PAPER_A5, title=f"{form.heading} – {guidance.applicant_name}",
                      author=agency.name, subject=guidance.procedure.name, mark=form.basis,
@@ -164,7 +164,7 @@ def render_refusal(dossier, *, form, **_ignored) -> bytes:
         Paragraph(reason_intro, st.body),
         Paragraph(f"<b>{esc(dossier.outcome_reasons, '……………')}</b>", st.body),
         Paragraph("Xin thông báo để Ông/Bà biết và thực hiện./.", st.body),
-        _sign(st, width, *signer, facts.person(event.actor if event else None)),
+        _sign(st, width, *signer, *facts.signer(event.actor if event else None, agency)),
     ]
     return _build(story, dossier, form=form, agency=agency)
 
@@ -254,6 +254,6 @@ def render_stop_notice(dossier, *, form, **_ignored) -> bytes:
         Paragraph(f"Ngày tiếp nhận hồ sơ: <b>{esc(fmt_time_date(dossier.received_at))}</b>", st.body),
         *grounds,
         Paragraph("Xin thông báo để Ông/Bà biết./.", st.body),
-        _sign(st, width, "NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", facts.person(event.actor)),
+        _sign(st, width, "NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", *facts.signer(event.actor, agency)),
     ]
     return _build(story, dossier, form=form, agency=agency)

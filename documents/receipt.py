@@ -29,7 +29,6 @@ from .layout import (
     frame_width,
     grid,
     line,
-    money,
     national_heading,
     plain_table,
     qr_code,
@@ -97,7 +96,7 @@ RECEIPT_SIGNER_SPACE_SMALL = 10 * mm  # a long dossier: still room for a signatu
 
 
 def _story(dossier, st: Styles, width: float, *, form, agency, procedure, received, secret, qr, issuing,
-           register) -> list:
+           register, officer, fee) -> list:
     """The form at one body size; what needs a query or the QR drawing comes in ready (`render` may lay
     the form out at several sizes)."""
     lookup = [
@@ -153,7 +152,7 @@ def _story(dossier, st: Styles, width: float, *, form, agency, procedure, receiv
                   st.body),
         Paragraph(f"4. Thời gian nhận hồ sơ: <b>{esc(fmt_time_date(dossier.received_at))}</b>", st.body),
         Paragraph(due_line, st.body),
-        Paragraph(f"6. Phí, lệ phí: <b>{esc(money(procedure.fee_amount, procedure.fee_note))}</b>", st.body),
+        Paragraph(f"6. Phí, lệ phí: <b>{esc(fee)}</b>", st.body),
         Paragraph(f"7. Đăng ký nhận kết quả tại: <b>{esc(result_place)}</b>", st.body),
         Paragraph(
             f"<i>Vào Sổ theo dõi hồ sơ, Quyển số: {timezone.localtime(dossier.received_at).year}, "
@@ -161,7 +160,7 @@ def _story(dossier, st: Styles, width: float, *, form, agency, procedure, receiv
         ),
         signatures(st, width=width, blocks=[
             ("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", dossier.applicant_name),
-            ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", facts.person(received.actor if received else None)),
+            ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", *officer),
         ], space=RECEIPT_SIGNER_SPACE if st.body.fontSize >= 10 else RECEIPT_SIGNER_SPACE_SMALL),
     ]
 
@@ -175,7 +174,8 @@ def render(dossier, *, form, secret: str | None = None, status_url: str | None =
     agency = dossier.receiving_agency
     procedure = dossier.procedure
     ready = {"qr": qr_code(status_url or status_url_for(dossier.code), 21 * mm),
-             "issuing": facts.issuing_lines(agency), "register": facts.register_number(dossier)}
+             "issuing": facts.issuing_lines(agency), "register": facts.register_number(dossier),
+             "officer": facts.signer(received.actor if received else None, agency), "fee": facts.fee_line(dossier)}
     # Mẫu 01 is one sheet the citizen keeps: the largest body size at which the whole form fits
     # one A5 page (10.5 pt for a short dossier, down to 8 pt for a long checklist).
     for size in RECEIPT_SIZES:
@@ -185,4 +185,4 @@ def render(dossier, *, form, secret: str | None = None, status_url: str | None =
         if story_height(story, width) <= frame_height(PAPER_A5):
             break
     return build_pdf(story, pagesize=PAPER_A5, title=f"{form.heading} – {dossier.code}", author=agency.name,
-                     subject=procedure.name, mark=form.basis, footer=form.footer(f"Mã hồ sơ {dossier.code}"))
+                     subject=procedure.name, mark=form.basis, footer=form.footer(facts.footer_tail(dossier)))

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Sum
 
+from documents.layout import money
 from workflows.models import Channel, Dossier
 
 from .models import FeeExemption, FeeLine, PaymentStatus
@@ -50,3 +51,23 @@ def amount_paid(dossier: Dossier) -> int:
 def outstanding(dossier: Dossier) -> int:
     """What remains to pay (never negative)."""
     return max(amount_due(dossier) - amount_paid(dossier), 0)
+
+
+def wording(dossier: Dossier) -> str | None:
+    """The fee line of the dossier's forms (Mẫu 01 item 6): each line with its amount or exemption, then
+    whether it is paid (with the receipts) or what remains and where to pay; None without fee lines."""
+    lines = charges(dossier)
+    if not lines:
+        return None
+    parts = [f"{c.line.name}: miễn" + (f" ({c.exemption_reason})" if c.exemption_reason else "") if c.exempt
+             else f"{c.line.name}: {money(c.amount)}" for c in lines]
+    due, paid = sum(c.amount for c in lines), amount_paid(dossier)
+    if due == 0:
+        state = "không phải nộp"
+    elif paid >= due:
+        receipts = [p.receipt for p in dossier.payments.filter(status=PaymentStatus.PAID).order_by("paid_at", "pk")]
+        state = "đã nộp đủ" + (f", biên lai số {', '.join(receipts)}" if receipts else "")
+    else:
+        state = (f"còn phải nộp {money(due - paid)}, nộp tại Bộ phận Một cửa hoặc thanh toán trực tuyến "
+                 "theo đường dẫn tra cứu hồ sơ")
+    return "; ".join(parts) + f" — {state}."

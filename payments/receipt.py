@@ -120,9 +120,9 @@ def render(payment: Payment) -> bytes:
         line("Thời gian thu", fmt_time_date(payment.paid_at), st),
         signatures(st, width=width, blocks=[
             ("NGƯỜI NỘP TIỀN", "(Ký, ghi rõ họ tên)", payment.payer_name if payment.channel == "counter" else ""),
-            ("NGƯỜI THU TIỀN", "(Ký, ghi rõ họ tên)", facts.person(payment.recorded_by)),
+            ("NGƯỜI THU TIỀN", "(Ký, ghi rõ họ tên)", *facts.signer(payment.recorded_by, agency)),
         ], space=12 * mm),
     ]
     return build_pdf(story, pagesize=PAPER_A5, title=f"Biên lai {payment.receipt} – {dossier.code}",
                      author=agency.name, subject="Biên lai thu phí, lệ phí",
-                     footer=f"Biên lai điện tử {payment.receipt} · Mã hồ sơ {dossier.code}")
+                     footer=facts.footer_tail(dossier, f"Biên lai điện tử {payment.receipt} · Mã hồ sơ {dossier.code}"))

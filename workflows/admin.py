@@ -26,7 +26,7 @@ from .privacy import mask_id_number
 
 @admin.register(StaffMembership)
 class StaffMembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "agency", "supervised_unit"]
+    list_display = ["user", "agency", "title", "supervised_unit"]
     search_fields = ["user__username", "agency__name"]
     autocomplete_fields = ["agency", "supervised_unit"]
     list_select_related = ["user", "agency", "supervised_unit"]

@@ -46,6 +46,11 @@ class StaffMembership(models.Model):
         verbose_name=_("đơn vị giám sát"),
         help_text=_("Với vai trò giám sát: đơn vị (kèm các đơn vị trực thuộc) được xem."),
     )
+    title = models.CharField(
+        _("chức danh"), max_length=120, blank=True,
+        help_text=_("In dưới họ tên người ký trên biểu mẫu, ví dụ “Phó Chủ tịch Ủy ban nhân dân xã”, "
+                    "“Công chức Tư pháp – Hộ tịch”."),
+    )
 
     class Meta:
         verbose_name = _("thành viên cơ quan")
