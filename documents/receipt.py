@@ -28,12 +28,12 @@ from .layout import (
     frame_height,
     frame_width,
     grid,
+    largest_fitting,
     line,
     national_heading,
     plain_table,
     qr_code,
     signatures,
-    story_height,
     time_limit,
 )
 
@@ -178,11 +178,9 @@ def render(dossier, *, form, secret: str | None = None, status_url: str | None =
              "officer": facts.signer(received.actor if received else None, agency), "fee": facts.fee_line(dossier)}
     # Mẫu 01 is one sheet the citizen keeps: the largest body size at which the whole form fits
     # one A5 page (10.5 pt for a short dossier, down to 8 pt for a long checklist).
-    for size in RECEIPT_SIZES:
-        st = Styles(body=size)
-        story = _story(dossier, st, width, form=form, agency=agency, procedure=procedure, received=received,
-                       secret=secret, **ready)
-        if story_height(story, width) <= frame_height(PAPER_A5):
-            break
+    story = largest_fitting(
+        lambda size: _story(dossier, Styles(body=size), width, form=form, agency=agency, procedure=procedure,
+                            received=received, secret=secret, **ready),
+        RECEIPT_SIZES, width, frame_height(PAPER_A5))
     return build_pdf(story, pagesize=PAPER_A5, title=f"{form.heading} – {dossier.code}", author=agency.name,
                      subject=procedure.name, mark=form.basis, footer=form.footer(facts.footer_tail(dossier)))

@@ -65,13 +65,13 @@ def test_the_receipt_prints_the_secret_only_when_it_is_passed(received):
 
 def test_the_receipt_qr_code_opens_the_status_page_or_the_given_url(received, monkeypatch, settings):
     encoded = []
+    real = layout.qr_runs
 
-    class SpyWidget(layout.QrCodeWidget):
-        def __init__(self, value, **kw):
-            encoded.append(value)
-            super().__init__(value, **kw)
+    def spy(value):
+        encoded.append(value)
+        return real(value)
 
-    monkeypatch.setattr(layout, "QrCodeWidget", SpyWidget)
+    monkeypatch.setattr(layout, "qr_runs", spy)
     settings.SITE_URL = "https://motcua.laichau.gov.vn/"
     render_form("receipt", received)
     render_form("receipt", received, status_url="https://motcua.laichau.gov.vn/tra-cuu/t/abc")
@@ -220,3 +220,31 @@ def test_the_font_bundle_is_small_and_licensed():
     assert {"LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"} <= {f.name for f in files}
     assert "SIL OPEN FONT LICENSE" in (FONT_DIR / "OFL-LICENSE.txt").read_text()
     assert sum(f.stat().st_size for f in files) < 2 * 1024 * 1024
+
+
+def test_the_qr_symbol_has_its_finder_patterns_and_is_drawn_from_dark_runs():
+    count, runs = layout.qr_runs("https://motcua.laichau.gov.vn/tra-cuu/?t=000.00.01.H29-260302-0001:abc")
+    assert (count - 17) % 4 == 0  # version v is 4v + 17 modules wide
+    dark = {(r, c + i) for r, c, n in runs for i in range(n)}
+    finder_edge = {(0, c) for c in range(7)} | {(6, c) for c in range(7)} | {(r, 0) for r in range(7)}
+    for r0, c0 in [(0, 0), (0, count - 7), (count - 7, 0)]:  # the three corner squares
+        assert {(r0 + r, c0 + c) for r, c in finder_edge} <= dark
+        assert (r0 + 1, c0 + 1) not in dark and (r0 + 3, c0 + 3) in dark
+
+
+@pytest.mark.parametrize("limit", [5, 40, 60, 64, 65, 70, 80, 99, 100, 110, 200])
+@pytest.mark.parametrize("growth", [1.0, 2.0, 3.0])
+def test_the_largest_fitting_size_is_the_one_a_linear_search_finds(limit, growth):
+    from reportlab.platypus import Spacer
+
+    sizes = (10.5, 10, 9.5, 9, 8.5, 8)
+    made = []
+
+    def make(size):
+        made.append(size)
+        return [Spacer(1, size**growth * 100 / 10.5**growth)]
+
+    expected = next((s for s in sizes if s**growth * 100 / 10.5**growth <= limit), sizes[-1])
+    story = layout.largest_fitting(make, sizes, 100, limit)
+    assert story[0].height == pytest.approx(expected**growth * 100 / 10.5**growth)
+    assert len(made) <= (3 if growth == 2.0 else len(sizes))  # the square law predicts in one step
