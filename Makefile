@@ -63,6 +63,7 @@ bench: install-dev
 	$(PY) -m bench.lifecycle
 	$(PY) -m bench.metrics --keep
 	$(PY) -m bench.lists
+	$(PY) -m bench.receipt
 	$(PY) -m bench.load --metrics-db
 
 messages: install
