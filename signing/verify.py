@@ -217,7 +217,6 @@ def _config_fingerprint(config) -> str:
 def verdict_for_file(dossier_file, *, config=None) -> Verdict | None:
     """The verdict on an uploaded PDF at the moment it arrived; None for images and unreadable files."""
     from workflows import uploads
-    from workflows.errors import InvalidInput
 
     from .keys import load_config, other_certs, trust_roots
 
@@ -230,8 +229,8 @@ def verdict_for_file(dossier_file, *, config=None) -> Verdict | None:
     if cached is not None:
         return cached
     try:
-        data = uploads.path_of(dossier_file.stored_name).read_bytes()
-    except (InvalidInput, OSError):
+        data = uploads.read_bytes(dossier_file.stored_name)
+    except uploads.StoredFileError:
         return None
     if hashlib.sha256(data).hexdigest() != dossier_file.sha256:
         verdict = Verdict(MODIFIED, (SignatureReport(MODIFIED, detail="the stored file no longer matches its hash"),))
