@@ -417,6 +417,9 @@ class DossierCodeCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "day"], name="code_counter_agency_day")]
 
+    def __str__(self):
+        return f"{self.agency_id} {self.day}: {self.last_number}"
+
 
 class ResultCodeCounter(models.Model):
     """The last result number an agency issued in a year (workflows.codes.issue_result_code): taken
@@ -431,7 +434,7 @@ class ResultCodeCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["agency", "year"], name="result_counter_agency_year")]
 
     def __str__(self):
-        return f"{self.agency_id} {self.day}: {self.last_number}"
+        return f"{self.agency_id}/{self.year}: {self.last_number}"
 
 
 #: A work item still waiting for someone: in its agency's queue (NEW) or held by its owner (ASSIGNED).

@@ -323,7 +323,7 @@ def open_verified(dossier_file):
     through the storage and checked against the sha256 recorded at upload. Raises StoredFileError:
     missing or unreadable, or tampered (logged: someone changed a stored file)."""
     digest = hashlib.sha256()
-    copy = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)
+    copy = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115 -- handed to the response, which closes it
     try:
         with storage().open(_checked_name(dossier_file.stored_name), "rb") as handle:
             for chunk in iter(lambda: handle.read(64 * 1024), b""):
