@@ -195,6 +195,9 @@ if env_str("DOSSIER_STORAGE") == "s3":
     }
 elif env_str("DOSSIER_STORAGE") not in ("", "filesystem"):
     raise ImproperlyConfigured("DOSSIER_STORAGE must be 'filesystem' (the default) or 's3'.")
+# Sign the electronic result where keys are configured (docs/decisions/0028). Off only for bulk
+# runs that must stay fast: the demo's simulation (about 0.15 s of signing per granted dossier).
+ONESTOP_SIGN_RESULTS = env_bool("ONESTOP_SIGN_RESULTS", True)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

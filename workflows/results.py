@@ -4,7 +4,8 @@
         Inside `services.decide`'s transaction, with the dossier's flow locked: takes the result's
         code (workflows.codes.issue_result_code, the deciding agency's yearly counter), renders the
         result (documents.result), signs it by the plan of kind "result" (signing.forms: the leader
-        who decided, then the agency's seal; unsigned when no key is configured), stores it in the
+        who decided, then the agency's seal; unsigned when no key is configured, or when
+        settings.ONESTOP_SIGN_RESULTS is off, as in the demo's bulk simulation), stores it in the
         dossiers' storage and records the DossierFile (kind "result"). The stored name is appended
         to `written` before the row exists, so the caller removes the file if its transaction fails.
 
@@ -12,6 +13,8 @@ Only `services.decide` calls this: it is part of that one user action, and its e
 result's code, file and hash.
 """
 import hashlib
+
+from django.conf import settings
 
 from . import codes, uploads
 from .models import DossierFile, FileKind
@@ -26,7 +29,8 @@ def issue_result(dossier, *, actor, agency, now, written: list) -> DossierFile:
 
     code = codes.issue_result_code(agency, now)
     pdf = render_result(dossier, code=code, agency=agency, signer=actor, decided_at=now)
-    pdf = sign_by_plan(pdf, signing_plan("result", dossier, decider=actor, deciding_agency=agency), dossier)
+    if getattr(settings, "ONESTOP_SIGN_RESULTS", True):
+        pdf = sign_by_plan(pdf, signing_plan("result", dossier, decider=actor, deciding_agency=agency), dossier)
     stored_name = uploads.store_bytes(pdf, PDF, now)
     written.append(stored_name)
     return DossierFile.objects.create(
