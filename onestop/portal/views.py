@@ -112,7 +112,9 @@ def _status(request, snapshot, *, token=None, supplement_form=None, status=200):
         context["sent_files"] = _sent_since_request(snapshot)
     if token:
         context["bookmark"] = f"{reverse('portal:index')}?{urlencode({'s': token})}"
-        result = _result_file(snapshot["code"])
+        # Only a decided dossier can have a result: no query before then (the cached page sends none).
+        decided = snapshot["status"] in (Status.RESULT_READY, Status.RETURNED)
+        result = _result_file(snapshot["code"]) if decided else None
         if result is not None:
             context["result"] = {"code": result.result_code,
                                  "url": f"{reverse('portal:result')}?{urlencode({'s': token})}"}
