@@ -62,6 +62,12 @@ def _citizen_text(event: DossierEvent, secret: str = "") -> tuple[str, str] | No
         ),
         "return_result": _("Hồ sơ %(code)s đã trả kết quả. Mời ông/bà đánh giá mức độ hài lòng."),
     }
+    if event.action == "decide" and event.data.get("result"):
+        # A granted decision with its electronic result (workflows.results): downloadable now.
+        texts["decide"] = _("Hồ sơ %(code)s đã có kết quả điện tử (số %(result_code)s). Ông/bà có thể tải kết quả "
+                            "về trên trang tra cứu hồ sơ, nhập mã hồ sơ và mã bí mật tra cứu ghi trên giấy tiếp nhận.")
+        if d.paper_result:
+            texts["decide"] += " " + _("Bản giấy: mời ông/bà đến %(returning)s để nhận.")
     if event.action not in texts:
         return None
     body = texts[event.action] % {
@@ -69,6 +75,7 @@ def _citizen_text(event: DossierEvent, secret: str = "") -> tuple[str, str] | No
         "secret": SECRET_MASK if secret else "", "due": _when(d.due_at),
         "reasons": d.outcome_reasons, "items": "; ".join(event.data.get("items", [])),
         "obligation": event.note, "supplement_due": _when(d.supplement_due_at),
+        "result_code": (event.data.get("result") or {}).get("code", ""),
     }
     subject = _("Hồ sơ %(code)s: %(status)s") % {"code": d.code, "status": d.get_status_display()}
     return subject, f"{body}\n{_('Tra cứu')}: {lookup_url(d)}"

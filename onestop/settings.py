@@ -169,6 +169,35 @@ STORAGES = {
 }
 # Uploaded documents live outside any public path; a permission-checked view serves them.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "uploads")))
+# The dossiers' files (uploads and results): workflows.uploads reads and writes only through this
+# storage (docs/decisions/0029-file-storage.md). By default the file system under MEDIA_ROOT (no
+# "location": it follows MEDIA_ROOT), readable by the service's group only. DOSSIER_STORAGE=s3
+# selects an S3-compatible store through django-storages (installed and configured by the
+# deployment, docs/deploy.md); it must be a private bucket: no public URL ever serves a file.
+STORAGES["dossiers"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"file_permissions_mode": 0o640, "directory_permissions_mode": 0o750},
+}
+if env_str("DOSSIER_STORAGE") == "s3":
+    STORAGES["dossiers"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("DOSSIER_S3_BUCKET"),
+            "endpoint_url": env_str("DOSSIER_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("DOSSIER_S3_REGION") or None,
+            "access_key": env_str("DOSSIER_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("DOSSIER_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("DOSSIER_S3_PREFIX"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,  # never replace a stored file: a taken name gets another
+        },
+    }
+elif env_str("DOSSIER_STORAGE") not in ("", "filesystem"):
+    raise ImproperlyConfigured("DOSSIER_STORAGE must be 'filesystem' (the default) or 's3'.")
+# Sign the electronic result where keys are configured (docs/decisions/0028). Off only for bulk
+# runs that must stay fast: the demo's simulation (about 0.15 s of signing per granted dossier).
+ONESTOP_SIGN_RESULTS = env_bool("ONESTOP_SIGN_RESULTS", True)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

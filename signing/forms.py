@@ -1,7 +1,9 @@
 """The official forms as the staff screens serve them: rendered by documents.render, then signed.
 
     signed_form(kind, dossier, *, secret=None) -> bytes
-    signing_plan(kind, dossier) -> list[Signing]   who signs a form, in order (empty: not signed)
+    signing_plan(kind, dossier, *, decider=None, deciding_agency=None) -> list[Signing]
+        who signs a form, in order (empty: not signed)
+    sign_by_plan(pdf, plan, dossier) -> bytes      a rendered document signed by a plan
 
 Who signs what (docs/decisions/0024-digital-signatures.md): the officer who acted signs in the
 capacity the form prints under its signature line, with their own key when they have one and
@@ -18,10 +20,12 @@ signature, a second signature by the agency's key.
     stop notice (Mẫu 05)         the receiving officer, receiving agency (the seal alone when the
                                  stop was the system's: a supplement not brought in time)
     control slip                 not signed: an internal slip signed by hand at each hand-off
+    result (documents/result.py) the leader who decided ("Thủ trưởng cơ quan"), their agency, and
+                                 its seal; signed once, when the decision is recorded
+                                 (workflows.results), which names the decider and the agency
+                                 before the decide event exists
 
-There is no result document yet (issue 14 item 2): the leader's signature today is on the
-refusal after a denial; the result, when it exists, is to be signed by the same plan with the
-seal. Without configured keys the forms come back unsigned, as before.
+Without configured keys the forms come back unsigned, as before.
 """
 from dataclasses import dataclass
 
@@ -55,9 +59,17 @@ def _last(dossier, *actions):
     return dossier.events.filter(action__in=actions).select_related("actor", "agency").order_by("-seq").first()
 
 
-def signing_plan(kind: str, dossier) -> list[Signing]:
-    """The signatures form `kind` of `dossier` gets, in the order they are applied."""
+def signing_plan(kind: str, dossier, *, decider=None, deciding_agency=None) -> list[Signing]:
+    """The signatures form `kind` of `dossier` gets, in the order they are applied. For the result,
+    `decider` and `deciding_agency` name the leader and agency while the decision is being recorded
+    (afterwards the last decide event says who)."""
     counter = dossier.receiving_agency
+    if kind == "result":
+        if deciding_agency is None:
+            event = _last(dossier, "decide")
+            decider, deciding_agency = (event.actor, event.agency) if event else (None, None)
+        agency = deciding_agency or counter
+        return [Signing(agency, HEAD_OF_AGENCY, "ThuTruong", decider), Signing(agency, SEAL, "DauCoQuan")]
     if kind == "receipt":
         event = _last(dossier, "receive", "accept_online")
         return [Signing(counter, RECEIVING_OFFICER, "NguoiTiepNhan", event.actor if event else None)]
@@ -86,11 +98,15 @@ def signing_plan(kind: str, dossier) -> list[Signing]:
 
 def signed_form(kind: str, dossier, *, secret: str | None = None) -> bytes:
     """Form `kind` of `dossier` as PDF, signed by its plan where keys are configured (see above)."""
-    pdf = forms_pdf.render_form(kind, dossier, secret=secret)
-    config = load_config()
+    return sign_by_plan(forms_pdf.render_form(kind, dossier, secret=secret), signing_plan(kind, dossier), dossier)
+
+
+def sign_by_plan(pdf: bytes, plan: list[Signing], dossier, *, config=None) -> bytes:
+    """`pdf` signed by each signing of `plan` that has a key; unchanged without configured keys."""
+    config = config or load_config()
     if not config.configured:
         return pdf
-    for signing in signing_plan(kind, dossier):
+    for signing in plan:
         officer = signing.officer
         if not signing_available(signing.agency, officer, config=config):
             continue

@@ -217,26 +217,26 @@ def _config_fingerprint(config) -> str:
 def verdict_for_file(dossier_file, *, config=None) -> Verdict | None:
     """The verdict on an uploaded PDF at the moment it arrived; None for images and unreadable files."""
     from workflows import uploads
-    from workflows.errors import InvalidInput
 
     from .keys import load_config, other_certs, trust_roots
 
     if dossier_file.content_type != "application/pdf":
         return None
+    try:
+        data = uploads.read_bytes(dossier_file.stored_name)
+    except uploads.StoredFileError:
+        return None
+    # The stored bytes are hashed every time (cheap beside validation): a file changed after its
+    # verdict was cached is reported as modified, never under the cached verdict of its old bytes.
+    if hashlib.sha256(data).hexdigest() != dossier_file.sha256:
+        return Verdict(MODIFIED, (SignatureReport(MODIFIED, detail="the stored file no longer matches its hash"),))
     config = config or load_config()
     moment = dossier_file.uploaded_at
     key = f"signing.verdict:{dossier_file.sha256}:{moment.timestamp():.0f}:{_config_fingerprint(config)}"
     cached = cache.get(key)
     if cached is not None:
         return cached
-    try:
-        data = uploads.path_of(dossier_file.stored_name).read_bytes()
-    except (InvalidInput, OSError):
-        return None
-    if hashlib.sha256(data).hexdigest() != dossier_file.sha256:
-        verdict = Verdict(MODIFIED, (SignatureReport(MODIFIED, detail="the stored file no longer matches its hash"),))
-    else:
-        verdict = verify_pdf(data, trust_roots=trust_roots(config), other_certs=other_certs(config), moment=moment,
-                             allow_fetching=config.allow_fetching)
+    verdict = verify_pdf(data, trust_roots=trust_roots(config), other_certs=other_certs(config), moment=moment,
+                         allow_fetching=config.allow_fetching)
     cache.set(key, verdict, CACHE_SECONDS)
     return verdict

@@ -60,7 +60,7 @@ def frozen_now(clock, pytestconfig):
 
 
 @pytest.fixture(autouse=True)
-def _english_free_defaults(settings):
+def _english_free_defaults(settings, _test_media):
     """Tests run with the product's defaults (Vietnamese UI) and the embedded Celery mode."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
@@ -74,6 +74,14 @@ def _english_free_defaults(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # No signing keys unless a test configures them (tests/signing): never the demo CA under var/.
     settings.ONESTOP_SIGNING_CONFIG = ""
+    # A granted decision stores its result file: never under the checkout's var/ (tests that look
+    # at the files set their own MEDIA_ROOT).
+    settings.MEDIA_ROOT = _test_media
+
+
+@pytest.fixture(scope="session")
+def _test_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
 
 
 from tests.world import commune_b, world  # noqa: E402,F401 -- the shared small-province fixture

@@ -9,6 +9,11 @@ applies to new dossiers only (docs/decisions/0020-*.md).
 One upsert statement takes the next number: it locks the counter row until the receipt
 commits (so concurrent receipts queue), and a rolled-back receipt returns its number.
 
+Result code (số kết quả, docs/decisions/0028-*.md): `<agency identifier>/<year>/<NNNNN>`, the
+number of the result within the deciding agency's year from 1, at least five digits; issued once,
+on the leader's decision, by one upsert on the agency's yearly counter (ResultCodeCounter) inside
+the decision's transaction, like the dossier's number.
+
 Lookup key: the secret printed on the receipt is stored only as an HMAC, and the receipt's
 QR link carries a signed token; both are keyed with `settings.ONESTOP_LOOKUP_KEYS`, not
 SECRET_KEY. The first key hashes and signs, every listed key verifies, so receipts printed
@@ -27,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .errors import InvalidInput
-from .models import DossierCodeCounter
+from .models import DossierCodeCounter, ResultCodeCounter
 
 _UPSERT = (
     "INSERT INTO {table} (agency_id, day, last_number) VALUES (%s, %s, 1) "
@@ -73,6 +78,31 @@ def issue_code(agency, instant, procedure=None) -> str:
                                  "của cơ quan chủ quản hệ thống; cần cập nhật danh mục thủ tục."))
     day = timezone.localtime(instant).date()
     return format_code(agency.identifier, day, next_number(agency.pk, day), host_code)
+
+
+_RESULT_UPSERT = (
+    "INSERT INTO {table} (agency_id, year, last_number) VALUES (%s, %s, 1) "
+    "ON CONFLICT (agency_id, year) DO UPDATE SET last_number = {table}.last_number + 1 "
+    "RETURNING last_number"
+)
+RESULT_MIN_DIGITS = 5
+
+
+def format_result_code(identifier: str, year: int, number: int) -> str:
+    """`<identifier>/<year>/<NNNNN>`: the rule for a result's code, in this one place."""
+    if number < 1:
+        raise ValueError("A result's number within its year starts at 1.")
+    return f"{identifier}/{year}/{number:0{RESULT_MIN_DIGITS}d}"
+
+
+def issue_result_code(agency, instant) -> str:
+    """The next result code of `agency` for the local year of `instant` (locks its counter row)."""
+    year = timezone.localtime(instant).year
+    sql = _RESULT_UPSERT.format(table=connection.ops.quote_name(ResultCodeCounter._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agency.pk, year])
+        number = cursor.fetchone()[0]
+    return format_result_code(agency.identifier, year, number)
 
 
 def new_secret() -> str:

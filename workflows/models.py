@@ -107,6 +107,13 @@ class Channel(models.TextChoices):
     OUTSIDE = "outside", _("ngoài Bộ phận Một cửa")
 
 
+class FileKind(models.TextChoices):
+    # What a stored file is: a document the citizen or the counter sent in, or the result onestop
+    # issued on the leader's decision (documents/result.py, docs/decisions/0028).
+    SUBMITTED = "submitted", _("giấy tờ đã nộp")
+    RESULT = "result", _("kết quả giải quyết")
+
+
 class Outcome(models.TextChoices):
     # A decision agrees to the request (đồng ý, chấp thuận) or refuses it with reasons.
     GRANTED = "granted", _("đồng ý / chấp thuận")
@@ -244,6 +251,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     # the counter, CounterGuidance): contacts the evaluation counts beside the supplements.
     guidance_count = models.PositiveSmallIntegerField(_("số lần hướng dẫn hoàn thiện trước khi tiếp nhận"), default=0)
     collected_by = models.CharField(_("người nhận kết quả"), max_length=200, blank=True)
+    # The applicant's choice at receipt or submission: the result is electronic (signed, downloaded
+    # behind the lookup secret) unless they ask for it on paper too (nhận kết quả bản giấy).
+    paper_result = models.BooleanField(_("nhận kết quả bản giấy"), default=False)
     stop_reason = models.CharField(_("lý do dừng"), max_length=10, choices=StopReason.choices, blank=True)
 
     lookup_secret_hash = models.CharField(max_length=128, editable=False)
@@ -416,6 +426,22 @@ class DossierCodeCounter(models.Model):
         return f"{self.agency_id} {self.day}: {self.last_number}"
 
 
+class ResultCodeCounter(models.Model):
+    """The last result number an agency issued in a year (workflows.codes.issue_result_code): taken
+    with one upsert inside the decision's transaction, so the row lock serialises concurrent
+    decisions and a rolled-back decision gives its number back."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="result_counter_agency_year")]
+
+    def __str__(self):
+        return f"{self.agency_id}/{self.year}: {self.last_number}"
+
+
 #: A work item still waiting for someone: in its agency's queue (NEW) or held by its owner (ASSIGNED).
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -579,8 +605,9 @@ class DossierEvent(models.Model):
 
 
 class DossierFile(models.Model):
-    """An uploaded document of a dossier (tệp đính kèm). Stored under MEDIA_ROOT with a
-    generated name, served only through a permission-checked view."""
+    """A stored file of a dossier: an uploaded document (tệp đính kèm) or the electronic result.
+    Stored in the dossiers' storage (workflows.uploads) under a generated name with its sha256,
+    served only through permission-checked views that check that hash."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="files")
     required_document = models.ForeignKey(
@@ -592,10 +619,15 @@ class DossierFile(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(_("loại tệp"), max_length=10, choices=FileKind.choices, default=FileKind.SUBMITTED)
+    # A result's code (số kết quả, workflows.codes.format_result_code); blank for a submitted file.
+    result_code = models.CharField(_("số kết quả"), max_length=80, blank=True)
 
     class Meta:
         verbose_name = _("tệp hồ sơ")
         verbose_name_plural = _("tệp hồ sơ")
+        constraints = [models.UniqueConstraint(fields=["result_code"], condition=~models.Q(result_code=""),
+                                               name="dossier_file_result_code_unique")]
 
     def __str__(self):
         return self.original_name

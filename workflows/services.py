@@ -18,7 +18,7 @@ from viewflow.workflow.status import PROCESS
 
 from procedures.models import AdministrativeUnit, Agency, OnlineLevel, Procedure
 
-from . import access, audit, clock, codes, competence, deadlines, folding, frames, uploads
+from . import access, audit, clock, codes, competence, deadlines, folding, frames, results, uploads
 from .errors import Conflict, InvalidInput, PermissionDenied, RoutingError, TransitionNotAllowed
 from .flows import DossierFlow
 from .lock import load_open_task
@@ -264,7 +264,7 @@ def resolve_plan(procedure: Procedure, unit: AdministrativeUnit) -> list[dict]:
 
 def _new_dossier(*, procedure, agency, applicant: Applicant, documents, channel, now, status: str,
                  competent_unit: AdministrativeUnit | None = None,
-                 return_agency: Agency | None = None) -> tuple[Dossier, str]:
+                 return_agency: Agency | None = None, paper_result: bool = False) -> tuple[Dossier, str]:
     day = timezone.localtime(now).date()
     if procedure.valid_to and procedure.valid_to <= day:
         raise InvalidInput(_("Thủ tục đã hết hiệu lực."))
@@ -287,6 +287,7 @@ def _new_dossier(*, procedure, agency, applicant: Applicant, documents, channel,
         authorisation_document=applicant.authorisation, documents=documents,
         plan=resolve_plan(procedure, unit), lookup_secret_hash=codes.hash_secret(secret),
         created_at=now, applicant_search=folding.applicant_search(applicant.name, applicant.subject_name),
+        paper_result=bool(paper_result),
     )
     dossier.receiving_unit = agency.unit
     return dossier, secret
@@ -340,11 +341,12 @@ def _start_flow(dossier: Dossier, *, actor, action: str, note: str, data: dict):
 
 def receive(*, actor, procedure: Procedure, agency: Agency, applicant: Applicant, document_ids,
             channel: str = Channel.COUNTER, note: str = "", competent_unit: AdministrativeUnit | None = None,
-            return_agency: Agency | None = None, now: datetime | None = None) -> Receipt:
+            return_agency: Agency | None = None, paper_result: bool = False, now: datetime | None = None) -> Receipt:
     """Tiếp nhận hồ sơ tại Bộ phận Một cửa: the dossier is complete, the clock starts.
 
     `competent_unit`: the applicant's or the land's unit when it is not the receiving one (receiving
-    regardless of boundary); `return_agency`: the counter where the citizen will collect the result."""
+    regardless of boundary); `return_agency`: the counter where the citizen will collect the result;
+    `paper_result`: the applicant asks for the result on paper too (by default electronic only)."""
     if channel == Channel.ONLINE:
         raise InvalidInput(_("Hồ sơ trực tuyến được tiếp nhận qua chức năng tiếp nhận hồ sơ trực tuyến."))
     with _Action(now) as act:
@@ -353,13 +355,14 @@ def receive(*, actor, procedure: Procedure, agency: Agency, applicant: Applicant
         dossier, secret = _new_dossier(
             procedure=procedure, agency=agency, applicant=applicant, documents=documents,
             channel=channel, now=act.now, status=Status.RECEIVED, competent_unit=competent_unit,
-            return_agency=return_agency,
+            return_agency=return_agency, paper_result=paper_result,
         )
         _start_clock(dossier, act.now)
         guidances = _earlier_guidances(dossier)
         dossier.guidance_count = len(guidances)
         _start_flow(dossier, actor=actor, action="receive", note=note,
                     data={"due_at": dossier.due_at.isoformat(), "channel": channel,
+                          **({"paper_result": True} if dossier.paper_result else {}),
                           **({"guidances": guidances} if guidances else {})})
         if guidances:
             CounterGuidance.objects.filter(pk__in=guidances).update(dossier=dossier)
@@ -408,8 +411,10 @@ def issue_guidance(*, actor, procedure: Procedure, agency: Agency, applicant: Ap
 
 def submit_online(*, procedure: Procedure, agency: Agency, applicant: Applicant, document_ids,
                   note: str = "", competent_unit: AdministrativeUnit | None = None,
-                  return_agency: Agency | None = None, now: datetime | None = None) -> Receipt:
-    """Nộp hồ sơ trực tuyến: the dossier waits at the counter for acceptance (clock not started)."""
+                  return_agency: Agency | None = None, paper_result: bool = False,
+                  now: datetime | None = None) -> Receipt:
+    """Nộp hồ sơ trực tuyến: the dossier waits at the counter for acceptance (clock not started);
+    `paper_result` as for `receive`."""
     with _Action(now) as act:
         if procedure.online_level == OnlineLevel.NONE:
             raise InvalidInput(_("Thủ tục này chưa cung cấp dịch vụ công trực tuyến."))
@@ -421,10 +426,11 @@ def submit_online(*, procedure: Procedure, agency: Agency, applicant: Applicant,
         dossier, secret = _new_dossier(
             procedure=procedure, agency=agency, applicant=applicant, documents=documents,
             channel=Channel.ONLINE, now=act.now, status=Status.SUBMITTED, competent_unit=competent_unit,
-            return_agency=return_agency,
+            return_agency=return_agency, paper_result=paper_result,
         )
         dossier.submitted_at = act.now
-        _start_flow(dossier, actor=None, action="submit_online", note=note, data={})
+        _start_flow(dossier, actor=None, action="submit_online", note=note,
+                    data={"paper_result": True} if dossier.paper_result else {})
         return Receipt(dossier, secret)
 
 
@@ -722,29 +728,44 @@ def extend(dossier: Dossier, *, actor, new_due_at: datetime, reason: str, expect
 
 def decide(dossier: Dossier, *, actor, outcome: str, reasons: str = "", expected_version=None,
            now: datetime | None = None) -> Dossier:
-    """Quyết định: the leader grants or denies (with reasons); the result goes to the counter."""
+    """Quyết định: the leader grants or denies (with reasons); the result goes to the counter.
+
+    A grant produces the electronic result (workflows.results: coded, rendered, signed, stored as
+    the dossier's result file) in the same transaction; the decide event records its code, file
+    and sha256. The stored file is removed if the call fails; a caller that wraps this in its own
+    transaction removes it if that fails (`uploads.remove`). A denial's document is the refusal,
+    Mẫu 03, printed and signed on demand as before (docs/decisions/0028)."""
     if outcome not in Outcome.values:
         raise InvalidInput(_("Kết quả giải quyết không hợp lệ."))
     if outcome == Outcome.DENIED and not (reasons or "").strip():
         raise InvalidInput(_("Cần nêu rõ lý do từ chối giải quyết."))
-    with _Action(now) as act:
-        task = _load_open_task(dossier, expected_version)
-        _require_node(task, DossierFlow.process_step)
-        dossier = task.process.dossier
-        if task.role != Role.LEADER:
-            raise TransitionNotAllowed(_("Bước hiện tại không phải bước quyết định của lãnh đạo."))
-        from_status = dossier.status
-        _transition(dossier, "decide", actor)
-        dossier.outcome = outcome
-        dossier.outcome_reasons = (reasons or "").strip()
-        dossier.resolved_at = act.now
-        spent = _finish_task(task, actor, act.now)
-        return _record(
-            dossier, actor=actor, action="decide", from_status=from_status,
-            fields=["outcome", "outcome_reasons", "resolved_at"], step_index=task.step_index,
-            agency_id=task.agency_id, note=reasons,
-            data={**_step_data(task, spent), "outcome": outcome},
-        )
+    written = []
+    try:
+        with _Action(now) as act:
+            task = _load_open_task(dossier, expected_version)
+            _require_node(task, DossierFlow.process_step)
+            dossier = task.process.dossier
+            if task.role != Role.LEADER:
+                raise TransitionNotAllowed(_("Bước hiện tại không phải bước quyết định của lãnh đạo."))
+            from_status = dossier.status
+            _transition(dossier, "decide", actor)
+            dossier.outcome = outcome
+            dossier.outcome_reasons = (reasons or "").strip()
+            dossier.resolved_at = act.now
+            spent = _finish_task(task, actor, act.now)
+            data = {**_step_data(task, spent), "outcome": outcome}
+            if outcome == Outcome.GRANTED:
+                result = results.issue_result(dossier, actor=actor, agency=task.agency or dossier.receiving_agency,
+                                              now=act.now, written=written)
+                data["result"] = {"code": result.result_code, "file": result.pk, "sha256": result.sha256}
+            return _record(
+                dossier, actor=actor, action="decide", from_status=from_status,
+                fields=["outcome", "outcome_reasons", "resolved_at"], step_index=task.step_index,
+                agency_id=task.agency_id, note=reasons, data=data,
+            )
+    except BaseException:
+        uploads.remove(written)  # a result stored for a decision that did not commit
+        raise
 
 
 # --- return (trả kết quả) and withdrawal -----------------------------------------------

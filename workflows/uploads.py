@@ -3,13 +3,17 @@
 Only PDF, JPEG and PNG are accepted, recognised by their first bytes (a renamed program is
 refused whatever its name says), within `settings.UPLOAD_MAX_BYTES`; a PDF that runs code or
 carries other files is refused too (`active_pdf_content`). The stored name is a
-random token plus the extension of the detected type, under MEDIA_ROOT (outside any public
-path): nothing the citizen typed reaches the file system. Files are served only by a
-permission-checked view.
+random token plus the extension of the detected type: nothing the citizen typed reaches the file
+system. Files live in the `dossiers` storage (settings.STORAGES["dossiers"]: the file system under
+MEDIA_ROOT by default, outside any public path, or an S3-compatible store; docs/decisions/0029),
+are written, opened and deleted only here, and are served only by permission-checked views that
+open them with `open_verified`: bytes that no longer match the hash recorded at upload are never
+served.
 """
 import hashlib
-import os
+import logging
 import re
+import tempfile
 import unicodedata
 import uuid
 import zlib
@@ -18,11 +22,17 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import InvalidInput
+
+logger = logging.getLogger("onestop.uploads")
 
 # content type → (magic bytes at offset 0, stored extension)
 SIGNATURES = {
@@ -225,34 +235,117 @@ def _refuse_active_pdf(upload, name: str) -> None:
                              "hãy xuất lại tệp thành PDF thông thường rồi gửi lại.") % {"name": name})
 
 
-def path_of(stored_name: str) -> Path:
-    """Absolute path of a stored file, refusing anything outside MEDIA_ROOT."""
-    root = Path(settings.MEDIA_ROOT).resolve()
-    path = (root / stored_name).resolve()
-    if root not in path.parents:
+# --- the storage -----------------------------------------------------------------------------
+
+STORAGE = "dossiers"
+
+
+def storage():
+    """The storage that keeps the dossiers' files (settings.STORAGES["dossiers"])."""
+    return storages[STORAGE]
+
+
+def _checked_name(stored_name: str) -> str:
+    """A relative name inside the storage; one that tries to leave the storage's root (absolute,
+    "..", a backslash, control characters) is refused whatever the backend (the file system's
+    storage refuses an escape once more when it joins the name to its root)."""
+    if (not isinstance(stored_name, str) or not stored_name or stored_name.startswith("/") or "\\" in stored_name
+            or ".." in stored_name.split("/") or any(ord(c) < 32 for c in stored_name)):
         raise InvalidInput(_("Tệp không hợp lệ."))
-    return path
+    return stored_name
+
+
+def path_of(stored_name: str) -> Path:
+    """Absolute path of a stored file on a file-system storage, refusing anything outside its root."""
+    try:
+        return Path(storage().path(_checked_name(stored_name)))
+    except (SuspiciousFileOperation, NotImplementedError):
+        raise InvalidInput(_("Tệp không hợp lệ.")) from None
+
+
+def new_name(content_type: str, at: datetime) -> str:
+    return f"dossiers/{timezone.localtime(at):%Y/%m}/{uuid.uuid4().hex}{SIGNATURES[content_type][1]}"
+
+
+def _save(name: str, content) -> str:
+    backend = storage()
+    try:
+        saved = backend.save(name, content)
+    except BaseException:
+        # A partial file is no file. The name is new (a random token), so it is only ours.
+        try:
+            backend.delete(name)
+        except Exception:
+            logger.exception("could not remove the partial file %s", name)
+        raise
+    if saved != name:  # the storage never overwrites: it picked another name, as unique
+        _checked_name(saved)
+    return saved
 
 
 def store(checked: CheckedFile, at: datetime) -> str:
     """Write a checked upload under a new generated name and return it (for `services.attach_file`,
     which records the row and the event: nothing else writes here)."""
-    ext = SIGNATURES[checked.content_type][1]
-    stored_name = f"dossiers/{timezone.localtime(at):%Y/%m}/{uuid.uuid4().hex}{ext}"
-    path = path_of(stored_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in checked.upload.chunks():
-                out.write(chunk)
-    except BaseException:
-        path.unlink(missing_ok=True)  # a partial file is no file
-        raise
-    return stored_name
+    checked.upload.seek(0)
+    # Wrapped in a plain File: the storage then copies the bytes (never moves the upload's temporary
+    # file away) and creates the file exclusively (O_EXCL on the file system).
+    return _save(new_name(checked.content_type, at), File(checked.upload))
+
+
+def store_bytes(data: bytes, content_type: str, at: datetime) -> str:
+    """Write a document onestop made (a result) under a new generated name; returns the name."""
+    return _save(new_name(content_type, at), ContentFile(data))
 
 
 def remove(stored_names):
     """Delete stored files whose rows did not commit (the transaction that recorded them failed)."""
+    backend = storage()
     for name in stored_names:
-        path_of(name).unlink(missing_ok=True)
+        try:
+            backend.delete(_checked_name(name))
+        except InvalidInput:
+            continue
+
+
+class StoredFileError(Exception):
+    """A stored file that cannot be served: missing, or (`tampered`) no longer what was recorded."""
+
+    def __init__(self, tampered: bool = False):
+        super().__init__("tampered" if tampered else "missing")
+        self.tampered = tampered
+
+
+_SPOOL_BYTES = 1024 * 1024
+
+
+def open_verified(dossier_file):
+    """The stored bytes of `dossier_file` (a DossierFile) as an open file positioned at 0, read once
+    through the storage and checked against the sha256 recorded at upload. Raises StoredFileError:
+    missing or unreadable, or tampered (logged: someone changed a stored file)."""
+    digest = hashlib.sha256()
+    copy = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115 -- handed to the response, which closes it
+    try:
+        with storage().open(_checked_name(dossier_file.stored_name), "rb") as handle:
+            for chunk in iter(lambda: handle.read(64 * 1024), b""):
+                digest.update(chunk)
+                copy.write(chunk)
+    except (InvalidInput, OSError, SuspiciousFileOperation):
+        copy.close()
+        raise StoredFileError() from None
+    if digest.hexdigest() != dossier_file.sha256:
+        copy.close()
+        logger.error("stored file %s (dossier file %s of dossier %s) does not match its recorded sha256: not served",
+                     dossier_file.stored_name, dossier_file.pk, dossier_file.dossier_id)
+        raise StoredFileError(tampered=True)
+    copy.seek(0)
+    return copy
+
+
+def read_bytes(stored_name: str) -> bytes:
+    """The stored bytes as they are (no hash check: for the signature verdict, which reports a
+    mismatch itself). Raises StoredFileError when missing."""
+    try:
+        with storage().open(_checked_name(stored_name), "rb") as handle:
+            return handle.read()
+    except (InvalidInput, OSError, SuspiciousFileOperation):
+        raise StoredFileError() from None

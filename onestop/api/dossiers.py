@@ -11,12 +11,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
 
 from onestop.api.bounds import MAX_ID
 from workflows import access, services, uploads
-from workflows.errors import InvalidInput
 from workflows.models import Dossier, DossierEvent, DossierFile, WorkItem
 
 from . import action_serializers as body
@@ -27,6 +26,14 @@ from .permissions import IsStaff
 from .schema import BODY, errors
 
 ACTION_ERRORS = errors(*BODY, 401, 403, 404, 409)
+
+
+class StoredFileChanged(APIException):
+    """A stored file that no longer matches its recorded hash: refused, never served."""
+
+    status_code = status.HTTP_410_GONE
+    default_code = "file_changed"
+    default_detail = _("Tệp lưu trữ không còn khớp với mã băm đã ghi nhận khi lưu; hệ thống không cung cấp tệp này.")
 
 
 def _action_schema(request, summary, *examples):
@@ -118,7 +125,7 @@ class DossierViewSet(viewsets.GenericViewSet):
     # --- uploaded files (served only here and on the staff screens, never from a public path)
 
     @extend_schema(summary="Tải tệp đính kèm của hồ sơ", responses={
-        (200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(401, 403, 404)})
+        (200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(401, 403, 404, 410)})
     @action(detail=True, methods=["get"], url_path="files/<int:file_id>", url_name="file")
     def file(self, request, pk=None, file_id=None):
         dossier = self._visible(pk)
@@ -126,8 +133,10 @@ class DossierViewSet(viewsets.GenericViewSet):
         if stored is None:
             raise NotFound(_("Không tìm thấy tệp."))
         try:
-            handle = uploads.path_of(stored.stored_name).open("rb")
-        except (InvalidInput, OSError):
+            handle = uploads.open_verified(stored)  # the recorded hash is checked before a byte goes out
+        except uploads.StoredFileError as error:
+            if error.tampered:
+                raise StoredFileChanged() from None
             raise NotFound(_("Không tìm thấy tệp.")) from None
         response = FileResponse(handle, as_attachment=True, filename=stored.original_name,
                                 content_type=stored.content_type)

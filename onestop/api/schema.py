@@ -20,6 +20,7 @@ _DESCRIPTIONS = {
     404: "not_found: no such object, or one outside the user's scope; a page past the last",
     406: "not_acceptable: the Accept header excludes application/json",
     409: "transition_not_allowed / conflict: not in this status or step; a stale or concurrent version",
+    410: "file_changed: the stored file no longer matches the hash recorded when it was stored",
     413: "payload_too_large: a body over API_MAX_BODY_BYTES",
     415: "unsupported_media_type: a body that is not application/json",
     429: "throttled: too many failed lookups from this address (Retry-After)",

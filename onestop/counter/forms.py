@@ -43,6 +43,10 @@ class ReceiveForm(forms.Form):
     documents = forms.TypedMultipleChoiceField(
         label=_("Thành phần hồ sơ đã nhận"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
     )
+    paper_result = forms.BooleanField(
+        label=_("Người nộp đề nghị nhận kết quả bản giấy"), required=False,
+        help_text=_("Mặc định trả kết quả điện tử có ký số; đánh dấu khi người nộp yêu cầu thêm bản giấy."),
+    )
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reasons = forms.CharField(
         label=_("Lý do từ chối / nội dung cần bổ sung"), required=False, widget=forms.Textarea(attrs={"rows": 2}),

@@ -235,7 +235,7 @@ def receive(request, pk):
         receipt = services.receive(
             actor=request.user, procedure=procedure, agency=agency, applicant=form.applicant(),
             document_ids=form.cleaned_data["documents"], note=form.cleaned_data["note"],
-            competent_unit=unit, return_agency=returning,
+            competent_unit=unit, return_agency=returning, paper_result=form.cleaned_data.get("paper_result", False),
         )
     except DomainError as error:
         form.add_error(None, error.message)

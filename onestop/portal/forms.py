@@ -65,6 +65,13 @@ class ApplicantForm(forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), required=False,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    # The result is electronic unless the applicant asks for paper (left out of a post: electronic).
+    result_delivery = forms.ChoiceField(
+        label=_("Hình thức nhận kết quả"), required=False, initial="electronic", widget=forms.RadioSelect,
+        choices=[("electronic", _("Kết quả điện tử có ký số, tải về trên trang tra cứu hồ sơ")),
+                 ("paper", _("Kết quả điện tử và bản giấy nhận tại nơi nộp hồ sơ"))],
+        error_messages={"invalid_choice": _("Hình thức nhận kết quả không hợp lệ.")},
+    )
 
     def __init__(self, *args, procedure, agencies, staged=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,6 +115,9 @@ class ApplicantForm(forms.Form):
         if not (data.get("phone") or data.get("email")):
             raise forms.ValidationError(_("Cần ít nhất số điện thoại hoặc thư điện tử để nhận thông báo."))
         return data
+
+    def wants_paper(self) -> bool:
+        return self.cleaned_data.get("result_delivery") == "paper"
 
     def document_fields(self):
         return [(doc, self[f"doc_{doc.pk}"]) for doc in self.documents]

@@ -82,7 +82,7 @@ def _submit(procedure, form, checked):
         with transaction.atomic():
             receipt = services.submit_online(
                 procedure=procedure, agency=data["agency"], applicant=applicant,
-                document_ids=[doc.pk for doc, _f in checked],
+                document_ids=[doc.pk for doc, _f in checked], paper_result=form.wants_paper(),
             )
             for doc, file in checked:
                 attached.append(services.attach_file(receipt.dossier, checked_file=file, required_document=doc))

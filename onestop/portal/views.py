@@ -10,14 +10,16 @@ Code and secret are POSTed (the secret stays out of URLs and logs); the answer i
 the status page with a signed token (`?s=`, `status_token`), a page the citizen can bookmark or
 reload. That token proves the secret was known (it carries a fingerprint of its hash), so it
 also lets the applicant of an online dossier upload a requested supplement; a reissued secret
-revokes it. The receipt's QR link (`?t=`) shows the status only.
+revokes it. The receipt's QR link (`?t=`) shows the status only. Behind the status token too: the
+download of the electronic result (`result`, with the same `?s=`), served as an attachment only
+when its bytes match the hash recorded when it was issued.
 """
 import hashlib
 
 from django.contrib import messages
 from django.core import signing
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -26,10 +28,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from onestop.screens import lookup
+from onestop.screens.files import open_or_refuse
 from workflows import services, uploads
 from workflows.codes import lookup_keys, make_lookup_token
 from workflows.errors import DomainError, InvalidInput
-from workflows.models import Channel, Dossier, DossierFile
+from workflows.models import Channel, Dossier, DossierFile, FileKind
 from workflows.statuses import Status
 
 from .forms import LookupForm, RatingForm, SupplementForm
@@ -109,7 +112,20 @@ def _status(request, snapshot, *, token=None, supplement_form=None, status=200):
         context["sent_files"] = _sent_since_request(snapshot)
     if token:
         context["bookmark"] = f"{reverse('portal:index')}?{urlencode({'s': token})}"
+        # Only a decided dossier can have a result: no query before then (the cached page sends none).
+        decided = snapshot["status"] in (Status.RESULT_READY, Status.RETURNED)
+        result = _result_file(snapshot["code"]) if decided else None
+        if result is not None:
+            context["result"] = {"code": result.result_code,
+                                 "url": f"{reverse('portal:result')}?{urlencode({'s': token})}"}
     return _page(request, "portal/status.html", context, status=status)
+
+
+def _result_file(code: str) -> DossierFile | None:
+    """The electronic result of the dossier `code`, if its decision issued one (one query)."""
+    return (DossierFile.objects.filter(dossier__code=code, kind=FileKind.RESULT)
+            .only("dossier_id", "stored_name", "original_name", "content_type", "sha256", "result_code")
+            .order_by("-pk").first())
 
 
 @never_cache
@@ -162,6 +178,28 @@ def _supplement_dossier(token) -> Dossier | None:
     if dossier is None or _fingerprint(dossier.lookup_secret_hash) != fingerprint:
         return None
     return dossier
+
+
+@never_cache
+def result(request):
+    """Tải kết quả điện tử: the signed result PDF, for the holder of the status token (`?s=`, the proof
+    that the lookup secret was known); any other token gets the lookup's one "not found" answer."""
+    token = request.GET.get("s", "")
+    if lookup.is_throttled(request):
+        return _throttled(request)
+    dossier = _supplement_dossier(token)
+    stored = _result_file(dossier.code) if dossier is not None else None
+    if stored is None:
+        lookup.record_failure(request)
+        return _not_found(request)
+    handle, refused = open_or_refuse(stored)  # a result that no longer matches its hash: 410
+    if refused is not None:
+        return refused
+    response = FileResponse(handle, as_attachment=True, filename=stored.original_name, content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    return response
 
 
 @never_cache

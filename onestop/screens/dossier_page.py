@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents import render as documents
 from reporting import rules
-from workflows.models import DossierEvent, WorkItem
+from workflows.models import DossierEvent, FileKind, WorkItem
 from workflows.statuses import Status
 
 from .files import files_of
@@ -79,6 +79,7 @@ def dossier_context(dossier, *, now=None) -> dict:
     kinds = documents.applicable_kinds(dossier)
     return {
         "dossier": dossier, "events": events, "task": task, "steps": steps, "now": now, "files": files_of(dossier),
+        "result_files": files_of(dossier, FileKind.RESULT),
         "late": late, "past_appointment": rules.is_past_appointment(dossier, now), "resolved_late": resolved_late,
         "collected_late": rules.is_collected_after_appointment(dossier),
         "remaining_hours": remaining_hours(cal, now, dossier.due_at) if running else None,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0017_outcome_words'),
+        ('workflows', '0018_dossierfile_kind'),
     ]
 
     operations = [
