@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "digitisation"
+
+urlpatterns = [
+    path("<int:pk>/components/<int:document_id>/", views.record, name="record"),
+    path("<int:pk>/electronic/", views.record_electronic, name="record_electronic"),
+]
