@@ -142,3 +142,26 @@ def test_a_component_of_another_procedure_is_404(clerk_client, world):
     other = world.linked_proc.documents.first()
     response = post(clerk_client, dossier, other, source="exempt", exempt_reason="shown_only")
     assert response.status_code == 404
+
+
+def test_an_online_dossiers_files_are_recorded_as_electronic(clerk_client, world, settings):
+    from tests.counter.conftest import submit_online
+    from workflows import services as workflow_services
+    from workflows import uploads
+
+    dossier = submit_online(world)
+    doc = mandatory(world)
+    file = workflow_services.attach_file(dossier, checked_file=uploads.check(scan("to-khai.pdf")),
+                                         required_document=doc)
+    dossier = workflow_services.accept_online(file.dossier, actor=world.clerk)
+    page = clerk_client.get(reverse("counter:dossier", args=[dossier.pk])).content.decode()
+    assert reverse("digitisation:record_electronic", args=[dossier.pk]) in page
+    assert record_url(dossier, doc) not in page  # nothing to scan: the dossier is electronic
+
+    response = clerk_client.post(reverse("digitisation:record_electronic", args=[dossier.pk]))
+    assert response.status_code == 302
+    row = Component.objects.get(dossier=dossier)
+    assert row.source == Source.ELECTRONIC and row.file.original_name == "to-khai.pdf"
+    assert clerk_client.post(reverse("digitisation:record_electronic", args=[dossier.pk])).status_code == 302
+    assert Component.objects.filter(dossier=dossier).count() == 1  # recorded once
+    assert rules.is_digitised(dossier)
