@@ -9,6 +9,7 @@ MODES = [(Source.DIGITISED, _("Số hóa (quét, tải tệp)")), (Source.REUSED
 
 
 class ComponentForm(forms.Form):
+    document_name = forms.CharField(label=_("Tên giấy tờ"), required=False, max_length=500)
     source = forms.ChoiceField(label=_("Cách thực hiện"), choices=MODES, initial=Source.DIGITISED,
                                widget=forms.RadioSelect)
     scan = forms.FileField(label=_("Tệp bản quét (PDF, JPEG, PNG)"), required=False,
@@ -28,8 +29,11 @@ class ComponentForm(forms.Form):
                                       required=False, choices=[("", "—"), *ExemptReason.choices])
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=300)
 
-    def __init__(self, *args, offers=(), **kwargs):
+    def __init__(self, *args, offers=(), other=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.other = other  # a component outside the procedure's list: named by the clerk
+        if not other:
+            del self.fields["document_name"]
         self.offers = list(offers)
         self.fields["reused_file"].choices = [("", "—"), *(
             (str(o.file.pk), f"{o.file.original_name} — {o.dossier_code}") for o in self.offers)]

@@ -31,6 +31,33 @@ def _page(request, dossier, document, form, error, status):
     return render(request, "digitisation/component.html", context, status=status)
 
 
+def _call(request, dossier, document, data):
+    """The service for the way chosen; `document` None: a component outside the procedure's list."""
+    common = {"actor": request.user, "required_document": document, "note": data["note"]}
+    named = {"document_name": data.get("document_name", "")}
+    if data["source"] == Source.DIGITISED:
+        checks = services.Checks(counts=data["checked_counts"], complete=data["checked_complete"],
+                                 order=data["checked_order"], legible=data["checked_legible"])
+        return services.digitise(dossier, **common, **named, upload=data["scan"], pages=data["pages"],
+                                 originals=data["originals"] or 0, copies=data["copies"] or 0, checks=checks)
+    if data["source"] == Source.REUSED:
+        return services.reuse(dossier, **common, file_id=data["reused_file"])
+    if data["source"] == Source.DATA_STORE:
+        return services.from_data_store(dossier, **common, **named, reference=data["data_store_ref"])
+    return services.exempt(dossier, **common, **named, reason=data["exempt_reason"])
+
+
+def _record(request, dossier, document, form):
+    if not form.is_valid():
+        return _page(request, dossier, document, form, None, 400)
+    try:
+        row = _call(request, dossier, document, form.cleaned_data)
+    except DomainError as error:
+        return _page(request, dossier, document, form, error.message, error.http_status)
+    messages.success(request, _("Đã ghi nhận thành phần “%(name)s”.") % {"name": row.document_name})
+    return _back(dossier)
+
+
 @clerk_only
 @require_POST
 def record(request, pk, document_id):
@@ -39,30 +66,16 @@ def record(request, pk, document_id):
     if document is None:
         raise Http404(_("Thành phần hồ sơ không thuộc thủ tục này."))
     offers = reuse.offers(dossier, [document])[document.pk] if reuse.may_reuse(request.user, dossier) else []
-    form = ComponentForm(request.POST, request.FILES, offers=offers, prefix=f"c{document.pk}")
-    if not form.is_valid():
-        return _page(request, dossier, document, form, None, 400)
-    data = form.cleaned_data
-    try:
-        if data["source"] == Source.DIGITISED:
-            checks = services.Checks(counts=data["checked_counts"], complete=data["checked_complete"],
-                                     order=data["checked_order"], legible=data["checked_legible"])
-            services.digitise(dossier, actor=request.user, required_document=document, upload=data["scan"],
-                              pages=data["pages"], originals=data["originals"] or 0, copies=data["copies"] or 0,
-                              checks=checks, note=data["note"])
-        elif data["source"] == Source.REUSED:
-            services.reuse(dossier, actor=request.user, required_document=document, file_id=data["reused_file"],
-                           note=data["note"])
-        elif data["source"] == Source.DATA_STORE:
-            services.from_data_store(dossier, actor=request.user, required_document=document,
-                                     reference=data["data_store_ref"], note=data["note"])
-        else:
-            services.exempt(dossier, actor=request.user, required_document=document, reason=data["exempt_reason"],
-                            note=data["note"])
-    except DomainError as error:
-        return _page(request, dossier, document, form, error.message, error.http_status)
-    messages.success(request, _("Đã ghi nhận thành phần “%(name)s”.") % {"name": document.name})
-    return _back(dossier)
+    return _record(request, dossier, document,
+                   ComponentForm(request.POST, request.FILES, offers=offers, prefix=f"c{document.pk}"))
+
+
+@clerk_only
+@require_POST
+def record_other(request, pk):
+    """Giấy tờ khác: a paper the citizen brought that the procedure does not list, named by the clerk."""
+    dossier = dossier_or_404(request.user, pk)
+    return _record(request, dossier, None, ComponentForm(request.POST, request.FILES, other=True, prefix="other"))
 
 
 @clerk_only

@@ -20,11 +20,12 @@ def digitisation_section(context, dossier):
     done = {row.required_document_id for row in rows}
     can_write = dossier.status in OPEN_STATUSES and reuse.may_reuse(user, dossier)
     paper = dossier.channel != Channel.ONLINE
-    pending = []
+    pending, other = [], None
     if can_write and paper:
+        other = ComponentForm(other=True, prefix="other")
         documents = [d for d in RequiredDocument.objects.filter(procedure_id=dossier.procedure_id)
                      if d.pk not in done]
         offered = reuse.offers(dossier, documents)
         pending = [(doc, ComponentForm(offers=offered[doc.pk], prefix=f"c{doc.pk}")) for doc in documents]
-    return {"dossier": dossier, "rows": rows, "pending": pending, "paper": paper, "can_write": can_write,
-            "csrf_token": context.get("csrf_token")}
+    return {"dossier": dossier, "rows": rows, "pending": pending, "other_form": other, "paper": paper,
+            "can_write": can_write, "csrf_token": context.get("csrf_token")}

@@ -165,3 +165,20 @@ def test_an_online_dossiers_files_are_recorded_as_electronic(clerk_client, world
     assert clerk_client.post(reverse("digitisation:record_electronic", args=[dossier.pk])).status_code == 302
     assert Component.objects.filter(dossier=dossier).count() == 1  # recorded once
     assert rules.is_digitised(dossier)
+
+
+def test_a_paper_outside_the_procedures_list_is_digitised_by_name(clerk_client, world):
+    dossier = receive(world)
+    url = reverse("digitisation:record_other", args=[dossier.pk])
+    assert f'action="{url}"' in clerk_client.get(reverse("counter:dossier", args=[dossier.pk])).content.decode()
+    fields = {"source": "digitised", "scan": scan(), "pages": 1, "originals": 0, "copies": 1,
+              "checked_counts": "on", "checked_complete": "on", "checked_order": "on", "checked_legible": "on"}
+    response = clerk_client.post(url, {f"other-{k}": v for k, v in fields.items()})
+    assert response.status_code == 400 and "Cần ghi tên giấy tờ khác" in response.content.decode()
+    fields.update(scan=scan(), document_name="Giấy xác nhận của trưởng bản")
+    response = clerk_client.post(url, {f"other-{k}": v for k, v in fields.items()})
+    assert response.status_code == 302
+    row = Component.objects.get(dossier=dossier)
+    assert (row.required_document, row.document_name, row.source) == (None, "Giấy xác nhận của trưởng bản",
+                                                                      Source.DIGITISED)
+    assert not rules.is_digitised(dossier)  # the mandatory component is still on paper only
