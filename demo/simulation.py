@@ -10,6 +10,11 @@ regardless of administrative boundary (a counter receives a listed procedure for
 of another commune, or of the province), returned at another counter the citizen chose, filed by a
 legal representative or an authorised person, stopped at the applicant's request before a decision.
 Each share is drawn by `Quota`: deterministic by the seed, and present in a short run.
+
+Paper dossiers have their mandatory components digitised at receipt (NĐ 118/2025 Art. 17.1.c): most
+scanned (a one-page placeholder "bản quét"), some exempt, a few left undone; a citizen who comes again
+(`id_number` sometimes returns an earlier applicant's) has their earlier scans reused. These draws come
+from a second generator, so the dossiers themselves are the same as without digitisation.
 """
 import heapq
 import itertools
@@ -18,13 +23,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from demo.fees import DemoFees
+from digitisation import reuse as digitisation_reuse
+from digitisation import services as digitisation
+from digitisation.models import ExemptReason
 from procedures.calendar import load_calendar
 from procedures.models import AdministrativeUnit, Agency, CompetenceBasis, OnlineLevel, Procedure
 from workflows import competence, frames, services
 from workflows.errors import DomainError
+from workflows.folding import fold
 from workflows.models import ApplicantCapacity, Dossier, WorkItem
 from workflows.roles import Role
 from workflows.statuses import UNDECIDED_STATUSES
@@ -45,6 +55,10 @@ RETURN_ELSEWHERE_SHARE = 0.10  # of post-reform dossiers: result returned at ano
 AUTHORISED_SHARE = 0.08  # filed by an authorised person (with the letter of authorisation)
 LEGAL_REP_SHARE = 0.05  # filed by the legal representative of an organisation or of a minor
 STOP_SHARE = 0.05  # of post-reform dossiers received at a counter: stopped at the applicant's request
+RETURNING_SHARE = 0.25  # of applicants: one seen before, whose earlier scan this procedure can use
+EXEMPT_SHARE = 0.08  # of paper components: exempt (TT 03/2025 Art. 5.2)
+UNDIGITISED_SHARE = 0.04  # of paper components: not digitised (the counter falls behind)
+SCAN_CHECKS = digitisation.Checks(counts=True, complete=True, order=True, legible=True)
 
 
 @dataclass
@@ -83,6 +97,10 @@ class Simulation:
         self.rng = random.Random(seed)
         # Its own generator, so the fees do not shift the other draws of a seed.
         self.fees = DemoFees(random.Random(seed + 1), payer)
+        self.digit_rng = random.Random(seed * 7919 + 766)  # digitisation's draws: the dossiers stay the same
+        self.names: dict[str, str] = {}
+        self.scanned_by_name: dict[str, list[str]] = {}  # component name folded → ID numbers with its scan
+        self._scans: dict[str, bytes] = {}
         self.until = until or timezone.now()
         self.stdout = stdout
         self.queue: list = []
@@ -226,8 +244,16 @@ class Simulation:
             return task, get_user_model().objects.get(pk=task.owner_id)
         return task, self.rng.choice(self.staff[(task.agency_id, task.role)])
 
-    def id_number(self):
-        return f"0{self.rng.randrange(10**10, 10**11)}"
+    def id_number(self, procedure: Procedure | None = None):
+        """A new citizen's ID number; for the applicant of `procedure`, sometimes one who came before
+        with a scan of a component this procedure needs too (so the counter reuses it)."""
+        fresh = f"0{self.rng.randrange(10**10, 10**11)}"
+        if procedure is not None and self.digit_rng.random() < RETURNING_SHARE:
+            earlier = [number for doc in procedure.documents.all() if doc.is_mandatory
+                       for number in self.scanned_by_name.get(fold(doc.name), [])]
+            if earlier:
+                return self.digit_rng.choice(earlier)
+        return fresh
 
     def address(self, unit: AdministrativeUnit):
         return f"{self.rng.choice(PLACES)}, {unit.name[:1].lower()}{unit.name[1:]}, tỉnh Lai Châu"
@@ -240,7 +266,9 @@ class Simulation:
         if procedure.level.code == "province":
             home = None
         name, address = self.person(), self.address(home) if home else ""
-        fields = {"name": name, "id_number": self.id_number(), "phone": f"09{self.rng.randrange(10**7, 10**8)}"}
+        fields = {"name": name, "id_number": self.id_number(procedure),
+                  "phone": f"09{self.rng.randrange(10**7, 10**8)}"}
+        fields["name"] = name = self.names.setdefault(fields["id_number"], name)  # who came again keeps their name
         if self.quotas["authorised"].take():
             issued = day - timedelta(days=self.rng.randrange(2, 60))
             subject_address = address if procedure.competence_basis == CompetenceBasis.RESIDENCE else ""
@@ -286,6 +314,7 @@ class Simulation:
             dossier = services.receive(actor=clerk, procedure=procedure, agency=counter, applicant=applicant,
                                        document_ids=docs, channel=channel, now=instant, **where).dossier
             self.fees.at_counter(dossier, clerk, instant)
+            self.digitise_components(dossier, clerk, instant)
             if frames.frame_on(day).applicant_may_stop and self.quotas["stop"].take():
                 # The applicant comes back before a decision and asks to stop (NĐ 118/2025 Art. 21).
                 cal = load_calendar(dossier.competent_unit_id)
@@ -294,6 +323,54 @@ class Simulation:
             else:
                 self.schedule(self.later(dossier, instant), self.do_step, dossier.pk)
         self.report.received += 1
+
+    def scan(self, name: str) -> SimpleUploadedFile:
+        """A one-page placeholder scan ("bản quét") naming the component, made once per name."""
+        if name not in self._scans:
+            from io import BytesIO
+
+            from reportlab.lib.pagesizes import A4
+            from reportlab.pdfgen import canvas
+
+            from documents.layout import FONT, register_fonts
+
+            register_fonts()
+            out = BytesIO()
+            page = canvas.Canvas(out, pagesize=A4, invariant=True)  # invariant: the same bytes every run
+            page.setFont(FONT, 14)
+            page.drawString(60, 780, "Bản quét (dữ liệu mô phỏng)")
+            page.setFont(FONT, 11)
+            page.drawString(60, 756, name[:90])
+            page.showPage()
+            page.save()
+            self._scans[name] = out.getvalue()
+        return SimpleUploadedFile("ban-quet.pdf", self._scans[name], content_type="application/pdf")
+
+    def digitise_components(self, dossier, clerk, instant):
+        """Each mandatory component of a paper dossier: reused if the citizen's earlier scan is offered,
+        else mostly scanned, some exempt, a few left undone."""
+        documents = [d for d in dossier.procedure.documents.all() if d.is_mandatory]
+        offered = {}
+        number = dossier.applicant_id_number
+        if number and any(number in self.scanned_by_name.get(fold(d.name), ()) for d in documents):
+            offered = digitisation_reuse.offers(dossier, documents)  # one query, only for a returning citizen
+        for doc in documents:
+            roll = self.digit_rng.random()
+            if offered.get(doc.pk):
+                digitisation.reuse(dossier, actor=clerk, required_document=doc, file_id=offered[doc.pk][0].file.pk,
+                                   now=instant)
+            elif roll < UNDIGITISED_SHARE:
+                continue
+            elif roll < UNDIGITISED_SHARE + EXEMPT_SHARE:
+                digitisation.exempt(dossier, actor=clerk, required_document=doc, now=instant,
+                                    reason=self.digit_rng.choice(ExemptReason.values))
+            else:
+                digitisation.digitise(dossier, actor=clerk, required_document=doc, upload=self.scan(doc.name),
+                                      pages=1, originals=self.digit_rng.choice([0, 1]), copies=1,
+                                      checks=SCAN_CHECKS, now=instant)
+                holders = self.scanned_by_name.setdefault(fold(doc.name), [])
+                if number and number not in holders:
+                    holders.append(number)
 
     def do_stop(self, instant, pk):
         dossier = Dossier.objects.get(pk=pk)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "documents",
     "signing",
     "payments",
+    "digitisation",
     "demo",
     # REST API and login hardening (onestop/api)
     "rest_framework",

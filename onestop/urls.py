@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("counter/", include("onestop.counter.urls")),
+    path("counter/so-hoa/", include("digitisation.urls")),
     path("desk/", include("onestop.desk.urls")),
     path("oversight/", include("onestop.oversight.urls")),
     path("tra-cuu/", include("onestop.portal.urls")),

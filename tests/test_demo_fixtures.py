@@ -44,7 +44,8 @@ def load():
 
 
 @pytest.fixture
-def loaded():
+def loaded(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "uploads"  # the simulation stores its placeholder scans
     load()
 
 

@@ -18,7 +18,8 @@ from workflows import errors
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PO, MO = LOCALE / "django.po", LOCALE / "django.mo"
-SOURCE_DIRS = ("onestop", "workflows", "procedures", "notifications", "demo", "reporting", "documents")
+SOURCE_DIRS = ("onestop", "workflows", "procedures", "notifications", "demo", "reporting", "documents",
+               "digitisation")
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%%|\{[a-z_]*\}|<[^>]+>")
 
 

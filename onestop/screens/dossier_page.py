@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "record_complaint": _("Ghi nhận phản ánh, kiến nghị"),
     "resolve_complaint": _("Kết luận phản ánh, kiến nghị"),
     "attach_file": _("Đính kèm tệp"),
+    "digitise_component": _("Số hóa thành phần hồ sơ"),
     "reissue_secret": _("Cấp lại mã bí mật tra cứu"),
 }
 
