@@ -40,6 +40,11 @@ def _sign_in(page, client, user):
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": page.base_url}])
 
 
+def _without_browser_checks(page):
+    """Let an empty form reach the server, whose error messages are what is checked."""
+    page.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+
+
 class Audit:
     """Runs axe on each page at each width; keeps the counts and the blocking violations."""
 
@@ -53,8 +58,7 @@ class Audit:
             if url is not None:
                 response = self.page.goto(self.page.base_url + url)
                 assert response.status == status, f"{name}: {url} answered {response.status}"
-            else:
-                self.page.reload()
+            # else: the answer to a POST, kept on screen and resized (a reload would post again)
             violations = run_axe(self.page)
             self.results[f"{name}-{width}"] = {**counts(violations), "rules": sorted({v["id"] for v in violations})}
             if name not in NOT_GATED:
@@ -78,7 +82,7 @@ def test_every_main_page_has_no_serious_or_critical_violation(page, screenshot, 
     )
     dossier = receipt.dossier
     # Every list of the counter's day has a row: a result to return, an online submission, a supplement.
-    result_ready(world, now=frozen_now, name="Lò Thị Mai")
+    ready = result_ready(world, now=frozen_now, name="Lò Thị Mai")
     services.submit_online(procedure=proc, agency=world.counter, document_ids=[proc.documents.first().pk],
                            applicant=services.Applicant(name="Vàng A Dế", id_number="011223344556"))
     waiting = services.start_processing(
@@ -88,6 +92,11 @@ def test_every_main_page_has_no_serious_or_critical_violation(page, screenshot, 
         actor=world.specialist)
     services.request_supplement(waiting, actor=world.specialist, items=["Bản sao giấy khai sinh"])
     claimed = services.start_processing(dossier, actor=world.specialist)
+    to_decide = services.complete_step(
+        services.receive(actor=world.clerk, procedure=proc, agency=world.counter,
+                         applicant=services.Applicant(name="Sùng Thị Dua", id_number="033445566778"),
+                         document_ids=[d.pk for d in proc.documents.filter(is_mandatory=True)]).dossier,
+        actor=world.specialist)
     audit = Audit(page, screenshot)
 
     audit.check("public-front-door", "/")
@@ -97,22 +106,33 @@ def test_every_main_page_has_no_serious_or_critical_violation(page, screenshot, 
     page.keyboard.press("Enter")
     page.wait_for_url("**/tra-cuu/?s=*")
     audit.check("lookup-result", page.url.removeprefix(page.base_url))
+    page.goto(page.base_url + "/tra-cuu/")
+    page.get_by_label("Mã hồ sơ").fill(dossier.code)
+    page.get_by_label("Mã bí mật").fill("WRONG234")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    audit.check("lookup-not-found")
     audit.check("online-submission", f"/tra-cuu/nop-truc-tuyen/{proc.pk}/")
-    page.locator("button.submit").click()  # nothing filled in: the form's errors
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("button.submit").click()  # nothing filled in: the form's errors
     audit.check("online-submission-errors")
     audit.check("staff-login", "/login/")
     page.fill("#id_username", "clerk")
     page.fill("#id_password", "not-the-password")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     audit.check("staff-login-error")
     audit.check("page-404", "/khong-co-trang-nay/", status=404)
 
     _sign_in(page, client, world.clerk)
     audit.check("counter-day", "/counter/")
     audit.check("counter-receive", f"/counter/receive/{proc.pk}/")
+    _without_browser_checks(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kiểm tra và xem ngày hẹn (Enter)").click()  # nothing filled in
+    audit.check("counter-receive-errors")
     audit.check("counter-dossier", f"/counter/dossiers/{dossier.pk}/")
+    audit.check("counter-dossier-result", f"/counter/dossiers/{ready.pk}/")
     audit.check("counter-dossiers", "/counter/dossiers/")
     audit.check("page-403", "/desk/", status=403)
 
@@ -120,10 +140,14 @@ def test_every_main_page_has_no_serious_or_critical_violation(page, screenshot, 
     audit.check("desk-inbox", "/desk/")
     audit.check("desk-dossier", f"/desk/dossiers/{claimed.pk}/")
 
+    _sign_in(page, client, world.leader)
+    audit.check("desk-dossier-decide", f"/desk/dossiers/{to_decide.pk}/")
+
     _sign_in(page, client, world.supervisor)
     audit.check("supervisor-dashboard", f"/oversight/?{MARCH}")
     audit.check("delay-audit", f"/oversight/cham-tre/?{MARCH}")
     audit.check("periodic-report", f"/oversight/bao-cao/?{MARCH}")
+    audit.check("attribution", f"/oversight/quy-trach-nhiem/?{MARCH}&by=agency")
 
     from tests import factories as f
     _sign_in(page, client, f.user("root", is_superuser=True, is_staff=True))
@@ -131,3 +155,18 @@ def test_every_main_page_has_no_serious_or_critical_violation(page, screenshot, 
 
     audit.write()
     assert not audit.failures, "serious or critical accessibility violations:\n" + "\n".join(audit.failures)
+
+
+@pytest.mark.browser
+def test_the_check_fails_on_a_nameless_button_and_an_image_without_text(chromium):
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.set_content('<!doctype html><html><head><title>t</title></head><body><main>'
+                         '<button></button><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></body></html>')
+        failures = describe("bad page", run_axe(page))
+    finally:
+        context.close()
+    assert any("button-name (critical" in line for line in failures), failures
+    assert any("image-alt (critical" in line for line in failures), failures
+    assert any("html-has-lang" in line for line in failures), failures
