@@ -25,6 +25,12 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PIP) install --disable-pip-version-check -q -r requirements-dev.txt
 	touch $@
 
+# axe-core for the browser tests' accessibility check (ADR 0033): test-only, reinstalled when the
+# lock changes; npm ci empties node_modules first, so the stamp is written after it.
+node_modules/.installed: package-lock.json package.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
@@ -46,7 +52,7 @@ run: demo
 	@echo "staff sign in at $(SITE_URL)can-bo/ with a demo login above."
 	$(RUN_ENV) $(MANAGE) runserver $(HOST)
 
-test: install-dev
+test: install-dev node_modules/.installed
 	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(MANAGE) collectstatic --no-input -v 0
@@ -67,8 +73,8 @@ bench: install-dev
 	$(PY) -m bench.load --metrics-db
 
 messages: install
-	$(MANAGE) makemessages -l en --ignore=.venv --ignore=var --ignore=staticfiles --ignore=test-output --no-obsolete
+	$(MANAGE) makemessages -l en --ignore=.venv --ignore=var --ignore=staticfiles --ignore=test-output --ignore=node_modules --no-obsolete
 	$(MANAGE) compilemessages -l en --ignore=.venv
 
 clean:
-	rm -rf var staticfiles .pytest_cache
+	rm -rf var staticfiles .pytest_cache node_modules

@@ -5,11 +5,13 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from . import access, services
 from .errors import DomainError
+from .membership import has_role, supervised_paths
 from .models import (
     AuditAnchor,
     AuditFinding,
@@ -17,11 +19,13 @@ from .models import (
     Complaint,
     Dossier,
     DossierEvent,
+    PersonalDataView,
     SatisfactionRating,
     StaffMembership,
     WorkItem,
 )
 from .privacy import mask_id_number
+from .roles import Role
 
 
 @admin.register(StaffMembership)
@@ -72,6 +76,38 @@ class DossierAdmin(ReadOnlyAdmin):
     @admin.display(description=_("số định danh"))
     def masked_id_number(self, obj):
         return mask_id_number(obj.applicant_id_number)
+
+
+@admin.register(PersonalDataView)
+class PersonalDataViewAdmin(ReadOnlyAdmin):
+    """Who saw whose phone or ID number in full (NĐ 13/2023): for superusers, and for supervisors
+    over their own units' dossiers (ADR 0034). Read-only: a record of reading is never edited."""
+
+    list_display = ["at", "dossier", "user", "screen", "fields"]
+    list_filter = ["screen"]
+    search_fields = ["dossier__code", "user__username"]
+    date_hierarchy = "at"
+    list_select_related = ["dossier", "user"]
+    ordering = ["-at", "-id"]
+
+    def _allowed(self, request):
+        user = request.user
+        return user.is_active and user.is_staff and (user.is_superuser or has_role(user, Role.SUPERVISOR))
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request) and (obj is None or self.get_queryset(request).filter(pk=obj.pk).exists())
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        scope = Q(pk__in=[])
+        for path in supervised_paths(request.user):
+            scope |= Q(dossier__unit_path__startswith=path)
+        return qs.filter(scope)
 
 
 @admin.register(DossierEvent)

@@ -63,3 +63,24 @@ def unmasked_contact(user, dossier, screen: str) -> bool:
         return False
     log_unmasked(user, dossier, screen)
     return True
+
+
+def unmasked_in_list(user, shown, screen: str, now=None) -> set[int]:
+    """A list page's rows: `shown` pairs each listed dossier with the fields its row shows. Those the
+    user may see in full (`may_see_in_full`) are logged, one record per dossier per page view with
+    the fields shown, a dossier listed twice once (ADR 0034); returns their ids, the rows to unmask."""
+    from django.utils import timezone
+
+    from .models import PersonalDataView
+
+    dossiers, fields_of = {}, {}
+    for dossier, fields in shown:
+        if dossier.pk in dossiers or may_see_in_full(user, dossier):
+            dossiers[dossier.pk] = dossier
+            fields_of.setdefault(dossier.pk, set()).update(name for name in fields if getattr(dossier, name, ""))
+    at = now or timezone.now()
+    PersonalDataView.objects.bulk_create(
+        PersonalDataView(dossier=dossiers[pk], user=user, at=at, screen=screen[:60],
+                         fields=",".join(name for name in UNMASKED_FIELDS if name in names))
+        for pk, names in fields_of.items() if names)
+    return set(dossiers)

@@ -112,7 +112,22 @@ def index(request):
     for name, qs in lists.items():
         rows, context[f"{name}_more"] = _bounded(qs, DAY_MORE if more == name else DAY_LIMIT)
         context[name] = rows if name == "online" else _flag_late(rows, now)
+    _unmask_own(request.user, context, now)
     return render(request, "counter/index.html", context)
+
+
+# The numbers each list of the counter's day shows: the phone to call the citizen when the result is
+# ready, the ID number of what was received today (to check it against the collector's papers).
+DAY_NUMBERS = {"results": ("applicant_phone",), "today": ("applicant_id_number",)}
+
+
+def _unmask_own(user, context, now):
+    """Mark the rows shown in full (the counter's own dossiers, `privacy.may_see_in_full`) and log
+    each of them once for this page view (ADR 0034)."""
+    shown = [(d, fields) for name, fields in DAY_NUMBERS.items() for d in context[name]]
+    full = privacy.unmasked_in_list(user, shown, "counter:index", now=now)
+    for d, _fields in shown:
+        d.full_contact = d.pk in full
 
 
 @clerk_only
