@@ -309,6 +309,7 @@ def run(argv=None):
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=0, help="override the config's workers")
     parser.add_argument("--threads", type=int, default=0, help="override the config's threads")
+    parser.add_argument("--lookups-only", action="store_true", help="skip the staff lists (the lookup's ratios only)")
     parser.add_argument("--cache-url", default=os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/14"))
     args = parser.parse_args(argv)
 
@@ -353,6 +354,8 @@ def run(argv=None):
               f"{os.cpu_count()} cores shared by server, database and client")
         sys.stdout.flush()
         plan = cases(lookups, session, token)
+        if args.lookups_only:
+            plan = [case for case in plan if case[2] == 1.0]
         results = {label: {"lat": [], "elapsed": 0.0, "n": 0, "cpu": 0.0, "db": 0.0, "fail": []}
                    for label, _, _ in plan}
         for _label, make, share in plan:  # warm every worker, thread and connection

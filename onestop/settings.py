@@ -291,7 +291,7 @@ SPECTACULAR_SETTINGS = {
 }
 # A shared cache (Redis) keeps lookup throttling consistent across several web nodes.
 if env_str("CACHE_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}}
+    CACHES = {"default": {"BACKEND": "onestop.cache.ReusingRedisCache", "LOCATION": env_str("CACHE_URL")}}
 
 # Login throttling (django-axes): lock a username+address pair after repeated failures.
 AUTHENTICATION_BACKENDS = [

@@ -6,6 +6,11 @@ notes. Finding and throttling are shared with the portal (onestop.screens.lookup
 code and a wrong secret get the same 404, and failures count against the same per-address
 budget as the portal page.
 """
+import functools
+import json
+
+from django.conf import settings
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -19,6 +24,7 @@ from workflows import clock
 from workflows.statuses import NATIONAL_STATUS_CODE, Status
 
 from .exceptions import error_body
+from .parsers import nesting_exceeds
 from .schema import BODY, errors
 
 WHAT_TO_DO = {
@@ -148,3 +154,94 @@ class StatusView(APIView):
         response = Response(public_status(snapshot))
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# --- the thin path ---------------------------------------------------------------------------
+# A well-formed lookup is answered here, below DRF (its request wrapping, negotiation, parser and
+# serializer cost more than the lookup itself): the same JSON both ways, the same throttle and 404.
+# Anything this path does not recognise as plainly valid (another method or media type, an Accept
+# it would have to negotiate, a body past the limits, invalid JSON, a field DRF would refuse or
+# coerce, a throttled address) goes to StatusView, which answers exactly as before, errors included.
+# The URL maps to `status_view`, which carries StatusView's attributes, so the schema still
+# documents StatusView (docs/decisions/0031-cached-lookup-page.md).
+
+_MAX = {name: field.max_length for name, field in LookupSerializer().fields.items()}
+_JSON = "application/json"
+_JSON_DUMPS = {"ensure_ascii": False, "separators": (",", ":")}  # DRF's compact, unicode JSON
+
+
+def _refuse_constant(name):
+    raise ValueError(name)  # NaN / Infinity: not JSON (DRF's strict parser refuses them too)
+
+
+def _field(data, name) -> str | None:
+    """`data[name]` when DRF's CharField would take it unchanged but for the trimming; else None."""
+    value = data.get(name)
+    if type(value) is not str:
+        return None
+    value = value.strip()
+    if not value or len(value) > _MAX[name] or "\x00" in value:
+        return None
+    try:
+        value.encode()  # a lone surrogate: DRF refuses it
+    except UnicodeEncodeError:
+        return None
+    return value
+
+
+def _body(request):
+    """The JSON object of a plainly valid POST body, or None (StatusView decides)."""
+    if request.content_type != _JSON or request.content_params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
+        return None
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or -1)
+    except ValueError:
+        return None
+    if not 0 <= length <= min(settings.API_MAX_BODY_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or length):
+        return None
+    raw = request.body
+    if nesting_exceeds(raw, settings.API_MAX_JSON_DEPTH):
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _thin(request):
+    """The answer to a plainly valid lookup, or None."""
+    if request.META.get("HTTP_ACCEPT", "*/*") not in ("*/*", _JSON):
+        return None
+    if request.method == "POST":
+        data = _body(request)
+    elif request.method == "GET":
+        data = request.GET
+    else:
+        return None
+    if data is None:
+        return None
+    code, secret = _field(data, "code"), _field(data, "secret")
+    if code is None or secret is None:
+        return None
+    try:
+        snapshot = lookup.status_by_secret(request, code.upper(), secret)
+    except lookup.Throttled:
+        return None  # StatusView answers the 429 (with Retry-After) from the same count
+    if snapshot is None:
+        lookup.record_failure(request)
+        response = JsonResponse(error_body("not_found", NOT_FOUND), status=404, json_dumps_params=_JSON_DUMPS)
+    else:
+        response = JsonResponse(public_status(snapshot), json_dumps_params=_JSON_DUMPS)
+        response["Cache-Control"] = "private, no-store"
+    response["Vary"] = "Accept"
+    return response
+
+
+_status_view = StatusView.as_view()
+
+
+@functools.wraps(_status_view)  # StatusView's attributes (cls, initkwargs, csrf_exempt): the schema reads them
+def status_view(request, *args, **kwargs):
+    answer = _thin(request)
+    return answer if answer is not None else _status_view(request, *args, **kwargs)

@@ -16,7 +16,7 @@ router.register("dossiers", dossiers.DossierViewSet, basename="dossier")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs.DocsView.as_view(), name="docs"),
-    path("status/", status.StatusView.as_view(), name="status"),
+    path("status/", status.status_view, name="status"),
     path("metrics/", metrics.MetricsView.as_view(), name="metrics"),
     *router.urls,
 ]

@@ -30,11 +30,12 @@ from django.views.decorators.http import require_POST
 from onestop.screens import lookup
 from onestop.screens.files import open_or_refuse
 from workflows import services, uploads
-from workflows.codes import lookup_keys, make_lookup_token
+from workflows.codes import lookup_keys, make_lookup_token, read_lookup_token
 from workflows.errors import DomainError, InvalidInput
 from workflows.models import Channel, Dossier, DossierFile, FileKind
 from workflows.statuses import Status
 
+from . import pages
 from .forms import LookupForm, RatingForm, SupplementForm
 from .public import public_page as _page
 
@@ -102,6 +103,26 @@ def _sent_since_request(snapshot: dict):
 
 def _status(request, snapshot, *, token=None, supplement_form=None, status=200):
     """The status page; `token` (the status token) when the secret was proven: the supplement form."""
+    return _page(request, pages.TEMPLATE, _status_context(snapshot, token=token, supplement_form=supplement_form),
+                 status=status)
+
+
+def _kept_status(request, snapshot, key, entry, *, token=None):
+    """The status page from the cache when it was kept from this snapshot; else rendered (and kept
+    when it may be: onestop.portal.pages)."""
+    fresh = pages.wants_fresh(request)
+    body = None if fresh else pages.cached(snapshot, entry)
+    if body is not None:
+        return pages.serve(request, body)
+    context = _status_context(snapshot, token=token)
+    if fresh or not pages.keepable(context):
+        return _page(request, pages.TEMPLATE, context)
+    body = pages.render(context)
+    pages.keep(key, snapshot, body)
+    return pages.serve(request, body)
+
+
+def _status_context(snapshot, *, token=None, supplement_form=None) -> dict:
     context = lookup.public_view(snapshot)
     if snapshot["status"] == Status.RETURNED and context["rating"] is None:
         context["rating_form"] = RatingForm(initial={"token": make_lookup_token(snapshot["code"])})
@@ -118,7 +139,7 @@ def _status(request, snapshot, *, token=None, supplement_form=None, status=200):
         if result is not None:
             context["result"] = {"code": result.result_code,
                                  "url": f"{reverse('portal:result')}?{urlencode({'s': token})}"}
-    return _page(request, "portal/status.html", context, status=status)
+    return context
 
 
 def _result_file(code: str) -> DossierFile | None:
@@ -135,24 +156,41 @@ def index(request):
     if bookmark and request.method != "POST":
         return _by_status_token(request, bookmark)
     token = request.GET.get("t")
-    if not token and request.method != "POST":
+    if token and request.method != "POST":
+        return _by_qr_token(request, token)
+    if request.method != "POST":
         return _page(request, "portal/index.html", {"form": LookupForm()})
-    form = None if token else LookupForm(request.POST)
-    if form is not None and not form.is_valid():
+    form = LookupForm(request.POST)
+    if not form.is_valid():
         return _page(request, "portal/index.html", {"form": form}, status=400)
     try:  # the throttle and the snapshot come in one cache round trip
-        if token:
-            snapshot = lookup.status_by_token(request, token)
-        else:
-            snapshot = lookup.status_by_secret(request, form.cleaned_data["code"], form.cleaned_data["secret"])
+        snapshot = lookup.status_by_secret(request, form.cleaned_data["code"], form.cleaned_data["secret"])
     except lookup.Throttled:
         return _throttled(request)
     if snapshot is None:
         lookup.record_failure(request)
         return _not_found(request)
-    if form is not None:  # POST, redirect, GET: the page can be reloaded and bookmarked
-        return _see_other(status_url(snapshot["code"], snapshot["secret_hash"]))
-    return _status(request, snapshot)
+    # POST, redirect, GET: the page can be reloaded and bookmarked
+    return _see_other(status_url(snapshot["code"], snapshot["secret_hash"]))
+
+
+def _by_qr_token(request, token):
+    """The receipt's QR link: the throttle, the snapshot and the kept page in one cache round trip."""
+    code = read_lookup_token(token)
+    if not code:
+        if lookup.is_throttled(request):
+            return _throttled(request)
+        lookup.record_failure(request)
+        return _not_found(request)
+    key = pages.page_key(code, "t")
+    try:
+        snapshot, entry = lookup.snapshot_with(request, code, key)
+    except lookup.Throttled:
+        return _throttled(request)
+    if snapshot["absent"]:
+        lookup.record_failure(request)
+        return _not_found(request)
+    return _kept_status(request, snapshot, key, entry)
 
 
 def _by_status_token(request, token):
@@ -163,10 +201,11 @@ def _by_status_token(request, token):
         lookup.record_failure(request)
         return _not_found(request)
     code, fingerprint = read
-    snapshot = lookup.status_snapshot(code)  # unforgeable: no throttle round trip
-    if not _proven(snapshot, fingerprint):  # the secret was reissued since
+    key = pages.page_key(code, "s")
+    snapshot, entry = lookup.snapshot_with(None, code, key)  # unforgeable: no throttle round trip
+    if not _proven(snapshot, fingerprint):  # the secret was reissued since: not even a kept page
         return _not_found(request)
-    return _status(request, snapshot, token=token)
+    return _kept_status(request, snapshot, key, entry, token=token)
 
 
 def _supplement_dossier(token) -> Dossier | None:

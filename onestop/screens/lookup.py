@@ -20,6 +20,7 @@ so a miss costs the same work as a hit; a new dossier's first event replaces it.
 """
 import hashlib
 import logging
+import secrets
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -40,7 +41,7 @@ SNAPSHOT_SECONDS = 30 * 60
 # read the dossier before the event committed takes to store what it read.
 TOMBSTONE_SECONDS = 60
 _TOMBSTONE = "stale"
-_SNAPSHOT_VERSION = 1
+_SNAPSHOT_VERSION = 2  # 2: each snapshot read carries a revision ("rev") for the pages rendered from it
 _DUMMY_HASH = "0" * 64
 
 # Plain Vietnamese for the timeline; internal actions (assign, unassign) are left out.
@@ -179,18 +180,32 @@ class Throttled(Exception):
 
 
 def _snapshot(key: str, cached, code: str) -> dict:
+    """The cached snapshot, or a fresh read. A fresh read gets a new revision ("rev"): what is cached
+    from a snapshot (a rendered page, onestop.portal.pages) is served only beside the same revision,
+    so the tombstone that ends a snapshot ends them too. "stored" is False when the read was not
+    cached (after a tombstone, or another request stored its own first): nothing is built on it."""
     if isinstance(cached, dict) and cached.get("v") == _SNAPSHOT_VERSION:
         return cached
-    fresh = {**_read(code), "v": _SNAPSHOT_VERSION}
-    if cached is None:  # not after a tombstone: what we read may predate the event that left it
-        cache.add(key, fresh, SNAPSHOT_SECONDS)
-    return fresh
+    fresh = {**_read(code), "v": _SNAPSHOT_VERSION, "rev": secrets.token_hex(8)}
+    # not after a tombstone: what we read may predate the event that left it
+    stored = cached is None and cache.add(key, fresh, SNAPSHOT_SECONDS)
+    return {**fresh, "stored": bool(stored)}
 
 
 def status_snapshot(code: str) -> dict:
     """The public snapshot of the dossier `code` names (or an "absent" one): from the cache when it can."""
     key = _snapshot_key(code)
     return _snapshot(key, cache.get(key), code)
+
+
+def snapshot_with(request, code: str, other: str):
+    """The snapshot of `code` and the cached value of the key `other`, in one cache round trip;
+    with a `request`, its address's failure count too (raises Throttled), else no throttle."""
+    failures, key = (_key(request) if request is not None else None), _snapshot_key(code)
+    found = cache.get_many([k for k in (failures, key, other) if k])
+    if failures and found.get(failures, 0) >= settings.PORTAL_LOOKUP_MAX_FAILURES:
+        raise Throttled
+    return _snapshot(key, found.get(key), code), found.get(other)
 
 
 def _checked_snapshot(request, code: str) -> dict:
