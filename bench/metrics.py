@@ -174,7 +174,7 @@ def generate(world, n: int, now: dt.datetime, connection):
             "[]", status, i, "[]", 1 if resolved else 0, _ts(received), _ts(due + dt.timedelta(days=3 * extensions)),
             _ts(due), _ts(due - dt.timedelta(days=1)), _ts(resolved), _ts(returned), _ts(closed),
             "granted" if resolved else "", "", extensions, supplements, "", "x", 2, "", _ts(received),
-            unit.pk, agency["one_stop"].pk, False, "self", "", "", "", "", "", 0,
+            unit.pk, agency["one_stop"].pk, False, "self", "", "", "", "", "", 0, "bench",
         ))
         processes.append((i, flow_ref, "DONE" if closed else "NEW", _ts(received), _ts(closed), "{}"))
         spans.append((i, i, _ts(received), None, _ts(due), False))  # the clock ran from receipt (no supplement wait)
@@ -238,6 +238,7 @@ DOSSIER_COLUMNS = [
     "supplement_count", "collected_by", "lookup_secret_hash", "event_count", "last_event_hash", "created_at",
     "competent_unit_id", "return_agency_id", "received_out_of_area", "applicant_capacity", "subject_name",
     "subject_id_number", "subject_address", "authorisation_document", "stop_reason", "guidance_count",
+    "applicant_search",
 ]
 
 
