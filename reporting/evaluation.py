@@ -19,7 +19,7 @@ Per counter/agency and unit (Art. 14.2):
 - 8 (complaints handled on time) needs the complaint's legal handling time, which the catalog
   does not hold yet: not scored.
 """
-from django.db.models import Avg, Count, Exists, IntegerField, Min, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +27,10 @@ from django.utils.translation import gettext_lazy as _
 from procedures.models import AdministrativeUnit, Procedure, UnitLevel
 from workflows.models import Complaint, Dossier, WorkItem
 
-from . import metrics, rules
+from . import metrics, rollups, rules
 from .periods import Period
+from .rows import add_sums, score_averages
+from .rows import step_averages as step_average_rows
 
 INDICATORS = {
     "i1": _("Chỉ số 1: Tổng thời gian giải quyết so với quy định"),
@@ -87,9 +89,10 @@ def dossier_scores(dossier, period: Period | None = None) -> dict | None:
     return row
 
 
-def averages(qs, period: Period, key: str) -> dict:
-    """Average dossier scores (i1, i3, i4, i6, i7) per group key, e.g. receiving_agency_id (one GROUP BY).
+def score_sums(qs, period: Period, key: str) -> dict:
+    """Σ of each per-dossier indicator (i1, i3, i4, i6, i7) and the resolved count per group key (one GROUP BY).
 
+    Sums, not averages, so that a running period adds its closed months' rollups to its live part.
     Indicator 2 is averaged per processing agency by `step_averages` instead: a correlated
     per-dossier subquery here would cost a work-item probe per dossier.
     """
@@ -98,21 +101,43 @@ def averages(qs, period: Period, key: str) -> dict:
              "i6": rules.indicator6(), "i7": rules.indicator7(_complained())}
     rows = (
         metrics.handled(qs, period).filter(conds["resolved"]).order_by().values(key)
-        .annotate(evaluated=Count("pk"), **{name: Avg(case) for name, case in cases.items()})
+        .annotate(evaluated_=Count("pk"), **{name + "_": Sum(case) for name, case in cases.items()})
     )
-    return {r[key]: {k: (round(float(v), 2) if k.startswith("i") and v is not None else v)
-                     for k, v in r.items()} for r in rows}
+    return {r[key]: {"evaluated": r["evaluated_"], **{name: r[name + "_"] or 0 for name in cases}} for r in rows}
 
 
-def step_averages(unit_ids, period: Period) -> dict:
-    """Indicator 2 averaged per processing agency over the steps it finished in the period."""
+def averages(qs, period: Period, key: str) -> dict:
+    """Average dossier scores (i1, i3, i4, i6, i7) per group key, e.g. receiving_agency_id, counted live."""
+    return score_averages(score_sums(qs, period, key), key)
+
+
+def scores(unit_ids, period: Period, key: str, qs) -> dict:
+    """`averages` for units (qs: their dossiers): from the rollups, live, or a running period's
+    closed months from the rollups plus its running month live."""
+    return score_averages(add_sums(*(rollups.score_sums(unit_ids, part, key) if stored else score_sums(qs, part, key)
+                                     for stored, part in rollups.parts(period))), key)
+
+
+def step_sums(unit_ids, period: Period) -> dict:
+    """Σ indicator 2 and the scored steps per processing agency, over the steps it finished in the period."""
     rows = (
         metrics.task_scope(unit_ids)
         .filter(finished__gte=period.start, finished__lt=period.end,
                 allotted_seconds__isnull=False, working_seconds__isnull=False)
-        .order_by().values("agency_id").annotate(i2=Avg(rules.step_score()), steps=Count("pk"))
+        .order_by().values("agency_id").annotate(score_sum_=Sum(rules.step_score()), scored_=Count("pk"))
     )
-    return {r["agency_id"]: {"i2": round(float(r["i2"]), 2), "steps": r["steps"]} for r in rows}
+    return {r["agency_id"]: {"scored": r["scored_"], "score_sum": r["score_sum_"] or 0} for r in rows}
+
+
+def step_averages(unit_ids, period: Period) -> dict:
+    """Indicator 2 averaged per processing agency over the steps it finished in the period, counted live."""
+    return step_average_rows(step_sums(unit_ids, period))
+
+
+def indicator2(unit_ids, period: Period) -> dict:
+    """`step_averages` from the rollups, live, or both for a running period (the sums add)."""
+    return step_average_rows(add_sums(*(rollups.step_sums(unit_ids, part) if stored else step_sums(unit_ids, part)
+                                        for stored, part in rollups.parts(period))))
 
 
 def indicator5_by_level(level_ids, on=None) -> dict:

@@ -27,7 +27,18 @@ from workflows.models import Channel, Dossier, Rating, WorkItem
 
 from . import rollups, rules
 from .periods import Period, utc_offset_seconds
-from .rows import COUNT_KEYS, derive, finish_attribution, finish_working_time, hundredths_of_hour
+from .rows import (
+    COUNT_KEYS,
+    STEP_SUMS,
+    add_sums,
+    attribution_rows,
+    derive,
+    finish_attribution,
+    finish_working_time,
+    hundredths_of_hour,
+    satisfied_shares,
+)
+from .rows import satisfaction as satisfaction_row
 
 BASELINE_TARGET = 68.0
 
@@ -246,29 +257,29 @@ def monthly_trend(qs, period: Period) -> list[dict]:
     return out
 
 
-def satisfaction(qs, period: Period) -> dict:
-    """Ratings given in the period for dossiers in scope (one query: dossiers joined to their rating).
+def rating_counts(qs, period: Period, key: str | None = None) -> dict:
+    """Ratings given in the period for dossiers in scope, per level: per group of the rated dossiers
+    (e.g. receiving_agency_id), or under the key None for the whole scope (one query).
 
     Joined from the dossier side rather than `rating.dossier_id IN (scope)`: a plain join lets
     the planner start from the period's ratings, where the semi-join hashed the whole scope.
     """
-    ratings = _rated_in(qs, period).aggregate(
-        total=Count("rating"),
-        **{value: Count("rating", filter=Q(rating__rating=value)) for value in Rating.values},
-    )
-    total = ratings["total"]
-    for value in Rating.values:
-        ratings[f"{value}_rate"] = round(100.0 * ratings[value] / total, 1) if total else None
-    return ratings
+    counts = dict(total=Count("rating"),
+                  **{value: Count("rating", filter=Q(rating__rating=value)) for value in Rating.values})
+    if key is None:
+        return {None: _rated_in(qs, period).aggregate(**counts)}
+    groups = _rated_in(qs, period).order_by().values(key).annotate(**counts)
+    return {r[key]: {name: r[name] for name in counts} for r in groups}
+
+
+def satisfaction(qs, period: Period) -> dict:
+    """Ratings given in the period for dossiers in scope: counts and each level's share."""
+    return satisfaction_row(rating_counts(qs, period)[None])
 
 
 def satisfaction_by(qs, period: Period, key: str) -> dict:
     """Satisfied share of ratings per group of the rated dossiers (e.g. receiving_agency_id), one GROUP BY."""
-    rows = (
-        _rated_in(qs, period).order_by().values(key)
-        .annotate(total=Count("rating"), satisfied=Count("rating", filter=Q(rating__rating=Rating.SATISFIED)))
-    )
-    return {r[key]: round(100.0 * r["satisfied"] / r["total"], 1) for r in rows if r["total"]}
+    return satisfied_shares(rating_counts(qs, period, key))
 
 
 def _rated_in(qs, period: Period):
@@ -422,34 +433,45 @@ def late_tasks(tasks, now=None):
     )
 
 
-def attribution_live(unit_ids, period: Period, by: str, now=None) -> list[dict]:
-    """Late steps finished in the period grouped by `agency`, `step` or `official` (one GROUP BY)."""
-    now = now or timezone.now()
-    keys = {
-        "agency": ["agency_id", "agency__name"],
-        # by procedure version (its id): two versions of a code may have different steps
-        "step": ["process__dossier__procedure_id", "process__dossier__procedure__code",
-                 "process__dossier__procedure__name", "step_index"],
-        "official": ["owner_id", "owner__username", "owner__first_name", "owner__last_name"],
-    }[by]
-    over = rules.step_over_seconds()
-    rows = (
+ATTRIBUTION_KEYS = {
+    "agency": ("agency_id", "agency__name"),
+    # by procedure version (its id): two versions of a code may have different steps
+    "step": ("process__dossier__procedure_id", "process__dossier__procedure__code",
+             "process__dossier__procedure__name", "step_index"),
+    "official": ("owner_id", "owner__username", "owner__first_name", "owner__last_name"),
+}
+
+
+def attribution_sums(unit_ids, period: Period, by: str) -> dict:
+    """Steps finished in the period per group of `by`: counts and seconds, every group (one GROUP BY)."""
+    keys = ATTRIBUTION_KEYS[by]
+    grouped_steps = (
         task_scope(unit_ids).filter(finished__gte=period.start, finished__lt=period.end)
         .order_by().values(*keys)
-        .annotate(steps=Count("pk"), late_steps=Count("pk", filter=rules.STEP_FINISHED_LATE),
-                  over_seconds=Sum(over), working_seconds=Sum("working_seconds"),
-                  allotted_seconds=Sum("allotted_seconds"))
-        .filter(late_steps__gt=0)
-        .order_by("-late_steps", "-over_seconds")
+        .annotate(steps_=Count("pk"), late_steps_=Count("pk", filter=rules.STEP_FINISHED_LATE),
+                  over_seconds_=Sum(rules.step_over_seconds()), working_seconds_=Sum("working_seconds"),
+                  allotted_seconds_=Sum("allotted_seconds"))
     )
-    return finish_attribution(list(rows), by)
+    return {tuple(r[k] for k in keys): {m: r[m + "_"] for m in STEP_SUMS} for r in grouped_steps}
+
+
+def attribution_live(unit_ids, period: Period, by: str, now=None) -> list[dict]:
+    """Late steps finished in the period grouped by `agency`, `step` or `official`, counted live."""
+    return finish_attribution(attribution_rows(attribution_sums(unit_ids, period, by), ATTRIBUTION_KEYS[by]), by)
 
 
 def attribution(unit_ids, period: Period, by: str, now=None) -> list[dict]:
-    """`attribution_live`, or from the monthly rollups when they cover the period."""
-    if rollups.covers(period):
-        return rollups.attribution(unit_ids, period, by)
-    return attribution_live(unit_ids, period, by, now)
+    """`attribution_live`, from the monthly rollups when they cover the period, or both for a running
+    quarter or year (its closed months from the rollups, the running month live: the sums add)."""
+    sums = add_sums(*(rollups.attribution_sums(unit_ids, part, by) if stored else attribution_sums(unit_ids, part, by)
+                      for stored, part in rollups.parts(period)))
+    return finish_attribution(attribution_rows(sums, ATTRIBUTION_KEYS[by]), by)
+
+
+def ratings(unit_ids, period: Period, qs, key: str | None = None) -> dict:
+    """`rating_counts` for units (qs: their dossiers): from the rollups, live, or both (they add)."""
+    return add_sums(*(rollups.rating_counts(unit_ids, part, key) if stored else rating_counts(qs, part, key)
+                      for stored, part in rollups.parts(period)))
 
 
 def delay_breakdown(dossier: Dossier) -> dict:

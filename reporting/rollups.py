@@ -43,7 +43,18 @@ from .models import (
     RollupState,
 )
 from .periods import Period, utc_offset_seconds
-from .rows import derive, finish_attribution, finish_working_time
+from .rows import (
+    RATING_COUNTS,
+    STEP_SUMS,
+    attribution_rows,
+    derive,
+    finish_attribution,
+    finish_working_time,
+    satisfied_shares,
+    score_averages,
+)
+from .rows import satisfaction as rows_satisfaction
+from .rows import step_averages as rows_step_averages
 
 ROLLUP_MODELS = (MonthlyCount, MonthEndOverdue, MonthlyRating, MonthlyStep, PeriodWorkingTime)
 
@@ -275,6 +286,17 @@ def split_at_rollups(period):
     return closed, running
 
 
+def parts(period) -> list[tuple[bool, Period]]:
+    """The period as (from the rollups?, part): wholly from the rollups when they cover it, its closed
+    months from them and the rest live for a running quarter or year, else wholly live."""
+    if covers(period):
+        return [(True, period)]
+    split = split_at_rollups(period)
+    if split is None:
+        return [(False, period)]
+    return [(True, split[0]), (False, split[1])]
+
+
 def grouped(unit_ids, period, keys: list[str], *, end_state: bool = True) -> list[dict]:
     """`metrics.grouped` from the rollups (keys among KEY_MAP); three small GROUP BY queries.
 
@@ -353,42 +375,45 @@ def trend(unit_ids, period) -> list[dict]:
 SCORE_SUMS = ("i1_sum", "i3_sum", "i4_sum", "i6_sum", "i7_sum")
 
 
-def scores(unit_ids, period, key: str) -> dict:
-    """`evaluation.averages` (indicators 1, 3, 4, 6, 7 per group) from the rollups; key in KEY_MAP."""
+def score_sums(unit_ids, period, key: str) -> dict:
+    """Σ of each per-dossier indicator and the resolved count per group (key in KEY_MAP)."""
     col = KEY_MAP[key]
     rows = (
         MonthlyCount.objects.filter(unit_id__in=unit_ids, kind=MonthlyCount.LEFT, month__gte=_month(period.start),
                                     month__lt=_month(period.end))
         .order_by().values(col).annotate(resolved_=Sum("resolved"), **{m + "_": Sum(m) for m in SCORE_SUMS})
     )
-    return {r[col]: {key: r[col], "evaluated": r["resolved_"],
-                     **{m[:2]: round(r[m + "_"] / r["resolved_"], 2) for m in SCORE_SUMS}}
-            for r in rows if r["resolved_"]}
+    return {r[col]: {"evaluated": r["resolved_"] or 0, **{m[:2]: r[m + "_"] or 0 for m in SCORE_SUMS}}
+            for r in rows}
+
+
+def scores(unit_ids, period, key: str) -> dict:
+    """`evaluation.averages` (indicators 1, 3, 4, 6, 7 per group) from the rollups; key in KEY_MAP."""
+    return score_averages(score_sums(unit_ids, period, key), key)
 
 
 def _in(model, unit_ids, period):
     return model.objects.filter(unit_id__in=unit_ids, month__gte=_month(period.start), month__lt=_month(period.end))
 
 
+def rating_counts(unit_ids, period, key: str | None = None) -> dict:
+    """Ratings given in the period per level, per group (key in KEY_MAP) or under the key None."""
+    source = _in(MonthlyRating, unit_ids, period).order_by()
+    sums = {v: Sum(v) for v in RATING_COUNTS}
+    if key is None:
+        return {None: {k: v or 0 for k, v in source.aggregate(**sums).items()}}
+    col = KEY_MAP[key]
+    return {r[col]: {v: r[v] or 0 for v in RATING_COUNTS} for r in source.values(col).annotate(**sums)}
+
+
 def satisfaction(unit_ids, period) -> dict:
     """`metrics.satisfaction` from the rollups (one query)."""
-    row = (
-        _in(MonthlyRating, unit_ids, period).aggregate(total=Sum("total"), **{v: Sum(v) for v in Rating.values})
-    )
-    row = {k: v or 0 for k, v in row.items()}
-    for value in Rating.values:
-        row[f"{value}_rate"] = round(100.0 * row[value] / row["total"], 1) if row["total"] else None
-    return row
+    return rows_satisfaction(rating_counts(unit_ids, period)[None])
 
 
 def satisfaction_by(unit_ids, period, key: str) -> dict:
     """`metrics.satisfaction_by` from the rollups; key receiving_agency_id or competent_unit_id."""
-    col = KEY_MAP[key]
-    rows = (
-        _in(MonthlyRating, unit_ids, period).order_by().values(col)
-        .annotate(total=Sum("total"), satisfied=Sum("satisfied"))
-    )
-    return {r[col]: round(100.0 * r["satisfied"] / r["total"], 1) for r in rows if r["total"]}
+    return satisfied_shares(rating_counts(unit_ids, period, key))
 
 
 def _steps(unit_ids, period, kind):
@@ -397,12 +422,16 @@ def _steps(unit_ids, period, kind):
                                       month__lt=_month(period.end)).order_by()
 
 
+def step_sums(unit_ids, period) -> dict:
+    """Σ indicator 2 and the scored steps per processing agency."""
+    rows = _steps(unit_ids, period, MonthlyStep.STEP).values("agency_id").annotate(
+        scored_=Sum("scored"), score_sum_=Sum("score_sum"))
+    return {r["agency_id"]: {"scored": r["scored_"] or 0, "score_sum": r["score_sum_"] or 0} for r in rows}
+
+
 def step_averages(unit_ids, period) -> dict:
     """`evaluation.step_averages` (indicator 2 per processing agency) from the rollups."""
-    rows = _steps(unit_ids, period, MonthlyStep.STEP).values("agency_id").annotate(
-        scored=Sum("scored"), score_sum=Sum("score_sum"))
-    return {r["agency_id"]: {"i2": round(r["score_sum"] / r["scored"], 2), "steps": r["scored"]}
-            for r in rows if r["scored"]}
+    return rows_step_averages(step_sums(unit_ids, period))
 
 
 ATTRIBUTION_KEYS = {  # the live key → the rollup column
@@ -417,19 +446,18 @@ ATTRIBUTION_KEYS = {  # the live key → the rollup column
 }
 
 
-STEP_SUMS = ("steps", "late_steps", "over_seconds", "working_seconds", "allotted_seconds")
+def attribution_sums(unit_ids, period, by: str) -> dict:
+    """The step sums per group of `metrics.attribution_live`'s keys, every group (late or not)."""
+    kind, cols = ATTRIBUTION_KEYS[by]
+    rows = _steps(unit_ids, period, kind).values(*cols.values()).annotate(
+        **{"t_" + m: Sum(m) for m in STEP_SUMS})  # "t_": not to shadow the columns
+    return {tuple(r[c] for c in cols.values()): {m: r["t_" + m] for m in STEP_SUMS} for r in rows}
 
 
 def attribution(unit_ids, period, by: str) -> list[dict]:
     """`metrics.attribution` (late steps by agency, step or official) from the rollups."""
-    kind, cols = ATTRIBUTION_KEYS[by]
-    rows = (
-        _steps(unit_ids, period, kind).values(*cols.values())
-        .annotate(**{"t_" + m: Sum(m) for m in STEP_SUMS})  # "t_": not to shadow the columns
-        .filter(t_late_steps__gt=0).order_by("-t_late_steps", "-t_over_seconds")
-    )
-    out = [{**{live: r[col] for live, col in cols.items()}, **{m: r["t_" + m] for m in STEP_SUMS}} for r in rows]
-    return finish_attribution(out, by)
+    keys = tuple(ATTRIBUTION_KEYS[by][1])
+    return finish_attribution(attribution_rows(attribution_sums(unit_ids, period, by), keys), by)
 
 
 def working_time_by_procedure(root, period) -> list[dict]:

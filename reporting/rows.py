@@ -1,5 +1,6 @@
 """Rows of figures, finished the same way whether they were counted live or read from the rollups."""
 from procedures.models import Procedure, ProcedureStep
+from workflows.models import Rating
 
 COUNT_KEYS = (
     "received", "received_online", "received_one_stop", "carried_over", "resolved", "early", "on_time",
@@ -57,3 +58,61 @@ def _step_names(rows) -> dict:
         for pid, order, name in ProcedureStep.objects.filter(procedure_id__in=ids)
         .values_list("procedure_id", "order", "name")
     }
+
+
+# --- sums that add across months (the running period: closed months + the running one) -------
+
+SCORE_INDICATORS = ("i1", "i3", "i4", "i6", "i7")
+STEP_SUMS = ("steps", "late_steps", "over_seconds", "working_seconds", "allotted_seconds")
+RATING_COUNTS = ("total", *Rating.values)
+
+
+def add_sums(*parts: dict) -> dict:
+    """{key: {measure: sum}} of consecutive parts of a period, added key by key and measure by measure.
+
+    A measure that is None in a part (SQL's SUM over NULLs) adds nothing; None stays None only
+    when it is None in every part, as SUM over the whole period would be."""
+    out: dict = {}
+    for part in parts:
+        for key, sums in part.items():
+            slot = out.setdefault(key, {})
+            for name, value in sums.items():
+                if value is None:
+                    slot.setdefault(name, None)
+                else:
+                    slot[name] = (slot.get(name) or 0) + value
+    return out
+
+
+def score_averages(sums: dict, key: str) -> dict:
+    """Σ indicator and resolved count per group → the scorecard's averages (0.01)."""
+    return {k: {key: k, "evaluated": s["evaluated"], **{i: round(s[i] / s["evaluated"], 2) for i in SCORE_INDICATORS}}
+            for k, s in sums.items() if s["evaluated"]}
+
+
+def step_averages(sums: dict) -> dict:
+    """Σ indicator 2 and scored steps per processing agency → its average (0.01)."""
+    return {k: {"i2": round(s["score_sum"] / s["scored"], 2), "steps": s["scored"]}
+            for k, s in sums.items() if s["scored"]}
+
+
+def satisfaction(counts: dict) -> dict:
+    """Rating counts of the whole scope → counts and each level's share (0.1%)."""
+    row = {name: counts.get(name) or 0 for name in RATING_COUNTS}
+    for value in RATING_COUNTS[1:]:
+        row[f"{value}_rate"] = round(100.0 * row[value] / row["total"], 1) if row["total"] else None
+    return row
+
+
+def satisfied_shares(counts: dict) -> dict:
+    """Rating counts per group → the satisfied share per group (0.1%)."""
+    return {k: round(100.0 * c["satisfied"] / c["total"], 1) for k, c in counts.items() if c["total"]}
+
+
+def attribution_rows(sums: dict, key_names: tuple) -> list[dict]:
+    """Step sums per group → the groups with a late step, most late steps then most hours over first
+    (ties by the group's key, so every source gives the same order)."""
+    rows = [{**dict(zip(key_names, k, strict=True)), **{m: s.get(m) for m in STEP_SUMS}}
+            for k, s in sums.items() if s.get("late_steps")]
+    return sorted(rows, key=lambda r: (-r["late_steps"], -(r["over_seconds"] or 0),
+                                       tuple((r[n] is None, r[n]) for n in key_names)))

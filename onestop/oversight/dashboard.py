@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 from procedures.models import AdministrativeUnit, Agency
 from reporting import evaluation, metrics, rollups
 from reporting.periods import Period
+from reporting.rows import satisfaction as satisfaction_row
+from reporting.rows import satisfied_shares
 from workflows import access
 
 from . import charts
@@ -26,22 +28,18 @@ def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
     by_agency = metrics.counts(unit_ids, period, ["receiving_agency_id"], qs=scoped, now=now)
     by_unit = metrics.counts(unit_ids, period, ["competent_unit_id"], qs=scoped, now=now)
     summary = metrics.total(by_unit)
-    from_rollups = rollups.covers(period)
-    if from_rollups:
-        eval_agency = rollups.scores(unit_ids, period, "receiving_agency_id")
-        eval_unit = rollups.scores(unit_ids, period, "competent_unit_id")
-        sat_agency = rollups.satisfaction_by(unit_ids, period, "receiving_agency_id")
-        sat_unit = rollups.satisfaction_by(unit_ids, period, "competent_unit_id")
-        satisfaction = rollups.satisfaction(unit_ids, period)
-        steps = rollups.step_averages(unit_ids, period)
+    # Each figure from the rollups when they cover the period; a running quarter or year adds its closed
+    # months' rollups to its running month counted live (the sums add); the p90 working time does not
+    # add across months, so it is live for a period the rollups do not cover.
+    eval_agency = evaluation.scores(unit_ids, period, "receiving_agency_id", qs)
+    eval_unit = evaluation.scores(unit_ids, period, "competent_unit_id", qs)
+    sat_agency = satisfied_shares(metrics.ratings(unit_ids, period, qs, "receiving_agency_id"))
+    sat_unit = satisfied_shares(metrics.ratings(unit_ids, period, qs, "competent_unit_id"))
+    satisfaction = satisfaction_row(metrics.ratings(unit_ids, period, qs).get(None, {}))
+    steps = evaluation.indicator2(unit_ids, period)
+    if rollups.covers(period):
         working_times = rollups.working_time_by_procedure(unit, period)
     else:
-        eval_agency = evaluation.averages(qs, period, "receiving_agency_id")
-        eval_unit = evaluation.averages(qs, period, "competent_unit_id")
-        sat_agency = metrics.satisfaction_by(qs, period, "receiving_agency_id")
-        sat_unit = metrics.satisfaction_by(qs, period, "competent_unit_id")
-        satisfaction = metrics.satisfaction(qs, period)
-        steps = evaluation.step_averages(unit_ids, period)
         working_times = metrics.working_time_by_procedure(qs, period)
     delays = metrics.attribution(unit_ids, period, "agency", now)  # from the rollups when they cover the period
     units = {u.pk: u for u in AdministrativeUnit.objects.filter(pk__in=unit_ids).select_related("level")}
