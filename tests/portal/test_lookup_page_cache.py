@@ -111,7 +111,8 @@ def test_a_wrong_secret_never_gets_a_kept_page(client, receipt):
     assert client.get(posted["Location"]).status_code == 200  # the bookmark's page is kept …
     assert cache.get(kept_key(code, door="s"))
     wrong = client.post(URL, {"code": code, "secret": "ABCDEFGH"})
-    assert wrong.status_code == 404 and "Quá trình xử lý" not in wrong.content.decode()  # … but a wrong secret gets none
+    # … but a wrong secret gets none
+    assert wrong.status_code == 404 and "Quá trình xử lý" not in wrong.content.decode()
     forged = client.get(URL, {"s": status_token(code, "not the secret's hash")})  # a token for another secret
     assert forged.status_code == 404 and "Quá trình xử lý" not in forged.content.decode()
     altered = client.get(URL, {"t": make_lookup_token(code) + "x"})
