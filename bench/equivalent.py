@@ -20,10 +20,10 @@ rows, no process-level locks or savepoints beyond the action's transaction.
 """
 from django.db import transaction
 
-from workflows import access, audit, clock, deadlines, services
+from workflows import access, audit, clock, deadlines, results, services, uploads
 from workflows.errors import PermissionDenied, TransitionNotAllowed
 from workflows.flows import DossierFlow, eligible_user_ids
-from workflows.models import Channel, CounterGuidance, DossierProcess, WorkItem
+from workflows.models import Channel, CounterGuidance, DossierProcess, Outcome, WorkItem
 from workflows.roles import Role
 from workflows.statuses import Status
 
@@ -170,10 +170,19 @@ def decide(dossier, *, actor, outcome, reasons="", now=None):
         dossier.outcome, dossier.outcome_reasons, dossier.resolved_at = outcome, reasons.strip(), act.now
         spent = _finish(task, actor, act.now)
         _next(dossier, act.now)
+        data = {**services._step_data(task, spent), "outcome": outcome}
+        if outcome == Outcome.GRANTED:  # the same result document as the engine's: product work, not engine cost
+            written = []
+            try:
+                result = results.issue_result(dossier, actor=actor, agency=task.agency or dossier.receiving_agency,
+                                              now=act.now, written=written)
+            except BaseException:
+                uploads.remove(written)
+                raise
+            data["result"] = {"code": result.result_code, "file": result.pk, "sha256": result.sha256}
         return services._record(dossier, actor=actor, action="decide", from_status=from_status,
                                 fields=["outcome", "outcome_reasons", "resolved_at"], step_index=task.step_index,
-                                agency_id=task.agency_id, note=reasons,
-                                data={**services._step_data(task, spent), "outcome": outcome})
+                                agency_id=task.agency_id, note=reasons, data=data)
 
 
 def return_result(dossier, *, actor, collected_by, note="", now=None):

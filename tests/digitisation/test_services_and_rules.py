@@ -110,7 +110,8 @@ def test_the_shares_command_prints_the_figures(world):
     decided = workflow_services.complete_step(decided, actor=world.specialist)
     workflow_services.decide(decided, actor=world.leader, outcome="granted")
 
-    assert rules.shares() == rules.Shares(received=4, digitised=2, with_reuse=1, decided=1, electronic_result=0)
+    # the granted decision issued the electronic result
+    assert rules.shares() == rules.Shares(received=4, digitised=2, with_reuse=1, decided=1, electronic_result=1)
     out = StringIO()
     call_command("digitisation_shares", stdout=out)
     lines = out.getvalue().splitlines()
@@ -119,7 +120,7 @@ def test_the_shares_command_prints_the_figures(world):
         "Hồ sơ được số hóa (4.2): 2   50.0% / 4",
         "Hồ sơ có thành phần tái sử dụng (4.3): 1   25.0% / 4",
         "Hồ sơ đã có quyết định: 1",
-        "Hồ sơ có kết quả điện tử (4.1): 0    0.0% / 1",
+        "Hồ sơ có kết quả điện tử (4.1): 1  100.0% / 1",
     ]
 
 

@@ -43,6 +43,8 @@ def rows(dossier: Dossier) -> dict:
     """Everything the lifecycle wrote for the dossier, ids and per-dossier codes left out."""
     def event(e):
         data = {k: v for k, v in e.data.items() if k != "task"}  # a work item's id
+        if "result" in data:  # the result document: its code, file and hash are per dossier
+            data["result"] = sorted(data["result"])
         return {**columns(e, skip={"dossier_id", "hash", "prev_hash"}), "data": data}
 
     return {

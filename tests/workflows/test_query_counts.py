@@ -21,7 +21,10 @@ RECEIVE = 17
 # memberships and roles (a fresh user), the item's UPDATE, the next holder, the next item's
 # INSERT, the dossier's UPDATE and the audit event.
 COMPLETE_STEP = 9
-DECIDE = 9
+# The decision: a step's 9 less the next holder's facts, plus the result document (ADR 0028): the
+# deciding agency, its yearly result-code counter (one upsert), the procedure (the result's type),
+# the agency's kind and unit and the superior body for the heading, and the stored file's row.
+DECIDE = 16
 # The return: two clerks at the counter, so the clerk claims the task (an UPDATE of two columns),
 # completes it; the process is finished in place of viewflow's End node (no end task); no holder
 # to find, nothing to insert; the actor's facts were read at receipt.
