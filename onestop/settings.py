@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "signing",
     "payments",
     "digitisation",
+    "portal_sync",
     "demo",
     # REST API and login hardening (onestop/api)
     "rest_framework",

@@ -201,6 +201,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    # TaiKhoanDuocXacThucVoiVNeID of the TT 04/2025 data set: the applicant acted through an account
+    # verified with the national e-ID (VNeID); QĐ 766 indicator 4.5 counts it.
+    vneid_verified = models.BooleanField(_("tài khoản được xác thực với VNeID"), default=False)
     # The subject (chủ hồ sơ) when someone files for them, with the authorisation (NĐ 118 Art. 6).
     applicant_capacity = models.CharField(
         _("tư cách người nộp"), max_length=10, choices=ApplicantCapacity.choices, default=ApplicantCapacity.SELF,
