@@ -175,6 +175,7 @@ def generate(world, n: int, now: dt.datetime, connection):
             _ts(due), _ts(due - dt.timedelta(days=1)), _ts(resolved), _ts(returned), _ts(closed),
             "granted" if resolved else "", "", extensions, supplements, "", "x", 2, "", _ts(received),
             unit.pk, agency["one_stop"].pk, False, "self", "", "", "", "", "", 0, "bench",
+            False, channel == "online",
         ))
         processes.append((i, flow_ref, "DONE" if closed else "NEW", _ts(received), _ts(closed), "{}"))
         spans.append((i, i, _ts(received), None, _ts(due), False))  # the clock ran from receipt (no supplement wait)
@@ -239,6 +240,7 @@ DOSSIER_COLUMNS = [
     "competent_unit_id", "return_agency_id", "received_out_of_area", "applicant_capacity", "subject_name",
     "subject_id_number", "subject_address", "authorisation_document", "stop_reason", "guidance_count",
     "applicant_search",  # workflows.folding.applicant_search("Bench")
+    "paper_result", "vneid_verified",  # online dossiers come through a VNeID-verified portal account
 ]
 
 
