@@ -447,6 +447,36 @@ def rollup_cases(world, now):
          lambda: dashboard.build(world["supervisor"], world["district"], month, now), None, None),
         ("[rollups] dashboard page · province · year",
          lambda: dashboard.build(admin, world["province"], last_year, now), None, None),
+    ] + current_cases(world, now)
+
+
+def current_cases(world, now):
+    """The running period (ADR 0032): the current quarter as its closed months from the rollups plus
+    the running month live on the index of the instant handling ends; the running month wholly live."""
+
+    from onestop.oversight import dashboard
+    from reporting import metrics
+
+    quarter = metrics.Period.of("quarter", now.year, (now.month - 1) // 3 + 1)
+    running = metrics.Period.of("month", now.year, now.month)
+    province_ids = metrics.subtree_ids(world["province"])
+    district_ids = metrics.subtree_ids(world["district"])
+    admin = _bench_admin()
+
+    def params(period, ids):
+        return {"s": period.start, "e": period.end, "a": period.as_of(now), "units": ids}
+
+    pq, dq, pm = params(quarter, province_ids), params(quarter, district_ids), params(running, province_ids)
+    return [
+        ("[current] summary · province · quarter",
+         lambda: metrics.total(metrics.counts(province_ids, quarter, ["competent_unit_id"], now=now)), "summary", pq),
+        ("[current] by unit · district · quarter",
+         lambda: metrics.counts(district_ids, quarter, ["competent_unit_id"], now=now), "by_unit", dq),
+        ("[current] on-time trend · province · quarter", lambda: metrics.trend(province_ids, quarter), "trend", pq),
+        ("[current] summary · province · month (live)",
+         lambda: metrics.total(metrics.counts(province_ids, running, ["competent_unit_id"], now=now)), "summary", pm),
+        ("[current] dashboard page · province · quarter",
+         lambda: dashboard.build(admin, world["province"], quarter, now), None, None),
     ]
 
 
