@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import F
@@ -173,32 +174,49 @@ def period_text(period: Period) -> str:
 # --- generic list exports ------------------------------------------------------------------
 
 
-def to_csv(header: list[str], rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
+class _Line:
+    """A file-like that hands back what csv.writer wrote, one row at a time."""
+
+    def write(self, text):
+        return text
+
+
+def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[bytes]:
+    """The CSV one encoded row at a time, so an export of any length streams in bounded memory.
+    A BOM first: Excel then opens UTF-8 Vietnamese correctly."""
+    writer = csv.writer(_Line())
+    yield ("\ufeff" + writer.writerow(header)).encode("utf-8")
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Vietnamese correctly
+        yield writer.writerow(["" if v is None else v for v in row]).encode("utf-8")
 
 
-def to_xlsx(header: list[str], rows: list[list], title: str = "") -> bytes:
+def to_csv(header: list[str], rows: Iterable[list]) -> bytes:
+    return b"".join(csv_lines(header, rows))
+
+
+def to_xlsx(header: list[str], rows: Iterable[list], title: str = "") -> bytes:
+    """A one-sheet workbook written row by row (openpyxl's write-only mode keeps no cell objects)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = re.sub(r"[\\/*?:\[\]]", "-", title or "Sheet1")[:31]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(re.sub(r"[\\/*?:\[\]]", "-", title or "Sheet1")[:31])
+    for i in range(1, len(header) + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 18
+    bold = Font(bold=True)
+    ws.append([_bold_cell(WriteOnlyCell(ws, value=h), bold) for h in header])
     for row in rows:
         ws.append([_excel_value(v) for v in row])
-    for i, _h in enumerate(header, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = 18
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _bold_cell(cell, font):
+    cell.font = font
+    return cell
 
 
 def _excel_value(value):

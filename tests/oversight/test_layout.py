@@ -31,7 +31,8 @@ def test_the_late_steps_export_names_the_official_family_name_first(client, marc
     w.specialist.first_name, w.specialist.last_name = "Văn Tạo", "Minh"
     w.specialist.save()
     client.force_login(w.supervisor)
-    content = client.get(reverse("oversight:delays"), {**MARCH, "list": "tasks", "export": "csv"}).content
+    response = client.get(reverse("oversight:delays"), {**MARCH, "list": "tasks", "export": "csv"})
+    content = b"".join(response.streaming_content)
     assert "Minh Văn Tạo" in content.decode("utf-8-sig")
 
 
