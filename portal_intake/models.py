@@ -17,6 +17,9 @@ class PortalDossier(models.Model):
         verbose_name = _("hồ sơ từ Cổng DVCQG")
         verbose_name_plural = _("hồ sơ từ Cổng DVCQG")
 
+    def __str__(self):
+        return self.portal_code
+
 
 class InboundOutcome(models.TextChoices):
     RECEIVED = "received", _("Đã tiếp nhận")
@@ -39,6 +42,9 @@ class InboundLog(models.Model):
         verbose_name_plural = _("nhật ký tiếp nhận từ Cổng DVCQG")
         ordering = ["-at", "-pk"]
 
+    def __str__(self):
+        return f"{self.portal_code}: {self.get_outcome_display()}"
+
 
 class InboundCursor(models.Model):
     """Where the pull of `GET /api/hoso/moi` stands (one row)."""
@@ -46,3 +52,6 @@ class InboundCursor(models.Model):
     name = models.CharField(max_length=20, unique=True, default="hoso_moi")
     cursor = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.name}@{self.cursor}"
