@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "payments",
     "digitisation",
     "portal_sync",
+    "portal_intake",
     "demo",
     # REST API and login hardening (onestop/api)
     "rest_framework",
@@ -239,6 +240,10 @@ ONESTOP = {
 
 # --- uploads and notifications (onestop/portal, notifications/) --------------------------
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# The product's own online submission pages. A province linked to the national portal turns this off:
+# citizens then submit on dichvucong.gov.vn and onestop pulls those dossiers (portal_intake, ADR 0037);
+# the status lookup keeps working either way.
+ONLINE_SUBMISSION_ENABLED = env_bool("ONLINE_SUBMISSION_ENABLED", True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Dotted path of the SMS backend class; the demo logs messages instead of sending them.

@@ -23,10 +23,18 @@ from .public import public_page
 
 ONLINE = (OnlineLevel.PARTIAL, OnlineLevel.FULL)
 LIST_LIMIT = 50
+NATIONAL_PORTAL_URL = "https://dichvucong.gov.vn"
+
+
+def _national_portal_page(request):
+    """Online submission switched off (ONLINE_SUBMISSION_ENABLED, ADR 0037): point to the portal."""
+    return public_page(request, "portal/submit_national.html", {"portal_url": NATIONAL_PORTAL_URL})
 
 
 def choose(request):
     """The procedures offered online, searchable by name or code."""
+    if not settings.ONLINE_SUBMISSION_ENABLED:
+        return _national_portal_page(request)
     q = (request.GET.get("q") or "").strip()[:100]
     procedures = Procedure.objects.in_force().filter(online_level__in=ONLINE).select_related("level")
     if q:
@@ -103,6 +111,8 @@ def _form_page(request, procedure, form, batch, status=200):
 
 @never_cache
 def submit(request, procedure_id):
+    if not settings.ONLINE_SUBMISSION_ENABLED:
+        return _national_portal_page(request)
     procedure = get_object_or_404(Procedure.objects.in_force().filter(online_level__in=ONLINE), pk=procedure_id)
     counters = _counters(procedure)
     if request.method != "POST":
