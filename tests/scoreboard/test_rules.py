@@ -1,0 +1,12 @@
+from decimal import Decimal
+
+from scoreboard.rules import BY_ID
+
+
+def test_linear_and_threshold_scoring():
+    assert BY_ID["2.1"].score(9, 10) == Decimal("18.00")
+    assert BY_ID["3.3"].score(1, 4) == Decimal("3.00")  # 6 · 0.25 / 0.5
+    assert BY_ID["3.3"].score(3, 4) == Decimal("6.00")
+    assert BY_ID["5.2"].score(0, 0, empty_rate=1) == Decimal("6.00")
+    assert BY_ID["1.4"].score(0, 0) is None
+    assert BY_ID["1.1"].score(1, 1) is None
