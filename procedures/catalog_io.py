@@ -5,7 +5,8 @@ docs/catalog-format.md), or the national portal's JSONL records (`procedures.dvc
 The pipeline is `read_rows` → `validate` → `apply`:
 
 - `validate` checks every row against the catalog in memory (a handful of queries in all)
-  and returns clean rows plus errors "row N, column X: reason";
+  and returns clean rows plus errors (`RowError`: "Dòng N, cột X: lý do", in the active language,
+  with the row, column and reason kept beside the text);
 - `apply` upserts by version key (code, valid_from) in one transaction with bulk queries,
   leaving unchanged rows untouched, so re-importing a file changes nothing.
 
@@ -29,6 +30,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from procedures import dvcqg
 from procedures.models import (
@@ -77,6 +80,28 @@ _VALUELESS_UNITS = (TimeLimitUnit.SAME_DAY, TimeLimitUnit.UNSPECIFIED)  # an emp
 _TRUE, _FALSE = {"1", "true", "yes", "có"}, {"0", "false", "no", "không"}
 
 
+class RowError(str):
+    """One problem of a file: its text for the reader, in the language active when it was made,
+    with the row (the header is row 1), the column (as the header spells it, or None) and the
+    reason kept beside it, so nothing downstream parses the text."""
+
+    row: int
+    column: str | None
+    reason: str
+
+    def __new__(cls, row: int, column: str | None, reason: str):
+        if column:
+            text = _("Dòng %(row)s, cột %(column)s: %(reason)s") % {"row": row, "column": column, "reason": reason}
+        else:
+            text = _("Dòng %(row)s: %(reason)s") % {"row": row, "reason": reason}
+        error = super().__new__(cls, text)
+        error.row, error.column, error.reason = row, column, reason
+        return error
+
+    def __reduce__(self):  # pickled with its parts (the text is rebuilt, in the then active language)
+        return RowError, (self.row, self.column, self.reason)
+
+
 class CatalogError(Exception):
     """The file cannot be imported; `errors` holds one message per problem."""
 
@@ -111,8 +136,19 @@ def _match(row: CatalogRow, versions: list):
     return next((v for v in versions if v.valid_from == row.values["valid_from"]), None)
 
 
+def _day(date: dt.date) -> str:
+    return date.strftime("%d/%m/%Y")
+
+
 def _period(start: dt.date | None, end: dt.date | None) -> str:
-    return f"[{start or '…'}, {end or '…'})"
+    """A validity period [start, end) in words: valid_to is the first day no longer in force."""
+    if start and end:
+        return _("từ %(start)s đến trước %(end)s") % {"start": _day(start), "end": _day(end)}
+    if start:
+        return _("từ %(start)s, không thời hạn") % {"start": _day(start)}
+    if end:
+        return _("đến trước %(end)s") % {"end": _day(end)}
+    return _("không giới hạn thời gian")
 
 
 @dataclass
@@ -130,7 +166,8 @@ class ImportResult:
 
     @property
     def summary(self) -> str:
-        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+        return _("Đã tạo %(created)s, cập nhật %(updated)s, không đổi %(unchanged)s") % {
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
 
 # --- Reading -----------------------------------------------------------------------------
@@ -182,11 +219,11 @@ def read_rows(path, fmt: str | None = None) -> list[dict]:
 def rows_from_table(table: list[list[str]]) -> list[dict]:
     """Dicts keyed by the header row; blank lines dropped. Missing required columns raise."""
     if not table:
-        raise CatalogError(["row 1: the file is empty (a header row is required)"])
+        raise CatalogError([RowError(1, None, _("tệp rỗng (cần có dòng tiêu đề)"))])
     header = [h.strip().lower().lstrip("\ufeff") for h in table[0]]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise CatalogError([f"row 1, column {c}: missing from the header" for c in missing])
+        raise CatalogError([RowError(1, c, _("không có trong dòng tiêu đề")) for c in missing])
     absent = {c for c in PROVINCE_LIST_COLUMNS if c not in header}
     rows = []
     for number, values in enumerate(table[1:], start=2):
@@ -205,10 +242,22 @@ def rows_from_table(table: list[list[str]]) -> list[dict]:
 
 class _RowErrors(list):
     def add(self, number, column, reason):
-        self.append(f"row {number}, column {column}: {reason}")
+        self.append(RowError(number, column, reason))
 
-    def in_row_order(self) -> list[str]:
-        return sorted(self, key=lambda message: int(re.match(r"row (\d+)", message)[1]))
+    def in_row_order(self) -> list[RowError]:
+        return sorted(self, key=lambda error: error.row)  # stable: a row's errors keep their column order
+
+
+def _quoted(text: str) -> str:
+    return f"“{text}”"
+
+
+def _integer(text: str, label: str) -> int:
+    """A whole number written with ASCII digits; the reason names `label` (int()'s own message is English)."""
+    text = text.strip()
+    if not re.fullmatch(r"-?\d+", text):
+        raise ValueError(_("%(label)s “%(value)s” không phải số nguyên") % {"label": label, "value": text})
+    return int(text)
 
 
 def _decimal(text: str) -> Decimal:
@@ -226,7 +275,7 @@ def _boolean(text: str, default: bool) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"'{text}' is not 1/0/true/false")
+    raise ValueError(_("“%(value)s” không phải 1/0 (true/false, có/không)") % {"value": text})
 
 
 def _date(text: str) -> dt.date | None:
@@ -238,7 +287,8 @@ def _choice(text: str, choices, default=None) -> str:
     if not text and default is not None:
         return default
     if text not in choices.values:
-        raise ValueError(f"'{text}' is not one of {'|'.join(choices.values)}")
+        raise ValueError(_("“%(value)s” không phải một trong các giá trị %(choices)s")
+                         % {"value": text, "choices": "|".join(choices.values)})
     return text
 
 
@@ -247,8 +297,8 @@ def _supplement_days(text: str) -> int | None:
     if not text:
         return None
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= SUPPLEMENT_DAYS_MAX:
-        raise ValueError(f"'{text}' is not a whole number of working days 1–{SUPPLEMENT_DAYS_MAX} "
-                         "(thời hạn bổ sung hồ sơ), or empty for none")
+        raise ValueError(_("“%(value)s” không phải số ngày làm việc nguyên từ 1 đến %(max)s (thời hạn bổ sung "
+                           "hồ sơ); để trống nếu không có") % {"value": text, "max": SUPPLEMENT_DAYS_MAX})
     return int(text)
 
 
@@ -257,17 +307,18 @@ def _documents(text: str, number: int, errors: _RowErrors) -> list[tuple]:
     for line in filter(None, (ln.strip() for ln in text.splitlines())):
         parts = [p.strip() for p in line.split("|")]
         if len(parts) > 4 or not parts[0]:
-            errors.add(number, "documents", f"'{line[:60]}' is not 'name | copies | form | mandatory'")
+            errors.add(number, "documents", _("“%(line)s” không đúng dạng “tên | số bản | hình thức | bắt buộc”")
+                       % {"line": line[:60]})
             continue
         parts += ["1", DocumentForm.ORIGINAL, "1"][len(parts) - 1:]
         try:
-            copies = int(parts[1])
+            copies = _integer(parts[1], _("số bản"))
             if not 0 <= copies <= 32767:
-                raise ValueError(f"copies {copies} out of range")
+                raise ValueError(_("số bản %(value)s không nằm trong khoảng 0–32767") % {"value": copies})
             form = _choice(parts[2], DocumentForm)
             mandatory = _boolean(parts[3], True)
         except ValueError as exc:
-            errors.add(number, "documents", f"'{parts[0][:40]}': {exc}")
+            errors.add(number, "documents", f"{_quoted(parts[0][:40])}: {exc}")
             continue
         docs.append((parts[0], copies, form, mandatory))
     return docs
@@ -285,10 +336,15 @@ def _duration(text: str) -> tuple[Decimal | None, str]:
     value, _sp, unit = text.partition(" ")
     unit = DURATION_UNITS.get(unit.strip().lower())
     if unit is None:
-        raise ValueError(f"duration '{text[:30]}' is not '<number> working_days' or '<number> working_hours'")
-    amount = _decimal(value)
+        raise ValueError(_("thời gian “%(value)s” không đúng dạng “<số> working_days” hoặc “<số> working_hours” "
+                           "(hay “<số> ngày”, “<số> giờ”)") % {"value": text[:30]})
+    try:
+        amount = _decimal(value)
+    except InvalidOperation:
+        raise ValueError(_("thời gian “%(value)s” không phải là số") % {"value": value}) from None
     if amount < 0 or amount.as_tuple().exponent < -2 or amount >= 10000:
-        raise ValueError(f"duration {amount} is not 0–9999 with 2 decimals at most")
+        raise ValueError(_("thời gian %(value)s không nằm trong khoảng 0–9999, tối đa 2 chữ số thập phân")
+                         % {"value": number_format(amount)})
     return amount, unit
 
 
@@ -299,30 +355,35 @@ def _steps(text: str, number: int, errors: _RowErrors, kinds: dict) -> list[tupl
         if len(parts) == 5:
             parts.append("")
         if len(parts) != 6 or not parts[0]:
-            errors.add(number, "steps", f"'{line[:60]}' is not 'name | unit_offset | agency_kind_code | role | "
-                                        f"share_percent [| duration]'")
+            errors.add(number, "steps", _("“%(line)s” không đúng dạng “tên | unit_offset | agency_kind_code | role "
+                                          "| share_percent [| thời gian]”") % {"line": line[:60]})
             continue
         name, offset, kind, role, share, duration = parts
         try:
             if len(name) > 255:
-                raise ValueError("name longer than 255 characters")
-            offset = int(offset)
+                raise ValueError(_("tên dài quá 255 ký tự"))
+            offset = _integer(offset, "unit_offset")
             if not 0 <= offset <= 32767:
-                raise ValueError(f"unit_offset {offset} out of range")
+                raise ValueError(_("unit_offset %(value)s không nằm trong khoảng 0–32767") % {"value": offset})
             if kind not in kinds:
-                raise ValueError(f"unknown agency kind '{kind}'")
+                raise ValueError(_("không có loại cơ quan “%(kind)s”") % {"kind": kind})
             role = _choice(role, StepRole)
-            share = _decimal(share)
+            try:
+                share = _decimal(share)
+            except InvalidOperation:
+                raise ValueError(_("share_percent “%(value)s” không phải là số") % {"value": share}) from None
             if not 0 <= share <= 100 or share.as_tuple().exponent < -2:
-                raise ValueError(f"share_percent {share} is not 0–100 with 2 decimals at most")
+                raise ValueError(_("share_percent %(value)s không nằm trong khoảng 0–100, tối đa 2 chữ số thập phân")
+                                 % {"value": number_format(share)})
             duration_value, duration_unit = _duration(duration)
-        except (ValueError, InvalidOperation) as exc:
-            errors.add(number, "steps", f"'{name[:40]}': {exc}")
+        except ValueError as exc:
+            errors.add(number, "steps", f"{_quoted(name[:40])}: {exc}")
             continue
         total += share
         steps.append((name, offset, kinds[kind], role, share, duration_value, duration_unit))
     if total > 100:
-        errors.add(number, "steps", f"shares total {total}% (must be at most 100%)")
+        errors.add(number, "steps", _("tổng share_percent là %(total)s%%, vượt quá 100%%")
+                   % {"total": number_format(total)})
     return steps
 
 
@@ -344,69 +405,76 @@ def validate(rows: list[dict]) -> tuple[list[CatalogRow], list[str]]:
 
         code = get("code")
         if not code or len(code) > 40:
-            errors.add(n, "code", "required, at most 40 characters")
+            errors.add(n, "code", _("bắt buộc, tối đa %(max)s ký tự") % {"max": 40})
         values["name"] = get("name")
         if not values["name"] or len(values["name"]) > NAME_MAX:
-            errors.add(n, "name", f"required, at most {NAME_MAX} characters")
+            errors.add(n, "name", _("bắt buộc, tối đa %(max)s ký tự") % {"max": NAME_MAX})
         field_code, field_name = get("field_code"), get("field_name")
         if not field_code or len(field_code) > 40:
-            errors.add(n, "field_code", "required, at most 40 characters")
+            errors.add(n, "field_code", _("bắt buộc, tối đa %(max)s ký tự") % {"max": 40})
         elif len(field_name) > 255 or (not field_name and field_code not in field_names):
-            errors.add(n, "field_name", "required for a new field, at most 255 characters")
+            errors.add(n, "field_name", _("bắt buộc với lĩnh vực mới, tối đa 255 ký tự"))
         else:
             field_name = field_name or field_names[field_code]
             owner = codes_by_field_name.get(field_name)
             earlier = file_fields.get(field_code)
             if owner not in (None, field_code):
-                errors.add(n, "field_name", f"'{field_name}' is the name of field '{owner}'")
+                errors.add(n, "field_name", _("“%(name)s” là tên của lĩnh vực “%(owner)s”")
+                           % {"name": field_name, "owner": owner})
             elif earlier and earlier[0] != field_name:
-                errors.add(n, "field_name",
-                           f"field '{field_code}' is named '{earlier[0]}' in row {earlier[1]}")
+                errors.add(n, "field_name", _("lĩnh vực “%(code)s” đã có tên “%(name)s” ở dòng %(row)s")
+                           % {"code": field_code, "name": earlier[0], "row": earlier[1]})
             elif any(c != field_code and name == field_name for c, (name, _r) in file_fields.items()):
-                errors.add(n, "field_name", f"'{field_name}' is given to another field_code in this file")
+                errors.add(n, "field_name", _("“%(name)s” đã là tên của một field_code khác trong tệp này")
+                           % {"name": field_name})
             file_fields.setdefault(field_code, (field_name, n))
         if get("level") not in levels:
-            errors.add(n, "level", f"unknown unit level '{get('level')}'")
+            errors.add(n, "level", _("không có cấp hành chính “%(level)s”") % {"level": get("level")})
         values["level_id"] = levels.get(get("level"))
         if get("competent_agency_kind") not in kinds:
-            errors.add(n, "competent_agency_kind", f"unknown agency kind '{get('competent_agency_kind')}'")
+            errors.add(n, "competent_agency_kind",
+                       _("không có loại cơ quan “%(kind)s”") % {"kind": get("competent_agency_kind")})
         values["competent_agency_kind_id"] = kinds.get(get("competent_agency_kind"))
         try:
             values["time_limit_unit"] = _choice(get("time_limit_unit"), TimeLimitUnit)
         except ValueError as exc:
             errors.add(n, "time_limit_unit", str(exc))
-        raw = get("time_limit_value")
+        raw = raw_limit = get("time_limit_value")
         try:
             if not raw and values.get("time_limit_unit") not in _VALUELESS_UNITS:
-                raise ValueError("required for this unit")
+                raise ValueError(_("bắt buộc với đơn vị này"))
             value = _decimal(raw) if raw else Decimal(0)
             if not 0 <= value < 100000 or value.as_tuple().exponent < -1:
-                raise ValueError(f"'{raw}' is not 0–99999.9 with one decimal at most")
+                raise ValueError(_("“%(value)s” không nằm trong khoảng 0–99999,9, tối đa một chữ số thập phân")
+                                 % {"value": raw})
             values["time_limit_value"] = value
         except ValueError as exc:
             errors.add(n, "time_limit_value", str(exc))
         except InvalidOperation:
-            errors.add(n, "time_limit_value", f"'{raw}' is not a number")
+            errors.add(n, "time_limit_value", _("“%(value)s” không phải là số") % {"value": raw})
         raw, values["time_limit_difficult_value"] = get("time_limit_difficult_value"), None
         try:
             if raw:
                 value = _decimal(raw)
                 if not 0 <= value < 100000 or value.as_tuple().exponent < -1:
-                    raise ValueError(f"'{raw}' is not 0–99999.9 with one decimal at most")
+                    raise ValueError(_("“%(value)s” không nằm trong khoảng 0–99999,9, tối đa một chữ số thập phân")
+                                 % {"value": raw})
                 if values.get("time_limit_unit") in _VALUELESS_UNITS:
-                    raise ValueError(f"a longer limit needs a unit with a number, not {values['time_limit_unit']}")
+                    raise ValueError(_("thời hạn dài hơn cần đơn vị tính bằng số, không phải “%(unit)s”")
+                                     % {"unit": values["time_limit_unit"]})
                 if "time_limit_value" in values and value <= values["time_limit_value"]:
-                    raise ValueError(f"{raw} is not longer than time_limit_value {values['time_limit_value']}")
+                    raise ValueError(_("%(value)s không dài hơn “time_limit_value” (%(base)s)")
+                                     % {"value": raw, "base": raw_limit})
                 values["time_limit_difficult_value"] = value
         except ValueError as exc:
             errors.add(n, "time_limit_difficult_value", str(exc))
         except InvalidOperation:
-            errors.add(n, "time_limit_difficult_value", f"'{raw}' is not a number")
+            errors.add(n, "time_limit_difficult_value", _("“%(value)s” không phải là số") % {"value": raw})
         raw, values["fee_amount"] = get("fee_amount"), None
         if re.fullmatch(r"\d+|\d{1,3}([.,]\d{3})+", raw):  # "50000", "50.000" or "50,000"
             values["fee_amount"] = int(re.sub(r"[.,]", "", raw))
         elif raw:
-            errors.add(n, "fee_amount", f"'{raw}' is not a whole number of đồng")
+            errors.add(n, "fee_amount", _("“%(value)s” không phải số tiền (đồng) nguyên") % {"value": raw})
         for column in ("fee_note", "legal_basis", "result_document"):
             values[column] = get(column)
         for column, choices, default in (("online_level", OnlineLevel, OnlineLevel.NONE),
@@ -424,15 +492,16 @@ def validate(rows: list[dict]) -> tuple[list[CatalogRow], list[str]]:
         try:
             values["competence_basis"] = _choice(get("competence_basis"), CompetenceBasis, CompetenceBasis.RESIDENCE)
         except ValueError as exc:
-            errors.add(n, "competence_basis", f"{exc} (residence: nơi cư trú của người yêu cầu; "
-                                              "location: nơi có đất, tài sản, đối tượng của thủ tục)")
+            errors.add(n, "competence_basis", _("%(reason)s (residence: nơi cư trú của người yêu cầu; "
+                                                "location: nơi có đất, tài sản, đối tượng của thủ tục)")
+                       % {"reason": exc})
         try:
             values["supplement_days"] = _supplement_days(get("supplement_days"))
         except ValueError as exc:
             errors.add(n, "supplement_days", str(exc))
         values["publishing_decision"] = get("publishing_decision")
         if len(values["publishing_decision"]) > 200:
-            errors.add(n, "publishing_decision", "at most 200 characters")
+            errors.add(n, "publishing_decision", _("tối đa %(max)s ký tự") % {"max": 200})
         values["source_url"] = get("source_url")
         if values["source_url"]:
             try:
@@ -440,16 +509,17 @@ def validate(rows: list[dict]) -> tuple[list[CatalogRow], list[str]]:
                 if len(values["source_url"]) > 500:
                     raise ValidationError("too long")
             except ValidationError:
-                errors.add(n, "source_url",
-                           f"'{values['source_url'][:60]}' is not a URL of at most 500 characters")
+                errors.add(n, "source_url", _("“%(value)s” không phải địa chỉ URL (tối đa 500 ký tự)")
+                           % {"value": values["source_url"][:60]})
         for column in ("valid_from", "valid_to"):
             try:
                 values[column] = _date(get(column))
             except ValueError:
-                errors.add(n, column, f"'{get(column)}' is not a date YYYY-MM-DD")
+                errors.add(n, column, _("“%(value)s” không phải ngày dạng năm-tháng-ngày (YYYY-MM-DD)")
+                           % {"value": get(column)})
         period_ok = "valid_from" in values and "valid_to" in values
         if period_ok and values["valid_from"] and values["valid_to"] and values["valid_to"] <= values["valid_from"]:
-            errors.add(n, "valid_to", "must be after valid_from")
+            errors.add(n, "valid_to", _("phải sau “valid_from”"))
             period_ok = False
         documents = _documents(row.get("documents") or "", n, errors)
         steps = _steps(row.get("steps") or "", n, errors, kinds)
@@ -480,16 +550,20 @@ def _check_versions(rows: list[CatalogRow], errors: _RowErrors) -> set[int]:
             version = _match(row, versions)
             if version is None and row.updates_open_version and versions:
                 last = max(v.valid_to for v in versions)
-                errors.add(row.number, "valid_to", f"every version of '{code}' has ended (the last on {last}); "
-                                                   "the record has no date to start a new one")
+                errors.add(row.number, "valid_to",
+                           _("mọi phiên bản của “%(code)s” đã hết hiệu lực (phiên bản cuối hết hiệu lực từ %(last)s); "
+                             "bản ghi không có ngày để bắt đầu phiên bản mới") % {"code": code, "last": _day(last)})
                 bad.add(row.number)
                 continue
             start, end = ((version.valid_from, version.valid_to) if version and row.updates_open_version
                           else (row.values["valid_from"], row.values["valid_to"]))
             earlier = next((p for p in placed if periods_overlap(p[1], p[2], start, end)), None)
             if earlier:
-                errors.add(row.number, "code", f"'{code}' already in row {earlier[0].number} for an overlapping "
-                                               f"period: {_period(*earlier[1:])} and {_period(start, end)}")
+                errors.add(row.number, "code",
+                           _("“%(code)s” đã có ở dòng %(row)s với thời gian hiệu lực chồng lấn: %(first)s và "
+                             "%(second)s")
+                           % {"code": code, "row": earlier[0].number, "first": _period(*earlier[1:]),
+                              "second": _period(start, end)})
                 bad.add(row.number)
                 continue
             placed.append((row, start, end))
@@ -500,8 +574,9 @@ def _check_versions(rows: list[CatalogRow], errors: _RowErrors) -> set[int]:
                           if v.pk not in matched and periods_overlap(v.valid_from, v.valid_to, start, end)), None)
             if clash is not None:
                 errors.add(row.number, "valid_from",
-                           f"{_period(start, end)} overlaps the version of '{code}' valid "
-                           f"{_period(clash.valid_from, clash.valid_to)}, which is not in this file")
+                           _("hiệu lực %(period)s chồng lấn phiên bản của “%(code)s” có hiệu lực %(other)s, phiên bản "
+                             "này không có trong tệp") % {"period": _period(start, end), "code": code,
+                                                         "other": _period(clash.valid_from, clash.valid_to)})
                 bad.add(row.number)
     return bad
 
@@ -627,7 +702,8 @@ def _dvcqg_rows(path, result: ImportResult, create_kinds: bool) -> list[dict]:
             if row["competent_agency_kind"] in missing:
                 result.issues.append(dvcqg.Issue(
                     row["code"], "co_quan_co_tham_quyen", dvcqg.ERROR,
-                    f"agency kind '{row['competent_agency_kind']}' does not exist (--create-kinds): skipped"))
+                    _("chưa có loại cơ quan “%(kind)s” (chọn tạo các loại cơ quan còn thiếu, --create-kinds): bỏ qua")
+                    % {"kind": row["competent_agency_kind"]}, missing_kind=True))
         rows = [row for row in rows if row["competent_agency_kind"] not in missing]
     return rows
 
@@ -653,12 +729,11 @@ def import_catalog(path, fmt: str | None = None, *, strict: bool = False,
         rows = _dvcqg_rows(path, result, create_kinds)
         clean, errors = validate(rows)
         code_of = {r["_row"]: r["code"] for r in rows}
-        for message in errors:
-            found = re.match(r"row (\d+), column (\w+): (.*)", message, re.S)
-            result.issues.append(dvcqg.Issue(code_of[int(found[1])], found[2], dvcqg.ERROR,
-                                             f"{found[3]}: skipped"))
+        for error in errors:
+            result.issues.append(dvcqg.Issue(code_of[error.row], error.column, dvcqg.ERROR,
+                                             _("%(reason)s: bỏ qua") % {"reason": error.reason}))
         # Clean = nothing to check by hand; a missing agency kind is the database's state, not the record's.
-        bad = {i.code for i in result.issues if i.severity != dvcqg.INFO and "--create-kinds" not in i.reason}
+        bad = {i.code for i in result.issues if i.severity != dvcqg.INFO and not i.missing_kind}
         result.clean = result.records - len(bad)
         result.skipped = sorted({i.code for i in result.issues if i.severity == dvcqg.ERROR})
         if strict and result.skipped:

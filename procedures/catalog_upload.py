@@ -26,16 +26,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from procedures import catalog_io, dvcqg
+from procedures import catalog_io
 
 STAGING = "catalog-imports"
 MAX_AGE = dt.timedelta(days=1)
 MAX_SIZE = 50 * 1024 * 1024  # the national catalog as JSONL is a few MB; a file this big is a mistake
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".jsonl", ".jsonl.gz", ".json.gz")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-# catalog_io's messages: "row 5, column time_limit_unit: reason" (a header problem has row 1)
-MESSAGE = re.compile(r"^(?:row|dòng)\s+(\d+)(?:,\s*(?:column|cột)\s+([^:]+))?:\s*(.*)$", re.S | re.I)
-SEVERITIES = {dvcqg.ERROR: _("Lỗi"), dvcqg.WARNING: _("Cảnh báo"), dvcqg.INFO: _("Ghi chú")}
 
 
 class UploadForm(forms.Form):
@@ -150,12 +147,12 @@ def _expired(meta: dict) -> bool:
     return timezone.now() - staged_at > MAX_AGE
 
 
-def _error(message: str) -> dict:
-    """A catalog_io message as its row, column and reason."""
-    found = MESSAGE.match(message.strip())
-    if found is None:
-        return {"row": None, "column": None, "reason": message}
-    return {"row": int(found[1]), "column": (found[2] or "").strip() or None, "reason": found[3]}
+def _error(error: str) -> dict:
+    """A catalog_io error as its row, column and reason (a `RowError` carries them; any other text is a
+    reason of the whole file)."""
+    if isinstance(error, catalog_io.RowError):
+        return {"row": error.row, "column": error.column, "reason": error.reason}
+    return {"row": None, "column": None, "reason": str(error)}
 
 
 class _DryRun(Exception):
@@ -181,7 +178,7 @@ def dry_run(path, fmt: str, *, create_kinds: bool = False) -> dict:
                 report.update(records=result.records, skipped=result.skipped, created_kinds=result.created_kinds,
                               missing_kinds=sorted(result.missing_kinds.items()))
                 report["issues"] = [{"code": i.code, "field": i.field, "severity": i.severity,
-                                     "severity_label": str(SEVERITIES.get(i.severity, i.severity)),
+                                     "severity_label": i.severity_label,
                                      "reason": i.reason} for i in result.issues]
             else:
                 rows = catalog_io.read_rows(path, fmt)
@@ -207,7 +204,7 @@ def dry_run(path, fmt: str, *, create_kinds: bool = False) -> dict:
 def confirm(staged: Staged) -> Outcome:
     """Import the staged file for real; the staged copy is removed once imported."""
     if not staged.report.get("importable"):
-        return Outcome(errors=staged.report.get("errors") or ["not importable"], counts={})
+        return Outcome(errors=staged.report.get("errors") or [gettext("Tệp không nhập được.")], counts={})
     try:
         result = catalog_io.import_catalog(staged.path, staged.fmt, create_kinds=staged.create_kinds)
     except catalog_io.CatalogError as exc:

@@ -5,7 +5,11 @@ text. `convert(record)` turns one JSON record into a catalog row in the CSV form
 `procedures.catalog_io` (plain strings, same columns) plus a list of `Issue`s saying what was
 inferred, guessed or could not be read. The rules are documented in docs/catalog-format.md;
 every rule that guesses reports it, so nothing is imported silently as a guess.
+
+The reasons are made in the active language (gettext, Vietnamese by default) when the record is
+read; quoted values are the record's own text.
 """
+import dataclasses
 import gzip
 import hashlib
 import json
@@ -15,7 +19,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 INFO, WARNING, ERROR = "info", "warning", "error"
+# What the reader sees for each severity (the codes stay in the CSV report, as its identifiers).
+SEVERITY_LABELS = {ERROR: gettext_lazy("Lỗi"), WARNING: gettext_lazy("Cảnh báo"), INFO: gettext_lazy("Ghi chú")}
 
 # Agency kinds the mapping can produce, with the names given when `--create-kinds` creates them.
 KIND_NAMES = {
@@ -89,6 +99,7 @@ _MINISTRY_KINDS = {
 }
 
 LEVELS = {"Cấp xã": "commune", "Cấp tỉnh": "province"}  # lowest first: the receiving level wins
+_LEVEL_WORDS = {code: label.lower() for label, code in LEVELS.items()}  # "commune" → "cấp xã"
 
 DEFAULT_STEPS = "Thẩm định hồ sơ | 0 | {kind} | specialist | 70\nPhê duyệt kết quả | 0 | {kind} | leader | 30"
 
@@ -104,6 +115,12 @@ class Issue:
     field: str
     severity: str
     reason: str
+    # The record's agency kind is missing from the database: its state, not the record's fault.
+    missing_kind: bool = dataclasses.field(default=False, compare=False)
+
+    @property
+    def severity_label(self) -> str:
+        return str(SEVERITY_LABELS.get(self.severity, self.severity))
 
     def __str__(self):
         return f"{self.code}: {self.field}: {self.reason}"
@@ -166,6 +183,11 @@ class Channel:
         if self.value is None:
             return self.time_text or "?"
         return f"{self.value:f} {self.unit}" if self.unit else f"{self.value:f}"
+
+
+def _number(value: Decimal) -> str:
+    """A number the parser derived, with the decimal comma of the active language."""
+    return number_format(value)
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -244,39 +266,48 @@ def time_limit(channels: list[Channel], steps_text: str, add,
     if chosen is None:
         merged = next((c for c in ordered if c.merged), None)
         if merged:
-            reason = f"time limit unreadable: the time and fee cells run together ('{merged.fee or '…'}')"
+            reason = (_("không đọc được thời hạn: ô thời gian và ô phí, lệ phí dính liền nhau (“%(fee)s”)")
+                      % {"fee": merged.fee or "…"})
         else:
-            shown = next((c.time_text for c in ordered if c.time_text), "") or "nothing"
-            reason = f"no time limit in the time cells ('{shown[:60]}')"
+            shown = next((c.time_text for c in ordered if c.time_text), "") or _("trống")
+            reason = _("không có thời hạn trong ô thời gian (“%(text)s”)") % {"text": shown[:60]}
         # Prose limits are often several ("03 ngày làm việc … 60 ngày"): a hint, never a value.
         if hint := re.search(r"\d+ ngày(?: làm việc)?", description or "", re.I):
-            reason += f"; the description mentions '{hint.group(0)}'"
-        add(ERROR, reason + ": skipped, set it by hand")
+            reason = _("%(reason)s; phần mô tả có nhắc “%(hint)s”") % {"reason": reason, "hint": hint.group(0)}
+        add(ERROR, _("%(reason)s: bỏ qua, cần nhập tay") % {"reason": reason})
         return None
     limits = {c.limit for c in channels if c.value is not None}
     if in_person and chosen.name != _IN_PERSON:
-        add(WARNING, f"in-person channel gives '{in_person[0].limit}'; took {chosen.name} '{chosen.limit}'")
+        add(WARNING, _("kênh Trực tiếp ghi “%(in_person)s”; đã lấy kênh %(channel)s “%(limit)s”")
+            % {"in_person": in_person[0].limit, "channel": chosen.name, "limit": chosen.limit})
     elif not in_person and len(channels) > 0:
-        add(INFO, f"no in-person channel; took {chosen.name} '{chosen.limit}'")
+        add(INFO, _("không có kênh Trực tiếp; đã lấy kênh %(channel)s “%(limit)s”")
+            % {"channel": chosen.name, "limit": chosen.limit})
     if len(limits) > 1:
-        add(INFO, f"channels differ ({', '.join(sorted(limits))}); took {chosen.name} '{chosen.limit}'")
+        add(INFO, _("các kênh ghi thời hạn khác nhau (%(limits)s); đã lấy kênh %(channel)s “%(limit)s”")
+            % {"limits": ", ".join(sorted(limits)), "channel": chosen.name, "limit": chosen.limit})
     value, unit = chosen.value, chosen.unit
     if unit is None:
         if value == 1 and _same_day_wording(steps_text):
-            add(INFO, "time limit '1' without a unit read as same day (steps cite the 15:00 same-day rule)")
+            add(INFO, _("thời hạn “1” không ghi đơn vị, hiểu là trong ngày (trình tự thực hiện nêu quy định "
+                        "nhận sau 15 giờ trả vào ngày làm việc tiếp theo)"))
             return Decimal(0), "same_day"
-        add(WARNING, f"time limit '{value:f}' has no unit: imported as unspecified")
+        add(WARNING, _("thời hạn “%(value)s” không ghi đơn vị: nhập là chưa xác định") % {"value": f"{value:f}"})
         return value, "unspecified"
     if unit == "Tuần":
-        add(INFO, f"'{value:f} Tuần' read as {value * 7:f} calendar days")
+        add(INFO, _("“%(value)s Tuần” hiểu là %(days)s ngày theo lịch") % {"value": f"{value:f}",
+                                                                           "days": _number(value * 7)})
         return value * 7, "calendar_days"
     if unit not in _UNITS:
-        add(WARNING, f"time limit '{value:f} {unit}' has no catalog unit: imported as unspecified")
+        add(WARNING, _("thời hạn “%(value)s %(unit)s” không có đơn vị tương ứng trong danh mục: nhập là chưa xác "
+                       "định") % {"value": f"{value:f}", "unit": unit})
         return value, "unspecified"
     if unit == "Ngày":
-        add(INFO, f"time limit '{value:f} Ngày' parsed as {value:f} calendar days")
+        add(INFO, _("thời hạn “%(value)s Ngày” hiểu là %(days)s ngày theo lịch")
+            % {"value": f"{value:f}", "days": _number(value)})
     elif unit == "Giờ":
-        add(INFO, f"time limit '{value:f} Giờ' parsed as {value:f} working hours")
+        add(INFO, _("thời hạn “%(value)s Giờ” hiểu là %(hours)s giờ làm việc")
+            % {"value": f"{value:f}", "hours": _number(value)})
     return value, _UNITS[unit]
 
 
@@ -292,15 +323,16 @@ def fee(channels: list[Channel], add) -> tuple[int | None, str]:
     in_person = [c for c in channels if c.name == _IN_PERSON]
     chosen = (in_person or channels or [None])[0]
     if chosen is None or not (chosen.fee or chosen.merged):
-        add(INFO, "no fee given")
+        add(INFO, _("không ghi phí, lệ phí"))
         return None, ""
     note = chosen.fee_note
     full = f"{chosen.fee} ({note})" if note else chosen.fee
     fees = {re.sub(r" ?(Việt Nam Đồng|VNĐ|Đồng|đồng)$", " đồng", c.fee) for c in in_person or channels if c.fee}
     if len(fees) > 1:
-        add(INFO, f"several fees ({'; '.join(sorted(fees))}); took the first in-person one")
+        add(INFO, _("nhiều mức phí (%(fees)s); đã lấy mức đầu tiên của kênh Trực tiếp")
+            % {"fees": "; ".join(sorted(fees))})
     if chosen.merged:
-        add(WARNING, "fee unreadable: the amount runs into the time cell")
+        add(WARNING, _("không đọc được phí: số tiền dính liền ô thời gian"))
         return None, _clean(full)
     if chosen.fee == NO_INFO:
         return None, NO_INFO
@@ -312,15 +344,15 @@ def fee(channels: list[Channel], add) -> tuple[int | None, str]:
         first = re.sub(r"\([^)]*\)", "", re.split(r"[.;:]", note)[0]).strip()
         if _PLAIN_FREE.match(first) or re.fullmatch(r"miễn (lệ )?phí", first, re.I):
             return 0, note
-        add(INFO, "fee cell says free but its note makes it conditional or sets a fee: amount left empty")
+        add(INFO, _("ô phí ghi miễn phí nhưng phần ghi chú đặt điều kiện hoặc nêu mức phí: để trống số tiền"))
         return None, full
     amount = _AMOUNT.match(chosen.fee)
     if amount["currency"] == "USD":
-        add(INFO, f"fee in USD ('{chosen.fee}'): amount left empty, kept in the note")
+        add(INFO, _("phí tính bằng USD (“%(fee)s”): để trống số tiền, giữ trong ghi chú") % {"fee": chosen.fee})
         return None, full
     value = int(re.sub(r"[.,]", "", amount["amount"]))
     if value < 1000:
-        add(WARNING, f"fee '{chosen.fee}' is implausibly small (thousands dropped?): amount left empty")
+        add(WARNING, _("phí “%(fee)s” nhỏ bất thường (thiếu hàng nghìn?): để trống số tiền") % {"fee": chosen.fee})
         return None, full
     return value, note
 
@@ -370,7 +402,7 @@ def documents(text: str, add) -> list[str]:
     """
     text = unicodedata.normalize("NFC", text or "").replace("\xa0", " ")
     if _DOC_HEADER not in text:
-        add(WARNING, "no document table recognised")
+        add(WARNING, _("không nhận ra bảng thành phần hồ sơ"))
         return []
     lines, seen = [], set()
     parts = text.split(_DOC_HEADER)
@@ -411,7 +443,7 @@ def documents(text: str, add) -> list[str]:
                 seen.add(line)
                 lines.append(line)
     if not lines:
-        add(WARNING, "document table has no rows with a quantity")
+        add(WARNING, _("bảng thành phần hồ sơ không có dòng nào ghi số lượng"))
     return lines
 
 
@@ -470,10 +502,11 @@ def level(text: str, add) -> str | None:
     listed = {part.strip() for part in (text or "").split(",")}
     found = [code for label, code in LEVELS.items() if label in listed]
     if not found:
-        add(ERROR, f"no province or commune level in '{text}'")
+        add(ERROR, _("không có cấp tỉnh hoặc cấp xã trong “%(text)s”") % {"text": text})
         return None
     if len(found) > 1:
-        add(INFO, f"levels '{text}': imported at {found[0]} (the lowest receiving level)")
+        add(INFO, _("cấp thực hiện “%(text)s”: nhập ở %(level)s (cấp tiếp nhận thấp nhất)")
+            % {"text": text, "level": _LEVEL_WORDS[found[0]]})
     return found[0]
 
 
@@ -508,15 +541,16 @@ def agency_kind(record: dict, level_code: str, add) -> str:
             name, kind = (local or mapped)[0]
             kind = _resolve(kind, field_name)
             if source != "co_quan_co_tham_quyen":
-                add(INFO, f"competent agency not given; '{kind}' from the executing agency '{name[:80]}'")
+                add(INFO, _("không ghi cơ quan có thẩm quyền; loại cơ quan “%(kind)s” lấy từ cơ quan thực hiện "
+                            "“%(name)s”") % {"kind": kind, "name": name[:80]})
             return kind
     if level_code == "commune" and field_name not in _FIELD_KINDS:
         kind = "people_committee"
     else:
         kind = _FIELD_KINDS.get(field_name) or _MINISTRY_KINDS.get(record.get("bo", ""), "people_committee")
         kind = _resolve(kind, field_name)
-    add(INFO, f"no agency recognised; '{kind}' inferred from ministry '{record.get('bo', '')}', "
-              f"field and {level_code} level")
+    add(INFO, _("không nhận ra cơ quan nào; loại cơ quan “%(kind)s” suy ra từ bộ “%(ministry)s”, lĩnh vực và "
+                "%(level)s") % {"kind": kind, "ministry": record.get("bo", ""), "level": _LEVEL_WORDS[level_code]})
     return kind
 
 
@@ -533,12 +567,13 @@ def convert(record: dict) -> tuple[dict | None, list[Issue]]:
 
     name, field_name = _clean(record.get("ten_thu_tuc", "")), _clean(record.get("linh_vuc", ""))
     if not name:
-        adder("ten_thu_tuc")(ERROR, "no name")
+        adder("ten_thu_tuc")(ERROR, _("không có tên thủ tục"))
     elif len(name) > NAME_LIMIT:
-        adder("ten_thu_tuc")(WARNING, f"name has {len(name)} characters: cut to the catalog's {NAME_LIMIT}")
+        adder("ten_thu_tuc")(WARNING, _("tên dài %(length)s ký tự: cắt còn %(max)s ký tự (giới hạn của danh mục)")
+                             % {"length": len(name), "max": NAME_LIMIT})
         name = name[:NAME_LIMIT - 1].rstrip() + "…"
     if not field_name:
-        adder("linh_vuc")(ERROR, "no field")
+        adder("linh_vuc")(ERROR, _("không có lĩnh vực"))
     level_code = level(record.get("cap_thuc_hien", ""), adder("cap_thuc_hien"))
     channels = parse_channels(record.get("cach_thuc_thuc_hien", ""))
     limit = time_limit(channels, record.get("trinh_tu_thuc_hien", ""), adder("cach_thuc_thuc_hien"),

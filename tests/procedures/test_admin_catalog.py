@@ -89,6 +89,17 @@ def test_a_file_with_errors_lists_each_with_row_and_column_and_cannot_be_importe
     assert Procedure.objects.count() == 0
 
 
+def test_the_parse_report_gives_each_reason_in_vietnamese(admin_client):
+    bad = [dict(ROWS[0]), {**ROWS[1], "time_limit_unit": "tuần", "level": "hành tinh"}]
+    page = admin_client.get(_upload(admin_client, _csv(bad))["Location"])
+    reasons = {(e["row"], e["column"]): e["reason"] for e in page.context["report"]["errors"]}
+    assert reasons[(3, "level")] == "không có cấp hành chính “hành tinh”"
+    assert reasons[(3, "time_limit_unit")].startswith("“tuần” không phải một trong các giá trị")
+    content = page.content.decode()
+    assert "không có cấp hành chính “hành tinh”" in content
+    assert not any(word in content for word in ("unknown unit level", "is not one of"))
+
+
 def test_a_file_without_the_required_columns_reports_row_one(admin_client):
     response = _upload(admin_client, b"code,name\n1.000001,Thu tuc\n")
     report = admin_client.get(response["Location"]).context["report"]

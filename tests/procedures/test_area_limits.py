@@ -141,17 +141,17 @@ def test_the_catalog_imports_and_exports_the_longer_limit(catalog, tmp_path):
 
 
 @pytest.mark.parametrize(("changes", "reason"), [
-    ({"time_limit_difficult_value": "8"}, "8 is not longer than time_limit_value 8"),
-    ({"time_limit_difficult_value": "x"}, "'x' is not a number"),
-    ({"time_limit_difficult_value": "18.25"}, "'18.25' is not 0–99999.9 with one decimal at most"),
+    ({"time_limit_difficult_value": "8"}, "8 không dài hơn “time_limit_value” (8)"),
+    ({"time_limit_difficult_value": "x"}, "“x” không phải là số"),
+    ({"time_limit_difficult_value": "18.25"}, "“18.25” không nằm trong khoảng 0–99999,9, tối đa một chữ số thập phân"),
     ({"time_limit_unit": "same_day", "time_limit_value": "", "time_limit_difficult_value": "2"},
-     "a longer limit needs a unit with a number, not same_day"),
+     "thời hạn dài hơn cần đơn vị tính bằng số, không phải “same_day”"),
 ])
 def test_a_bad_longer_limit_is_a_row_error(catalog, tmp_path, changes, reason):
     row = {**ROWS[0], "time_limit_value": "8", **changes}
     with pytest.raises(catalog_io.CatalogError) as caught:
         catalog_io.import_catalog(write_csv(tmp_path / "c.csv", [row]))
-    assert caught.value.errors == [f"row 2, column time_limit_difficult_value: {reason}"]
+    assert caught.value.errors == [f"Dòng 2, cột time_limit_difficult_value: {reason}"]
     assert not Procedure.objects.exists()
 
 

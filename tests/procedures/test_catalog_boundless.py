@@ -56,25 +56,26 @@ def test_export_writes_them_and_reimporting_the_export_changes_nothing(catalog, 
             for c in ("1.000001", "1.000002")] == [("1", "location", "10"), ("0", "residence", "")]
 
     (tmp_path / "out.csv").write_text(text, encoding="utf-8")
-    assert catalog_io.import_catalog(tmp_path / "out.csv").summary == "created 0, updated 0, unchanged 2"
+    assert catalog_io.import_catalog(tmp_path / "out.csv").summary == "Đã tạo 0, cập nhật 0, không đổi 2"
     Procedure.objects.all().delete()
     assert catalog_io.import_catalog(tmp_path / "out.csv").created == 2
     assert catalog_io.export_csv_text() == text
 
 
 @pytest.mark.parametrize(("column", "value", "reason"), [
-    ("boundless_receipt", "maybe", "'maybe' is not 1/0/true/false"),
-    ("competence_basis", "village", "'village' is not one of residence|location (residence: nơi cư trú"),
-    ("supplement_days", "ten", "'ten' is not a whole number of working days 1–365"),
-    ("supplement_days", "0", "'0' is not a whole number of working days"),
-    ("supplement_days", "-3", "'-3' is not a whole number of working days"),
+    ("boundless_receipt", "maybe", "“maybe” không phải 1/0"),
+    ("competence_basis", "village",
+     "“village” không phải một trong các giá trị residence|location (residence: nơi cư trú"),
+    ("supplement_days", "ten", "“ten” không phải số ngày làm việc nguyên từ 1 đến 365"),
+    ("supplement_days", "0", "“0” không phải số ngày làm việc nguyên"),
+    ("supplement_days", "-3", "“-3” không phải số ngày làm việc nguyên"),
 ])
 def test_a_bad_value_names_its_row_and_column_and_imports_nothing(catalog, tmp_path, column, value, reason):
     rows = [ROWS[0], dict(ROWS[1], **{column: value})]
     with pytest.raises(catalog_io.CatalogError) as caught:
         catalog_io.import_catalog(write_csv(tmp_path / "bad.csv", rows))
     assert len(caught.value.errors) == 1
-    assert caught.value.errors[0].startswith(f"row 3, column {column}: {reason}")
+    assert caught.value.errors[0].startswith(f"Dòng 3, cột {column}: {reason}")
     assert not Procedure.objects.exists()
 
 
@@ -86,7 +87,7 @@ def test_a_file_without_the_columns_imports_with_the_defaults_and_keeps_the_prov
 
     # The province lists one in the admin; the old file imported again leaves the list as it is.
     Procedure.objects.filter(code="1.004873").update(boundless_receipt=True, supplement_days=7)
-    assert catalog_io.import_catalog(path).summary == "created 0, updated 0, unchanged 3"
+    assert catalog_io.import_catalog(path).summary == "Đã tạo 0, cập nhật 0, không đổi 3"
     assert Procedure.objects.get(code="1.004873").supplement_days == 7
     assert list(Procedure.objects.filter(boundless_receipt=True).values_list("code", flat=True)) == ["1.004873"]
 

@@ -146,17 +146,17 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_row_and_column(cata
     with pytest.raises(catalog_io.CatalogError) as caught:
         catalog_io.import_catalog(path)
     errors = caught.value.errors
-    assert any(e.startswith("row 3, column time_limit_unit: 'weeks'") for e in errors)
-    assert any(e.startswith("row 4, column level: unknown unit level 'hamlet'") for e in errors)
-    assert any(e.startswith("row 4, column fee_amount:") for e in errors)
-    assert any(e.startswith("row 5, column steps: shares total 110") for e in errors)
-    assert not any(e.startswith("row 2") for e in errors)
+    assert any(e.startswith("Dòng 3, cột time_limit_unit: “weeks” không phải một trong các giá trị") for e in errors)
+    assert any(e.startswith("Dòng 4, cột level: không có cấp hành chính “hamlet”") for e in errors)
+    assert any(e.startswith("Dòng 4, cột fee_amount: “free” không phải số tiền") for e in errors)
+    assert any(e.startswith("Dòng 5, cột steps: tổng share_percent là 110%") for e in errors)
+    assert not any(e.startswith("Dòng 2") for e in errors)
     assert not Procedure.objects.exists() and not Field.objects.exists()
 
     err = io.StringIO()
-    with pytest.raises(CommandError, match="nothing was imported"):
+    with pytest.raises(CommandError, match="không nhập gì"):
         call_command("import_catalog", str(path), stderr=err)
-    assert "row 3, column time_limit_unit" in err.getvalue()
+    assert "Dòng 3, cột time_limit_unit" in err.getvalue()
     assert not Procedure.objects.exists()
 
 
@@ -167,10 +167,10 @@ def test_it_rejects_unknown_agency_kinds_and_conflicting_fields(catalog, tmp_pat
     with pytest.raises(catalog_io.CatalogError) as caught:
         catalog_io.import_catalog(write_csv(tmp_path / "c.csv", rows))
     errors = "\n".join(caught.value.errors)
-    assert "row 2, column competent_agency_kind: unknown agency kind 'army'" in errors
-    assert "row 2, column steps: 'A': unknown agency kind 'army'" in errors
-    assert "row 2, column field_name: 'Hộ tịch' is the name of field 'HT'" in errors
-    assert "row 4, column code: '1.001193' already in row 3" in errors
+    assert "Dòng 2, cột competent_agency_kind: không có loại cơ quan “army”" in errors
+    assert "Dòng 2, cột steps: “A”: không có loại cơ quan “army”" in errors
+    assert "Dòng 2, cột field_name: “Hộ tịch” là tên của lĩnh vực “HT”" in errors
+    assert "Dòng 4, cột code: “1.001193” đã có ở dòng 3" in errors
 
 
 def test_it_reads_xlsx(catalog, tmp_path):
@@ -201,7 +201,7 @@ def test_export_then_import_gives_the_same_catalog(catalog, tmp_path):
     out = io.StringIO()
     call_command("import_catalog", str(tmp_path / "out.csv"), stdout=out)
 
-    assert "created 2, updated 0, unchanged 0" in out.getvalue()
+    assert "Đã tạo 2, cập nhật 0, không đổi 0" in out.getvalue()
     assert catalog_io.export_csv_text() == first
     assert Procedure.objects.get(code="1.000001").name == "Thủ tục | có dấu gạch"
 
@@ -242,8 +242,8 @@ def test_birth_registration_is_same_day_free_at_the_commune():
     assert any(d[0].startswith("Hộ chiếu/Thẻ căn cước") and d[2] == "original_for_check" for d in docs)
     assert not any("không phải nộp bản giấy" in d[0] for d in docs)  # a "0 bản chính" note, not a document
     assert "Luật (60/2014/QH13)" in row["legal_basis"].splitlines()
-    assert ("info", "time limit '1' without a unit read as same day "
-                    "(steps cite the 15:00 same-day rule)") in issues
+    assert ("info", "thời hạn “1” không ghi đơn vị, hiểu là trong ngày (trình tự thực hiện nêu quy định "
+                    "nhận sau 15 giờ trả vào ngày làm việc tiếp theo)") in issues
 
 
 def test_permanent_residence_is_seven_working_days_with_the_in_person_fee():
@@ -298,7 +298,7 @@ def test_a_limit_in_plain_days_is_calendar_days():
         "nước ngoài tại Việt Nam (53/2016/TT-BCA)",
     ]
     assert row["result_document"].endswith("ghi vào sổ trực ban của Công an cấp xã.")
-    assert issues == {("info", "time limit '7 Ngày' parsed as 7 calendar days")}
+    assert issues == {("info", "thời hạn “7 Ngày” hiểu là 7 ngày theo lịch")}
 
 
 def test_documents_with_copies_and_a_fee_in_dollars():
@@ -316,7 +316,7 @@ def test_documents_with_copies_and_a_fee_in_dollars():
     assert {d[1:] for d in documents(row)} == {("1", "original", "1")}
     copy_row, _ = convert("1.007927")  # "0 bản chính,1 bản sao": a copy
     assert documents(copy_row)[-1][1:] == ("1", "copy", "1")
-    assert ("info", "fee in USD ('10 USD'): amount left empty, kept in the note") in issues
+    assert ("info", "phí tính bằng USD (“10 USD”): để trống số tiền, giữ trong ghi chú") in issues
 
 
 def test_hours_and_records_that_cannot_be_parsed():
@@ -326,16 +326,16 @@ def test_hours_and_records_that_cannot_be_parsed():
 
     row, issues = convert("1.000894")  # marriage: "Trực tiếp1Miễn phí(Miễn lệ phí. …)", no same-day wording
     assert (row["time_limit_value"], row["time_limit_unit"], row["fee_amount"]) == ("1", "unspecified", "0")
-    assert ("warning", "time limit '1' has no unit: imported as unspecified") in issues
+    assert ("warning", "thời hạn “1” không ghi đơn vị: nhập là chưa xác định") in issues
 
     row, issues = convert("2.000635")  # "Trực tiếpKhông có thông tin8,000 VNĐ"
     assert row is None
-    assert any(s == "error" and r.startswith("no time limit in the time cells ('Không có thông tin')")
+    assert any(s == "error" and r.startswith("không có thời hạn trong ô thời gian (“Không có thông tin”)")
                for s, r in issues)
 
     row, issues = convert("1.007863")  # "Trực tiếp120 VNĐ": "1" + "20 VNĐ" or "12" + "0 VNĐ"?
     assert row is None
-    assert any(r.startswith("time limit unreadable: the time and fee cells run together") for _s, r in issues)
+    assert any(r.startswith("không đọc được thời hạn: ô thời gian và ô phí, lệ phí dính liền nhau") for _s, r in issues)
 
 
 def test_it_imports_the_national_file_with_its_report(catalog, tmp_path):
@@ -344,10 +344,11 @@ def test_it_imports_the_national_file_with_its_report(catalog, tmp_path):
     call_command("import_catalog", str(NATIONAL_FILE), "--create-kinds", "--report", str(report), stdout=out)
     text = out.getvalue()
 
-    clean = int(text.split(" of 1601 records parsed cleanly")[0].rsplit("\n", 1)[-1])
+    clean = int(text.split("/1601 bản ghi đọc được không có lỗi hay cảnh báo")[0].rsplit("\n", 1)[-1])
     assert 1100 < clean < 1601
-    assert "not all-or-nothing" in text and "known gap: the national file does not give the online" in text
-    skipped = text.split(" record(s) skipped")[0].rsplit("\n", 1)[-1]
+    assert "không nhập “toàn bộ hoặc không gì”" in text
+    assert "Hạn chế đã biết: tệp của Cổng quốc gia không ghi mức độ dịch vụ công trực tuyến" in text
+    skipped = text.split("Đã bỏ qua ")[1].split(" bản ghi")[0]
     assert Procedure.objects.count() == 1601 - int(skipped)
     with open(report, encoding="utf-8") as fh:
         lines = list(csv.DictReader(fh))
@@ -371,7 +372,7 @@ def test_it_imports_the_national_file_with_its_report(catalog, tmp_path):
     birth.steps.filter(order=2).update(share_percent=25)
     out = io.StringIO()
     call_command("import_catalog", str(NATIONAL_FILE), stdout=out)
-    assert f"created 0, updated 0, unchanged {1601 - int(skipped)}" in out.getvalue()
+    assert f"Đã tạo 0, cập nhật 0, không đổi {1601 - int(skipped)}" in out.getvalue()
     marriage.refresh_from_db()
     assert (marriage.time_limit_unit, marriage.online_level) == ("same_day", "full")
 
@@ -379,12 +380,12 @@ def test_it_imports_the_national_file_with_its_report(catalog, tmp_path):
 def test_without_create_kinds_missing_kinds_are_reported_and_strict_imports_nothing(catalog):
     out = io.StringIO()
     call_command("import_catalog", str(NATIONAL_FILE), stdout=out)
-    assert "missing agency kinds, records skipped: police (" in out.getvalue()
+    assert "Chưa có các loại cơ quan sau, đã bỏ qua các bản ghi của chúng: police (" in out.getvalue()
     assert not Procedure.objects.filter(competent_agency_kind__code="police").exists()
     assert Procedure.objects.filter(competent_agency_kind__code="people_committee").exists()
 
     Procedure.objects.all().delete()
-    with pytest.raises(CommandError, match="nothing was imported"):
+    with pytest.raises(CommandError, match="không nhập gì"):
         call_command("import_catalog", str(NATIONAL_FILE), "--strict", "--create-kinds",
                      stdout=io.StringIO(), stderr=io.StringIO())
     assert not Procedure.objects.exists()

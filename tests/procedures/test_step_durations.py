@@ -43,5 +43,5 @@ def test_the_catalog_reads_a_step_time_and_names_a_bad_one(world):
                               "Ký | 0 | people_committee | leader | 30", 2, errors, kinds)
     assert steps[0][5:] == (Decimal("2.5"), "working_days") and steps[1][5:] == (None, "") and not errors
     catalog_io._steps("Ký | 0 | people_committee | leader | 30 | 3 tuần", 3, errors, kinds)
-    assert errors == ["row 3, column steps: 'Ký': duration '3 tuần' is not '<number> working_days' or "
-                      "'<number> working_hours'"]
+    assert errors == ["Dòng 3, cột steps: “Ký”: thời gian “3 tuần” không đúng dạng “<số> working_days” hoặc "
+                      "“<số> working_hours” (hay “<số> ngày”, “<số> giờ”)"]

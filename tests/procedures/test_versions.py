@@ -277,7 +277,7 @@ def test_export_then_import_round_trips_two_versions(catalog, tmp_path):
     out = io.StringIO()
     call_command("import_catalog", str(tmp_path / "out.csv"), stdout=out)
 
-    assert "created 4, updated 0, unchanged 0" in out.getvalue()
+    assert "Đã tạo 4, cập nhật 0, không đổi 0" in out.getvalue()
     assert catalog_io.export_csv_text() == first
     assert [(v.valid_from, v.valid_to, v.documents.count()) for v in Procedure.objects.filter(code="1.000001")] == [
         (None, REFORM, 1), (REFORM, D(2026, 1, 1), 2), (D(2026, 1, 1), None, 2)]
@@ -297,14 +297,14 @@ def test_a_file_can_close_the_open_version_and_add_its_successor(catalog, tmp_pa
 
 
 @pytest.mark.parametrize(("second", "periods"), [
-    (dict(NEW_ROW, valid_from="2025-06-30"), "[…, 2025-07-01) and [2025-06-30, …)"),
-    (dict(OLD_ROW, valid_to="2025-07-02"), "[…, 2025-07-01) and […, 2025-07-02)"),  # the same key
+    (dict(NEW_ROW, valid_from="2025-06-30"), "đến trước 01/07/2025 và từ 30/06/2025, không thời hạn"),
+    (dict(OLD_ROW, valid_to="2025-07-02"), "đến trước 01/07/2025 và đến trước 02/07/2025"),  # the same key
 ])
 def test_overlapping_versions_in_a_file_import_nothing(catalog, tmp_path, second, periods):
     with pytest.raises(catalog_io.CatalogError) as caught:
         catalog_io.import_catalog(write_csv(tmp_path / "c.csv", [ROWS[1], OLD_ROW, second]))
     assert caught.value.errors == [
-        f"row 4, column code: '1.004873' already in row 3 for an overlapping period: {periods}"]
+        f"Dòng 4, cột code: “1.004873” đã có ở dòng 3 với thời gian hiệu lực chồng lấn: {periods}"]
     assert not Procedure.objects.exists()
 
 
@@ -314,8 +314,8 @@ def test_a_version_overlapping_one_not_in_the_file_is_refused(catalog, tmp_path)
     with pytest.raises(catalog_io.CatalogError) as caught:
         catalog_io.import_catalog(write_csv(tmp_path / "b.csv", [NEW_ROW]))
     assert caught.value.errors == [
-        "row 2, column valid_from: [2025-07-01, …) overlaps the version of '1.004873' valid […, …), "
-        "which is not in this file"]
+        "Dòng 2, cột valid_from: hiệu lực từ 01/07/2025, không thời hạn chồng lấn phiên bản của “1.004873” "
+        "có hiệu lực không giới hạn thời gian, phiên bản này không có trong tệp"]
     assert Procedure.objects.count() == 1
 
 
@@ -341,8 +341,8 @@ def test_a_national_record_updates_the_open_version(catalog, tmp_path):
     Procedure.objects.filter(pk=new.pk).update(valid_to=D(2026, 1, 1))  # the code is abolished
     clean, errors = catalog_io.validate([national_row()])
     assert clean == [] and errors == [
-        "row 2, column valid_to: every version of '1.004873' has ended (the last on 2026-01-01); "
-        "the record has no date to start a new one"]
+        "Dòng 2, cột valid_to: mọi phiên bản của “1.004873” đã hết hiệu lực (phiên bản cuối hết hiệu lực từ "
+        "01/01/2026); bản ghi không có ngày để bắt đầu phiên bản mới"]
 
 
 # --- The admin -----------------------------------------------------------------------------------
