@@ -57,7 +57,8 @@ def test_an_exempted_dossier_owes_nothing_and_another_month_counts_nothing(world
     from payments.models import FeeExemption
 
     dossier = receive(world, id_number="011000000008")
-    line = FeeLine.objects.create(procedure=world.commune_proc, name="Lệ phí", amount_counter=10_000, amount_online=10_000)
+    line = FeeLine.objects.create(procedure=world.commune_proc, name="Lệ phí", amount_counter=10_000,
+                                  amount_online=10_000)
     FeeExemption.objects.create(dossier=dossier, fee_line=line, reason="Người có công", granted_by=world.clerk,
                                 granted_at=timezone.now())
     month = Period.of("month", frozen_now.year, frozen_now.month)

@@ -1,0 +1,53 @@
+"""Indicator 2.1 over dossiers: each dossier's clock as the portal reads it, from the dossier and its trail.
+
+The portal's data carry the appointment (NgayHenTra: our current `due_at`), the instant the result was
+ready (`resolved_at`), returned, or the dossier stopped, and the supplement requests of its history
+(QuaTrinhXuLy); `scoreboard.timeliness` is the rule, this module only gathers its inputs.
+"""
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce
+
+from workflows.models import Dossier, DossierEvent
+from workflows.statuses import Status
+
+from .figures import Figure
+from .rules import BY_ID
+from .timeliness import PortalClock, portal_on_time
+
+SUPPLEMENT_ASKED, SUPPLEMENT_DONE = "request_supplement", "supplement_received"
+ENDED_WITHOUT_RESULT = (Status.STOPPED, Status.REFUSED, Status.WITHDRAWN)
+
+
+def clock_of(dossier: Dossier, events) -> PortalClock:
+    """`events`: the dossier's supplement events in order (asked, then received, possibly again)."""
+    requests: list[list] = []
+    for event in events:
+        if event.action == SUPPLEMENT_ASKED:
+            requests.append([event.at, None])
+        elif event.action == SUPPLEMENT_DONE and requests and requests[-1][1] is None:
+            requests[-1][1] = event.at
+    return PortalClock(
+        start=dossier.received_at, appointment=dossier.due_at, result_ready_at=dossier.resolved_at,
+        returned_at=dossier.returned_at,
+        stopped_at=dossier.closed_at if dossier.status in ENDED_WITHOUT_RESULT else None,
+        supplement_requests=tuple((asked, done) for asked, done in requests),
+    )
+
+
+def in_period(period, dossiers=None):
+    """Dossiers received or handled in the period: received before its end, not ended before its start."""
+    qs = Dossier.objects.all() if dossiers is None else dossiers
+    return (qs.filter(received_at__isnull=False, received_at__lt=period.end)
+            .annotate(portal_end=Coalesce("resolved_at", "returned_at", "closed_at"))
+            .filter(Q(portal_end__isnull=True) | Q(portal_end__gte=period.start)))
+
+
+def on_time(period, dossiers=None, now=None) -> Figure:
+    """2.1: dossiers finished or pending on time / dossiers received or handled in the period (two queries)."""
+    supplement_events = DossierEvent.objects.filter(action__in=(SUPPLEMENT_ASKED, SUPPLEMENT_DONE)).order_by("seq")
+    rows = list(in_period(period, dossiers).only(
+        "pk", "received_at", "due_at", "resolved_at", "returned_at", "closed_at", "status",
+    ).prefetch_related(Prefetch("events", queryset=supplement_events, to_attr="supplement_events")))
+    judged_at = period.as_of(now)
+    count = sum(portal_on_time(clock_of(d, d.supplement_events), judged_at) for d in rows)
+    return Figure(BY_ID["2.1"], count, len(rows))
