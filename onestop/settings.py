@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "digitisation",
     "portal_sync",
     "portal_intake",
+    "scoreboard",
     "demo",
     # REST API and login hardening (onestop/api)
     "rest_framework",

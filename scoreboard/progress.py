@@ -4,10 +4,13 @@ The portal's data carry the appointment (NgayHenTra: our current `due_at`), the 
 ready (`resolved_at`), returned, or the dossier stopped, and the supplement requests of its history
 (QuaTrinhXuLy); `scoreboard.timeliness` is the rule, this module only gathers its inputs.
 """
-from django.db.models import Prefetch, Q
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 
-from workflows.models import Dossier, DossierEvent
+from workflows.models import Complaint, Dossier, DossierEvent, Rating, SatisfactionRating
 from workflows.statuses import Status
 
 from .figures import Figure
@@ -51,3 +54,37 @@ def on_time(period, dossiers=None, now=None) -> Figure:
     judged_at = period.as_of(now)
     count = sum(portal_on_time(clock_of(d, d.supplement_events), judged_at) for d in rows)
     return Figure(BY_ID["2.1"], count, len(rows))
+
+
+def petition_or_dislike_q():
+    """The dossier drew a petition (phản ánh, kiến nghị) or the citizen's "không hài lòng" (5.4)."""
+    return (Exists(Complaint.objects.filter(dossier=OuterRef("pk")))
+            | Exists(SatisfactionRating.objects.filter(dossier=OuterRef("pk"), rating=Rating.NOT_SATISFIED)))
+
+
+@dataclass(frozen=True)
+class SatisfactionFigure:
+    """5.4 is not a ratio of two counts: 100% − (late rate + rate with a petition or a dislike)."""
+
+    total: int
+    late: int
+    petition_or_dislike: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        if not self.total:
+            return None
+        return max(Decimal(0), 1 - Decimal(self.late + self.petition_or_dislike) / Decimal(self.total))
+
+    @property
+    def points(self) -> Decimal | None:
+        rate = self.rate
+        return None if rate is None else BY_ID["5.4"].scoring(BY_ID["5.4"].points, rate).quantize(Decimal("0.01"))
+
+
+def satisfaction(period, dossiers=None, now=None) -> SatisfactionFigure:
+    """5.4 over the dossiers of 2.1: three queries."""
+    timely = on_time(period, dossiers, now)
+    marked = in_period(period, dossiers).filter(petition_or_dislike_q()).count()
+    return SatisfactionFigure(total=timely.denominator, late=timely.denominator - timely.numerator,
+                              petition_or_dislike=marked)

@@ -10,6 +10,7 @@ from reporting.periods import Period
 from scoreboard import progress
 from tests.world import at, receive
 from workflows import services
+from workflows.models import Complaint
 
 pytestmark = pytest.mark.django_db
 MARCH = Period.of("month", 2026, 3)
@@ -39,17 +40,40 @@ def test_a_month_of_four_dossiers(world, django_assert_num_queries):
     # two supplement requests: late whatever the dates
     twice = _supplement(world, _started(world), at(2026, 3, 2, 14), at(2026, 3, 2, 15))
     twice = _supplement(world, twice, at(2026, 3, 2, 16), at(2026, 3, 3, 8))
-    _decided(world, twice, at(2026, 3, 3, 9))
+    twice = _decided(world, twice, at(2026, 3, 3, 9))
     # still pending at the month's end, far past its appointment: late
     _started(world)
+    Complaint.objects.create(dossier=once, text="Chờ lâu", received_at=at(2026, 3, 6, 9))
 
     with django_assert_num_queries(2):
         figure = progress.on_time(MARCH)
     assert (figure.numerator, figure.denominator) == (2, 4)
     assert figure.points == Decimal("10.00")  # 20 × 2/4
 
+    # 5.4: 100% − (2 late + 1 with a petition) / 4 = 25%, below 90% → 6 × 0.25 / 0.9
+    with django_assert_num_queries(3):
+        mood = progress.satisfaction(MARCH)
+    assert (mood.total, mood.late, mood.petition_or_dislike, mood.rate) == (4, 2, 1, Decimal("0.25"))
+    assert mood.points == (Decimal(6) * Decimal("0.25") / Decimal("0.9")).quantize(Decimal("0.01"))
+
 
 def test_a_dossier_ended_before_the_month_is_not_in_it(world):
     _decided(world, _started(world), at(2026, 3, 3, 10))
     assert progress.on_time(Period.of("month", 2026, 4)).denominator == 0
     assert progress.on_time(Period.of("month", 2026, 4)).points is None
+
+
+def test_the_score_command_prints_each_indicator_and_refuses_a_bad_month(world):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    _decided(world, _started(world), at(2026, 3, 3, 10))
+    out = StringIO()
+    call_command("qd766_score", "--month", "2026-03", stdout=out)
+    text = out.getvalue()
+    assert "2.1   Hồ sơ xử lý trước và đúng hạn: 1/1 → 20.00/20 (mất 0.00)" in text
+    assert "1.4   Hồ sơ đồng bộ lên Cổng DVCQG: 0/1 → 0.00/6 (mất 6.00)" in text
+    assert "1.1   Công bố thủ tục đúng hạn: không đủ dữ liệu (/6)" in text
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("qd766_score", "--month", "2026-13", stdout=StringIO())
