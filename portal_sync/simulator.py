@@ -19,19 +19,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from portal_sync.protocol import sign, snapshot_hash
+
 DEFAULT_TOKEN, DEFAULT_SECRET = "sim-token", "sim-secret"
 MODE_DEFAULTS = {"fail": 0, "timeout": 0, "down": False, "duplicate_next": 0}
-
-
-def sign(secret: str, method: str, path: str, body: bytes) -> str:
-    """The protocol's signature; `path` is the request path without the query string."""
-    message = method.upper().encode() + b"\n" + path.encode() + b"\n" + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def canonical_hash(hoso: dict) -> str:
-    return hashlib.sha256(json.dumps(hoso, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-                          .encode()).hexdigest()
 
 
 class Portal:
@@ -90,7 +81,7 @@ class Portal:
                 if (tu and received < tu) or (den and received > den):
                     continue
                 items.append({"MaHoSo": code, "Seq": last["Seq"], "TrangThaiHoSo": last["HoSo"].get("TrangThaiHoSo"),
-                              "NgayTiepNhan": last["HoSo"].get("NgayTiepNhan"), "Hash": canonical_hash(last["HoSo"])})
+                              "NgayTiepNhan": last["HoSo"].get("NgayTiepNhan"), "Hash": snapshot_hash(last["HoSo"])})
         page = items[cursor:cursor + limit]
         nxt = str(cursor + limit) if cursor + limit < len(items) else None
         return {"items": page, "next": nxt}

@@ -1,5 +1,5 @@
-from portal_intake.hashing import snapshot_hash
 from portal_intake.reconcile import compare
+from portal_sync.protocol import snapshot_hash
 
 
 def test_the_three_kinds():
