@@ -82,9 +82,9 @@ class SatisfactionFigure:
         return None if rate is None else BY_ID["5.4"].scoring(BY_ID["5.4"].points, rate).quantize(Decimal("0.01"))
 
 
-def satisfaction(period, dossiers=None, now=None) -> SatisfactionFigure:
-    """5.4 over the dossiers of 2.1: three queries."""
-    timely = on_time(period, dossiers, now)
+def satisfaction(period, dossiers=None, now=None, timely: Figure | None = None) -> SatisfactionFigure:
+    """5.4 over the dossiers of 2.1: three queries, one when 2.1's figure (`timely`) is passed in."""
+    timely = timely or on_time(period, dossiers, now)
     marked = in_period(period, dossiers).filter(petition_or_dislike_q()).count()
     return SatisfactionFigure(total=timely.denominator, late=timely.denominator - timely.numerator,
                               petition_or_dislike=marked)

@@ -24,7 +24,7 @@ def lines(period, dossiers=None, now=None) -> list[Line]:
     """One line per indicator of `rules.INDICATORS`, in its order; uncounted ones with no points."""
     counted = figures.live(period, dossiers)
     counted["2.1"] = progress.on_time(period, dossiers, now)
-    mood = progress.satisfaction(period, dossiers, now)
+    mood = progress.satisfaction(period, dossiers, now, timely=counted["2.1"])
     out = []
     for indicator in INDICATORS:
         if indicator.id in counted:

@@ -63,12 +63,16 @@ def test_a_dossier_ended_before_the_month_is_not_in_it(world):
     assert progress.on_time(Period.of("month", 2026, 4)).points is None
 
 
-def test_the_score_command_prints_each_indicator_and_refuses_a_bad_month(world):
+def test_the_score_command_prints_each_indicator_and_refuses_a_bad_month(world, django_assert_num_queries):
     from io import StringIO
 
     from django.core.management import CommandError, call_command
 
+    from scoreboard import score
+
     _decided(world, _started(world), at(2026, 3, 3, 10))
+    with django_assert_num_queries(5):  # the live figures 2, 2.1 2, 5.4's marks 1: 2.1 is judged once
+        score.lines(MARCH)
     out = StringIO()
     call_command("qd766_score", "--month", "2026-03", stdout=out)
     text = out.getvalue()
