@@ -357,6 +357,11 @@ def _hand(connection, name, params):
     return run
 
 
+def _params(period, unit_ids, now) -> dict:
+    """The hand SQL's parameters for a period over units."""
+    return {"s": period.start, "e": period.end, "a": period.as_of(now), "units": unit_ids}
+
+
 def cases(world, now):
 
     from onestop.oversight import dashboard
@@ -371,10 +376,7 @@ def cases(world, now):
     qs_d = metrics.in_units(Dossier.objects.all(), district_ids)
     admin = _bench_admin()
 
-    def params(period, ids):
-        return {"s": period.start, "e": period.end, "a": period.as_of(now), "units": ids}
-
-    py, dm = params(last_year, province_ids), params(month, district_ids)
+    py, dm = _params(last_year, province_ids, now), _params(month, district_ids, now)
     return [
         # (label, ORM callable, hand SQL name or None, hand params)
         ("summary · province · year", lambda: metrics.summary(qs_p, last_year, now), "summary", py),
@@ -415,10 +417,7 @@ def rollup_cases(world, now):
     district_ids = metrics.subtree_ids(world["district"])
     admin = _bench_admin()
 
-    def params(period, ids):
-        return {"s": period.start, "e": period.end, "a": period.as_of(now), "units": ids}
-
-    py, dm = params(last_year, province_ids), params(month, district_ids)
+    py, dm = _params(last_year, province_ids, now), _params(month, district_ids, now)
     return [
         ("[rollups] summary · province · year",
          lambda: metrics.total(rollups.grouped(province_ids, last_year, ["competent_unit_id"])), "summary", py),
@@ -463,10 +462,8 @@ def current_cases(world, now):
     district_ids = metrics.subtree_ids(world["district"])
     admin = _bench_admin()
 
-    def params(period, ids):
-        return {"s": period.start, "e": period.end, "a": period.as_of(now), "units": ids}
-
-    pq, dq, pm = params(quarter, province_ids), params(quarter, district_ids), params(running, province_ids)
+    pq, dq, pm = (_params(quarter, province_ids, now), _params(quarter, district_ids, now),
+                  _params(running, province_ids, now))
     return [
         ("[current] summary · province · quarter",
          lambda: metrics.total(metrics.counts(province_ids, quarter, ["competent_unit_id"], now=now)), "summary", pq),
