@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 
 from procedures.models import RequiredDocument
-from workflows.models import Channel, Dossier, DossierEvent, DossierFile
+from workflows.models import Channel, Dossier, DossierEvent, DossierFile, FileKind
 
 from .models import Component, Source
 
@@ -49,18 +49,12 @@ def with_reuse_q() -> Q:
     return Exists(Component.objects.filter(dossier=OuterRef("pk"), source=Source.REUSED))
 
 
-def _has_result_kind() -> bool:
-    return any(f.name == "kind" for f in DossierFile._meta.get_fields())
-
-
 def electronic_result_q() -> Q:
-    """The decision carries an electronic result: the decide event names its file ("result_file"), or a
-    file of kind "result" is kept (both come with the electronic-result change; absent, none counts)."""
+    """The decision carries an electronic result: the decide event names its file ("result_file"), or
+    a file of kind "result" is kept."""
     named = Exists(DossierEvent.objects.filter(dossier=OuterRef("pk"), action="decide",
                                                data__has_key="result_file"))
-    if _has_result_kind():
-        return named | Exists(DossierFile.objects.filter(dossier=OuterRef("pk"), kind="result"))
-    return named
+    return named | Exists(DossierFile.objects.filter(dossier=OuterRef("pk"), kind=FileKind.RESULT))
 
 
 @dataclass
