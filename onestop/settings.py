@@ -261,6 +261,13 @@ ONESTOP_PAYMENT_GATEWAY_MERCHANT = env_str("ONESTOP_PAYMENT_GATEWAY_MERCHANT", "
 ONESTOP_PAYMENT_GATEWAY_SECRET = env_str("ONESTOP_PAYMENT_GATEWAY_SECRET") or (
     hashlib.sha256(f"onestop.payment:{SECRET_KEY}".encode()).hexdigest() if DEBUG else "")
 
+# --- the national portal link (portal_sync, portal_intake; docs/portal-protocol.md) ------
+# Without a URL nothing is sent or pulled: records wait in the outbox (state "pending").
+PORTAL_URL = env_str("PORTAL_URL")
+PORTAL_TOKEN = env_str("PORTAL_TOKEN")
+PORTAL_SECRET = env_str("PORTAL_SECRET")
+PORTAL_TIMEOUT_SECONDS = env_int("PORTAL_TIMEOUT_SECONDS", 10)
+
 # --- REST API and login hardening (onestop/api) -----------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
