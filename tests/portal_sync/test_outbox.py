@@ -198,3 +198,31 @@ def test_the_outbox_costs_one_insert_per_event(world, settings, django_assert_nu
         dossier = receive(world)
     with django_assert_num_queries(COMPLETE_STEP + 1):
         services.complete_step(dossier, actor=world.specialist, now=at(2026, 3, 2, 14))
+
+
+def test_the_dossier_page_tells_the_sync_state_and_the_last_error(world, clock, portal, client):
+    from django.urls import reverse
+
+    sim(portal, "POST", "/_sim/mode", {"down": True})
+    clock.move_to(at(2026, 3, 2, 9))
+    dossier = receive(world)
+    delivery.deliver_due()
+    client.force_login(world.clerk)
+    page = client.get(reverse("counter:dossier", args=[dossier.pk])).content.decode()
+    assert "Đồng bộ lỗi, đang thử lại" in page and "0 sự kiện đã gửi, 1 chờ gửi" in page
+    assert "gửi tiếp lúc 09:00 02/03/2026" in page  # 30 s after the failure, within the minute
+
+    sim(portal, "POST", "/_sim/mode", {"down": False})
+    clock.shift(delivery.FIRST_RETRY)
+    delivery.deliver_due()
+    page = client.get(reverse("counter:dossier", args=[dossier.pk])).content.decode()
+    assert "Đã đồng bộ" in page and "1 sự kiện đã gửi, 0 chờ gửi" in page
+    assert "Cổng xác nhận lần cuối 09:00 02/03/2026" in page
+
+
+def test_without_sync_the_dossier_page_says_nothing_of_the_portal(world, client):
+    from django.urls import reverse
+
+    dossier = receive(world)
+    client.force_login(world.clerk)
+    assert "Đồng bộ Cổng DVCQG" not in client.get(reverse("counter:dossier", args=[dossier.pk])).content.decode()
