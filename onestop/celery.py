@@ -39,6 +39,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=1, minute=30),
         "options": {"expires": 6 * 3600},
     },
+    # The QĐ 766 scoreboard's closed months (scoreboard/tasks.py): the last three, after the rollups.
+    "scoreboard-rollups": {
+        "task": "scoreboard.tasks.rebuild_rollups",
+        "schedule": crontab(hour=1, minute=50),
+        "options": {"expires": 6 * 3600},
+    },
     # Every audit trail verified, then the day's heads anchored (workflows/tasks.py); after the rollups.
     "audit-verify": {
         "task": "workflows.tasks.verify_audit",

@@ -65,28 +65,49 @@ def digitised_with_result_q():
     return digitised_q() & electronic_result_q()
 
 
+def received_counts() -> dict:
+    """The counts over dossiers received in a period, as aggregates: `live` sums them over the
+    period, the rollups (scoreboard.rollups) per unit, agency and procedure."""
+    return {
+        "received": Count("pk"), "synced": Count("pk", filter=synced_q()),
+        "reused": Count("pk", filter=with_reuse_q()), "vneid": Count("pk", filter=Q(vneid_verified=True)),
+        "owing": Count("pk", filter=owes_fees_q()), "paid_online": Count("pk", filter=owes_fees_q() & paid_online_q()),
+        "online": Count("pk", filter=online_counted_q()), "data_store": Count("pk", filter=from_data_store_q()),
+        "digitised": Count("pk", filter=digitised_with_result_q()),
+    }
+
+
+def granted_counts() -> dict:
+    """4.1 counts the results: granted decisions of the period (a refusal returns no document)."""
+    return {"granted": Count("pk"), "electronic": Count("pk", filter=electronic_result_q() & synced_q())}
+
+
+def received_in(period, qs):
+    return qs.filter(received_at__gte=period.start, received_at__lt=period.end)
+
+
+def granted_in(period, qs):
+    return qs.filter(resolved_at__gte=period.start, resolved_at__lt=period.end, outcome="granted")
+
+
+def from_counts(c: dict) -> dict[str, Figure]:
+    """The figures from the counts of `received_counts` and `granted_counts` (live or summed rollups)."""
+    sync_ratio = Decimal(c["synced"]) / c["received"] if c["received"] else None
+    return {
+        "1.4": Figure(BY_ID["1.4"], c["synced"], c["received"]),
+        "3.3": Figure(BY_ID["3.3"], c["online"], c["received"], factor=sync_ratio),
+        "4.1": Figure(BY_ID["4.1"], c["electronic"], c["granted"]),
+        "4.2": Figure(BY_ID["4.2"], c["digitised"], c["received"]),
+        "4.3": Figure(BY_ID["4.3"], c["reused"], c["received"]),
+        "4.4": Figure(BY_ID["4.4"], c["data_store"], c["received"]),
+        "4.5b": Figure(BY_ID["4.5b"], c["vneid"], c["received"]),
+        "3.6": Figure(BY_ID["3.6"], c["paid_online"], c["owing"]),
+    }
+
+
 def live(period, dossiers=None) -> dict[str, Figure]:
     """The indicators counted over dossiers received (or, for 4.1, decided) in the period: two queries."""
     qs = Dossier.objects.all() if dossiers is None else dossiers
-    received = qs.filter(received_at__gte=period.start, received_at__lt=period.end).aggregate(
-        total=Count("pk"), synced=Count("pk", filter=synced_q()), reused=Count("pk", filter=with_reuse_q()),
-        vneid=Count("pk", filter=Q(vneid_verified=True)), owing=Count("pk", filter=owes_fees_q()),
-        paid_online=Count("pk", filter=owes_fees_q() & paid_online_q()),
-        online=Count("pk", filter=online_counted_q()), data_store=Count("pk", filter=from_data_store_q()),
-        digitised=Count("pk", filter=digitised_with_result_q()),
-    )
-    # 4.1 counts the results: granted decisions of the period (a refusal returns no document).
-    granted = qs.filter(resolved_at__gte=period.start, resolved_at__lt=period.end, outcome="granted").aggregate(
-        total=Count("pk"), electronic=Count("pk", filter=electronic_result_q() & synced_q()),
-    )
-    sync_ratio = Decimal(received["synced"]) / received["total"] if received["total"] else None
-    return {
-        "1.4": Figure(BY_ID["1.4"], received["synced"], received["total"]),
-        "3.3": Figure(BY_ID["3.3"], received["online"], received["total"], factor=sync_ratio),
-        "4.2": Figure(BY_ID["4.2"], received["digitised"], received["total"]),
-        "4.4": Figure(BY_ID["4.4"], received["data_store"], received["total"]),
-        "4.1": Figure(BY_ID["4.1"], granted["electronic"], granted["total"]),
-        "4.3": Figure(BY_ID["4.3"], received["reused"], received["total"]),
-        "4.5b": Figure(BY_ID["4.5b"], received["vneid"], received["total"]),
-        "3.6": Figure(BY_ID["3.6"], received["paid_online"], received["owing"]),
-    }
+    counts = received_in(period, qs).aggregate(**received_counts())
+    counts.update(granted_in(period, qs).aggregate(**granted_counts()))
+    return from_counts(counts)

@@ -2,8 +2,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import figures, progress
-from .rules import INDICATORS
+from . import figures, progress, rollups
+from .rules import BY_ID, INDICATORS
 
 
 @dataclass(frozen=True)
@@ -21,10 +21,32 @@ class Line:
 
 
 def lines(period, dossiers=None, now=None) -> list[Line]:
-    """One line per indicator of `rules.INDICATORS`, in its order; uncounted ones with no points."""
+    """One line per indicator of `rules.INDICATORS`, in its order, counted live over `dossiers`."""
     counted = figures.live(period, dossiers)
     counted["2.1"] = progress.on_time(period, dossiers, now)
     mood = progress.satisfaction(period, dossiers, now, timely=counted["2.1"])
+    return _lines(counted, mood)
+
+
+def lines_from_rollups(period, *, unit_ids=None, agency_ids=None, procedure_ids=None) -> list[Line]:
+    """The same lines for a closed month, summed from its rollup rows (one query)."""
+    c = rollups.summed(period, unit_ids=unit_ids, agency_ids=agency_ids, procedure_ids=procedure_ids)
+    counted = figures.from_counts(c)
+    counted["2.1"] = figures.Figure(BY_ID["2.1"], c["on_time"], c["judged"])
+    mood = progress.SatisfactionFigure(total=c["judged"], late=c["judged"] - c["on_time"],
+                                       petition_or_dislike=c["marked"])
+    return _lines(counted, mood)
+
+
+def lines_for_units(period, unit_ids, dossiers, now=None) -> list[Line]:
+    """A unit subtree's lines: from the rollups for a month they cover, else live over `dossiers`
+    (the same units' dossiers)."""
+    if rollups.covers(period, now):
+        return lines_from_rollups(period, unit_ids=unit_ids)
+    return lines(period, dossiers, now)
+
+
+def _lines(counted: dict, mood) -> list[Line]:
     out = []
     for indicator in INDICATORS:
         if indicator.id in counted:

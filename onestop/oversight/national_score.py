@@ -47,8 +47,9 @@ def _month(period: Period) -> Period:
 def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
     month = _month(period)
     scoped = access.dossiers_for(user)
-    dossiers = metrics.in_units(scoped, metrics.subtree_ids(unit))
-    lines = score.lines(month, dossiers, now)
+    unit_ids = metrics.subtree_ids(unit)
+    dossiers = metrics.in_units(scoped, unit_ids)
+    lines = score.lines_for_units(month, unit_ids, dossiers, now)
     earned, at_stake = score.total(lines)
     order = {indicator.id: i for i, indicator in enumerate(INDICATORS)}
     lines.sort(key=lambda line: (BY_ID[line.id].group, order[line.id]))
@@ -58,14 +59,15 @@ def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
             for line in lines]
     children = []
     for child in AdministrativeUnit.objects.filter(parent=unit).in_force().order_by("name"):
-        child_lines = score.lines(month, metrics.in_units(scoped, metrics.subtree_ids(child)), now)
+        child_ids = metrics.subtree_ids(child)
+        child_lines = score.lines_for_units(month, child_ids, metrics.in_units(scoped, child_ids), now)
         child_earned, child_stake = score.total(child_lines)
         received = next((line.denominator for line in child_lines if line.id == "1.4"), 0) or 0
         children.append({"unit": child, "earned": child_earned, "at_stake": child_stake, "received": received,
                          "percent": _percent(child_earned, child_stake)})
     trend = []
     for past in _months_before(month, TREND_MONTHS):
-        past_earned, past_stake = score.total(score.lines(past, dossiers, now))
+        past_earned, past_stake = score.total(score.lines_for_units(past, unit_ids, dossiers, now))
         trend.append((f"{past.number:02d}/{past.year}", _percent(past_earned, past_stake)))
     return {
         "month": month, "rows": rows, "earned": earned, "at_stake": at_stake, "lost": at_stake - earned,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reporting.periods import Period
-from scoreboard import score
+from scoreboard import rollups, score
 
 
 class Command(BaseCommand):
@@ -14,8 +14,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--month", help="YYYY-MM (default: the current month)")
+        parser.add_argument("--rebuild", action="store_true",
+                            help="Rebuild the month's rollups first (a closed month is then read from them)")
 
-    def handle(self, *args, month=None, **options):
+    def handle(self, *args, month=None, rebuild=False, **options):
         now = timezone.localtime()
         if month:
             match = re.fullmatch(r"(\d{4})-(\d{2})", month)
@@ -24,7 +26,11 @@ class Command(BaseCommand):
             period = Period.of("month", int(match[1]), int(match[2]))
         else:
             period = Period.of("month", now.year, now.month)
-        score_lines = score.lines(period, now=now)
+        if rebuild:
+            rows = rollups.rebuild_month(period, now=now)
+            self.stdout.write(_("Đã tổng hợp lại %(rows)s dòng số liệu của tháng.") % {"rows": rows})
+        from_rollups = rollups.covers(period, now)  # a closed month rebuilt after its end
+        score_lines = score.lines_from_rollups(period) if from_rollups else score.lines(period, now=now)
         for line in score_lines:
             if line.points is None:
                 self.stdout.write(f"{line.id:5s} {line.name}: {_('không đủ dữ liệu')} (/{line.maximum})")
