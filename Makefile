@@ -68,6 +68,7 @@ fmt: install-dev
 bench: install-dev
 	$(PY) -m bench.lifecycle
 	$(PY) -m bench.metrics --keep
+	$(PY) -m bench.scoreboard --reuse
 	$(PY) -m bench.lists
 	$(PY) -m bench.receipt
 	$(PY) -m bench.load --metrics-db

@@ -36,12 +36,12 @@ def counts_of_month(period: Period, dossiers=None) -> dict[tuple, dict]:
     for row in _grouped(figures.granted_in(period, qs), figures.granted_counts()):
         rows[tuple(row[k] for k in KEYS)].update({k: row[k] for k in figures.granted_counts()})
     judged_at = period.end  # a closed month: pending dossiers are judged at its end
-    handled = progress.in_period(period, qs).only(
-        *KEYS, "received_at", "due_at", "resolved_at", "returned_at", "closed_at", "status",
-    ).prefetch_related(progress.supplement_prefetch())
-    for d in handled.iterator(chunk_size=2000):
+    sure = progress.surely_on_time_q(judged_at)
+    for row in _grouped(progress.in_period(period, qs), {"judged_count": Count("pk"),
+                                                          "sure_count": Count("pk", filter=sure)}):
+        rows[tuple(row[k] for k in KEYS)].update(judged=row["judged_count"], on_time=row["sure_count"])
+    for d in progress.late_candidates(period, qs, judged_at, KEYS).iterator(chunk_size=2000):
         key = (d.competent_unit_id, d.receiving_agency_id, d.procedure_id)
-        rows[key]["judged"] += 1
         rows[key]["on_time"] += portal_on_time(progress.clock_of(d, d.supplement_events), judged_at)
     for row in _grouped(progress.in_period(period, qs).filter(progress.petition_or_dislike_q()),
                         {"marked_count": Count("pk")}):

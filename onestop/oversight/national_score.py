@@ -73,7 +73,7 @@ def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
         "month": month, "rows": rows, "earned": earned, "at_stake": at_stake, "lost": at_stake - earned,
         "percent": _percent(earned, at_stake),
         "uncounted": [row for row in rows if row["line"].points is None],
-        "losses": losses.all_lists(month, dossiers, limit=LOSS_LIST_LIMIT, now=now),
+        "losses": losses.all_lists(month, dossiers, lines, limit=LOSS_LIST_LIMIT, now=now),
         "children": children,
         "lines_chart": charts.bars(
             [(f"{line.id} {line.name}", float(100 * line.points / line.maximum)) for line in lines

@@ -45,13 +45,13 @@ def test_a_month_of_four_dossiers(world, django_assert_num_queries):
     _started(world)
     Complaint.objects.create(dossier=once, text="Chờ lâu", received_at=at(2026, 3, 6, 9))
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         figure = progress.on_time(MARCH)
     assert (figure.numerator, figure.denominator) == (2, 4)
     assert figure.points == Decimal("10.00")  # 20 × 2/4
 
     # 5.4: 100% − (2 late + 1 with a petition) / 4 = 25%, below 90% → 6 × 0.25 / 0.9
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         mood = progress.satisfaction(MARCH)
     assert (mood.total, mood.late, mood.petition_or_dislike, mood.rate) == (4, 2, 1, Decimal("0.25"))
     assert mood.points == (Decimal(6) * Decimal("0.25") / Decimal("0.9")).quantize(Decimal("0.01"))
@@ -71,7 +71,7 @@ def test_the_score_command_prints_each_indicator_and_refuses_a_bad_month(world, 
     from scoreboard import score
 
     _decided(world, _started(world), at(2026, 3, 3, 10))
-    with django_assert_num_queries(5):  # the live figures 2, 2.1 2, 5.4's marks 1: 2.1 is judged once
+    with django_assert_num_queries(5):  # live figures 2; 2.1 counts + candidates 2 (none: no events read); 5.4 marks 1
         score.lines(MARCH)
     out = StringIO()
     call_command("qd766_score", "--month", "2026-03", stdout=out)
