@@ -45,6 +45,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 12 * 3600},
     },
+    # The portal outbox swept every minute (portal_sync/tasks.py): records whose retry is due, and any
+    # whose task after commit was lost. Each run sends what is due and returns.
+    "portal-sync-sweep": {
+        "task": "portal_sync.tasks.deliver_due",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
     # Yesterday's payments reconciled with the gateway (payments/tasks.py), pending ones queried.
     "payments-reconcile": {
         "task": "payments.tasks.reconcile_payments",

@@ -267,6 +267,9 @@ PORTAL_URL = env_str("PORTAL_URL")
 PORTAL_TOKEN = env_str("PORTAL_TOKEN")
 PORTAL_SECRET = env_str("PORTAL_SECRET")
 PORTAL_TIMEOUT_SECONDS = env_int("PORTAL_TIMEOUT_SECONDS", 10)
+# Write every dossier event to the outbox (portal_sync.outbox). On by default once a portal is
+# configured; a province may turn it on before its link works, and the records wait.
+PORTAL_SYNC_ENABLED = env_bool("PORTAL_SYNC_ENABLED", bool(PORTAL_URL))
 
 # --- REST API and login hardening (onestop/api) -----------------------------------------
 REST_FRAMEWORK = {

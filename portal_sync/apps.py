@@ -9,3 +9,11 @@ class PortalSyncConfig(AppConfig):
     name = "portal_sync"
     verbose_name = _("Đồng bộ Cổng Dịch vụ công quốc gia")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from workflows.audit import event_saved
+        from workflows.models import DossierEvent
+
+        from .outbox import write_record
+
+        event_saved.connect(write_record, sender=DossierEvent, dispatch_uid="onestop.portal_sync.outbox")

@@ -51,7 +51,7 @@ class PortalClient:
             "Content-Type": "application/json; charset=utf-8",
         })
         try:
-            with urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (configured https/http base)
+            with urlopen(request, timeout=self.timeout) as response:
                 return response.read()
         except HTTPError as error:
             payload = error.read()

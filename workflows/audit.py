@@ -33,6 +33,9 @@ logger = logging.getLogger("onestop.audit")
 
 #: Sent after the transaction that wrote an event commits (notifications listen here).
 event_committed = Signal()
+#: Sent inside the transaction that writes an event, right after its row: what a receiver writes
+#: commits or rolls back with the event (the national portal's outbox, portal_sync.outbox).
+event_saved = Signal()
 
 
 def stage_event(dossier: Dossier, *, actor, action: str, from_status: str, step_index=None,
@@ -56,6 +59,7 @@ def stage_event(dossier: Dossier, *, actor, action: str, from_status: str, step_
 def save_event(event: DossierEvent) -> DossierEvent:
     event.dossier_id = event.dossier.pk
     event.save(force_insert=True)
+    event_saved.send(sender=DossierEvent, event=event)
     transaction.on_commit(lambda: event_committed.send(sender=DossierEvent, event=event))
     return event
 

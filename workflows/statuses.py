@@ -60,3 +60,25 @@ def national_status_word(status: str) -> str:
     """The national portal's word for one of our statuses ("" for an unknown one)."""
     code = NATIONAL_STATUS_CODE.get(status)
     return str(NATIONAL_STATUS_WORDS[code]) if code else ""
+
+
+# What the public reads of each event, on the status lookup and on the national portal (the synced
+# process history); internal actions (assign, unassign) are left out.
+PUBLIC_ACTION_TEXT = {
+    "submit_online": _("Nộp hồ sơ trực tuyến"),
+    "receive": _("Tiếp nhận hồ sơ"),
+    "accept_online": _("Tiếp nhận hồ sơ trực tuyến"),
+    "refuse": _("Từ chối tiếp nhận hồ sơ"),
+    "refuse_at_counter": _("Từ chối tiếp nhận hồ sơ"),
+    "start_processing": _("Bắt đầu giải quyết"),
+    "complete_step": _("Hoàn thành một bước, chuyển bước tiếp theo"),
+    "request_supplement": _("Yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "supplement_received": _("Đã nhận hồ sơ bổ sung"),
+    "extend": _("Gia hạn, hẹn lại ngày trả kết quả"),
+    "decide": _("Đã có kết quả giải quyết"),
+    "return_result": _("Đã trả kết quả"),
+    "withdraw": _("Rút hồ sơ"),
+    "request_payment": _("Thông báo thực hiện nghĩa vụ tài chính"),
+    "payment_received": _("Đã hoàn thành nghĩa vụ tài chính"),
+    "stop": _("Dừng giải quyết theo đề nghị"),
+}

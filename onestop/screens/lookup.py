@@ -26,12 +26,11 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from reporting import rules
 from workflows import codes
 from workflows.models import Dossier, DossierEvent, Outcome, Rating, SatisfactionRating
-from workflows.statuses import Status, national_status_word
+from workflows.statuses import PUBLIC_ACTION_TEXT, Status, national_status_word
 
 logger = logging.getLogger("onestop.portal")
 
@@ -44,25 +43,7 @@ _TOMBSTONE = "stale"
 _SNAPSHOT_VERSION = 2  # 2: each snapshot read carries a revision ("rev") for the pages rendered from it
 _DUMMY_HASH = "0" * 64
 
-# Plain Vietnamese for the timeline; internal actions (assign, unassign) are left out.
-ACTION_TEXT = {
-    "submit_online": _("Nộp hồ sơ trực tuyến"),
-    "receive": _("Tiếp nhận hồ sơ"),
-    "accept_online": _("Tiếp nhận hồ sơ trực tuyến"),
-    "refuse": _("Từ chối tiếp nhận hồ sơ"),
-    "refuse_at_counter": _("Từ chối tiếp nhận hồ sơ"),
-    "start_processing": _("Bắt đầu giải quyết"),
-    "complete_step": _("Hoàn thành một bước, chuyển bước tiếp theo"),
-    "request_supplement": _("Yêu cầu bổ sung, hoàn thiện hồ sơ"),
-    "supplement_received": _("Đã nhận hồ sơ bổ sung"),
-    "extend": _("Gia hạn, hẹn lại ngày trả kết quả"),
-    "decide": _("Đã có kết quả giải quyết"),
-    "return_result": _("Đã trả kết quả"),
-    "withdraw": _("Rút hồ sơ"),
-    "request_payment": _("Thông báo thực hiện nghĩa vụ tài chính"),
-    "payment_received": _("Đã hoàn thành nghĩa vụ tài chính"),
-    "stop": _("Dừng giải quyết theo đề nghị"),
-}
+ACTION_TEXT = PUBLIC_ACTION_TEXT
 
 
 def client_address(request) -> str:
