@@ -22,7 +22,8 @@ from urllib.parse import parse_qs, urlsplit
 from portal_sync.protocol import sign, snapshot_hash
 
 DEFAULT_TOKEN, DEFAULT_SECRET = "sim-token", "sim-secret"
-MODE_DEFAULTS = {"fail": 0, "timeout": 0, "down": False, "duplicate_next": 0, "fail_ack": 0}
+MODE_DEFAULTS = {"fail": 0, "timeout": 0, "down": False, "duplicate_next": 0, "fail_ack": 0,
+                 "fail_file": 0}
 
 
 class Portal:
@@ -121,12 +122,13 @@ class Portal:
         # this page is handled, also after the last page (dossiers queued later follow it).
         return {"items": page, "next": nxt, "cursor": resume}
 
-    def inbound_gate(self, ack: bool = False) -> str | None:
-        """As `gate`, for the inbound side; `fail_ack` fails acknowledgements only."""
-        if ack:
+    def inbound_gate(self, kind: str = "") -> str | None:
+        """As `gate`, for the inbound side; `fail_ack` / `fail_file` fail only the next n
+        acknowledgements / file downloads (kind "ack" / "file")."""
+        if kind:
             with self.lock:
-                if self.mode["fail_ack"] > 0:
-                    self.mode["fail_ack"] -= 1
+                if self.mode[f"fail_{kind}"] > 0:
+                    self.mode[f"fail_{kind}"] -= 1
                     return "fail"
         return self.gate()
 
@@ -186,7 +188,7 @@ def make_handler(portal: Portal):
             if url.path == "/api/dongbo/hoso":
                 return self._send(200, portal.listing(query))
             if url.path == "/api/hoso/moi" or url.path.startswith("/api/tep/"):
-                failed = self._inbound_failure(portal.inbound_gate())
+                failed = self._inbound_failure(portal.inbound_gate("file" if url.path.startswith("/api/tep/") else ""))
                 if failed:
                     return failed
             if url.path == "/api/hoso/moi":
@@ -218,7 +220,7 @@ def make_handler(portal: Portal):
                     return self._send(503, {"status": "unavailable"})
                 return self._send(*portal.accept(body))
             if path.startswith("/api/hoso/") and path.endswith("/tiepnhan"):
-                failed = self._inbound_failure(portal.inbound_gate(ack=True))
+                failed = self._inbound_failure(portal.inbound_gate("ack"))
                 if failed:
                     return failed
                 return self._send(*portal.acknowledge(path.split("/")[3], body))

@@ -167,3 +167,26 @@ def test_the_command_and_the_task_pull(online_world, portal, capsys):
     portal.queue(item(new_code(), online_world))
     assert pull_portal_dossiers.delay().get()["received"] == 1
     assert PortalDossier.objects.count() == 2
+
+
+def test_a_file_the_portal_cannot_serve_stops_the_pull_with_nothing_stored(online_world, portal, settings):
+    first, second = new_code(), new_code()
+    portal.queue(item(first, online_world))
+    portal.queue(item(second, online_world))
+    portal.mode(fail_file=2)  # the first item's file, then again at the next pull
+    before = stored_files(settings)
+    summary = pull_new_dossiers()
+    assert summary.unavailable and (summary.received, summary.rejected) == (0, 0)
+    assert not Dossier.objects.exists() and not InboundLog.objects.exists()
+    assert stored_files(settings) == before and cursor() == portal.start
+    assert pull_new_dossiers().unavailable
+    summary = pull_new_dossiers()
+    assert summary.received == 2 and cursor() == str(int(portal.start) + 2)
+
+
+def test_the_beat_runs_the_pull_and_the_reconciliation():
+    from onestop.celery import app
+
+    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert {"portal_intake.tasks.pull_portal_dossiers", "portal_intake.tasks.reconcile_portal"} <= tasks
+    assert {"portal_intake.tasks.pull_portal_dossiers", "portal_intake.tasks.reconcile_portal"} <= set(app.tasks)
