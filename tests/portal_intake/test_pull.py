@@ -30,8 +30,11 @@ def cursor():
 def test_a_portal_dossier_is_received_attached_and_acknowledged(online_world, portal, frozen_now):
     code = new_code()
     portal.queue(item(code, online_world))
-    summary = pull_new_dossiers()
+    with CaptureQueriesContext(connection) as queries:
+        summary = pull_new_dossiers()
     assert (summary.received, summary.duplicates, summary.rejected, summary.acked) == (1, 0, 0, 1)
+    # About 35 today: the services' own (submit, one file, the message) and the intake's few.
+    assert len(queries) <= 45, len(queries)
     dossier = Dossier.objects.get()
     assert (dossier.status, dossier.channel, dossier.receiving_agency, dossier.procedure) == (
         Status.SUBMITTED, "online", online_world.counter, online_world.commune_proc)
