@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import InboundLog, PortalDossier, ReconciliationRun
+from .models import InboundCursor, InboundLog, PortalDossier, ReconciliationRun
 
 
 @admin.register(PortalDossier)
@@ -31,3 +31,12 @@ class ReconciliationRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(InboundCursor)
+class InboundCursorAdmin(admin.ModelAdmin):
+    """Where the pull stands; an administrator may move it (e.g. back, to have a page read again:
+    items already received are only acknowledged again)."""
+
+    list_display = ["name", "cursor", "updated_at"]
+    readonly_fields = ["name", "updated_at"]

@@ -49,7 +49,8 @@ class PullSummary:
     rejected: int = 0
     acked: int = 0
     ack_failed: int = 0
-    unavailable: bool = False
+    unavailable: bool = False  # the pull stopped: the portal did not answer, or refused the request
+    error: str = ""
     skipped: bool = False     # no portal configured (PORTAL_URL empty)
     cursor: str = ""
     received_codes: list = field(default_factory=list)
@@ -101,10 +102,10 @@ def pull_new_dossiers(client: PortalClient | None = None, now: datetime | None =
             if nxt is None or not items:
                 break
     except PortalUnavailable as exc:
-        summary.unavailable = True
+        summary.unavailable, summary.error = True, str(exc)[:500]
         logger.warning("portal intake stopped, the portal did not answer: %s (cursor %r)", exc, cursor)
     except PortalRefused as exc:
-        summary.unavailable = True
+        summary.unavailable, summary.error = True, str(exc)[:500]
         logger.error("portal intake stopped, the portal refused the request: %s (cursor %r)", exc, cursor)
     logger.info("portal intake: %s", summary.as_dict())
     return summary
