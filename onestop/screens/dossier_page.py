@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from documents import render as documents
+from portal_sync.status import sync_status
 from reporting import rules
 from workflows.models import DossierEvent, FileKind, WorkItem
 from workflows.statuses import Status
@@ -88,4 +89,5 @@ def dossier_context(dossier, *, now=None) -> dict:
         "apology": apology(events) if dossier.extension_count else None,
         # each form under the title of the dossier's own set (TT 01/2018 or TT 03/2025)
         "form_kinds": [(kind, gettext(documents.form_of(kind, dossier).title)) for kind in kinds],
+        "portal_sync": sync_status(dossier),
     }

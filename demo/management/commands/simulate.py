@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from demo.fees import gateway_simulator
+from demo.portal import portal_link
 from demo.simulation import simulate
 from workflows.errors import DomainError
 from workflows.models import Dossier
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                 lg.setLevel(logging.WARNING)
         try:
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend") if quiet \
-                    else nullcontext(), gateway_simulator() as payer:
+                    else nullcontext(), gateway_simulator() as payer, portal_link() as portal:
                 report = simulate(days=days, per_day=per_day, seed=seed, stdout=None if quiet else self.stdout,
                                   payer=payer)
         except DomainError as exc:
@@ -46,5 +47,6 @@ class Command(BaseCommand):
                 lg.setLevel(level)
         self.stdout.write(self.style.SUCCESS(
             f"Simulated {report.received} dossiers, {report.actions} actions ({report.skipped} skipped); "
-            f"fees paid at the counter for {report.paid_counter}, online for {report.paid_online}."
+            f"fees paid at the counter for {report.paid_counter}, online for {report.paid_online}; "
+            f"{portal.synced()} dossiers synced with the national portal (simulator)."
         ))
