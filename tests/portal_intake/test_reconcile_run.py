@@ -121,3 +121,24 @@ def test_supervisors_see_the_last_run_within_their_reach(client, hand_built, wor
     admin = f.user("root", is_superuser=True, is_staff=True)
     client.force_login(admin)
     assert h["zz"] in client.get(url).content.decode()
+
+
+def test_dossiers_delivered_by_the_outbox_reconcile_clean(world, portal, settings, clock):
+    """End to end: the outbox sends each event's snapshot, the reconciliation finds our current
+    snapshot equal to the portal's last one; a change not yet delivered shows as a difference."""
+    from portal_sync import delivery
+    from workflows import services
+
+    settings.PORTAL_SYNC_ENABLED = True
+    clock.move_to(at(2026, 10, 13, 9))
+    dossier = receive(world, now=at(2026, 10, 13, 9))
+    clock.move_to(at(2026, 10, 13, 10))
+    assert delivery.deliver_dossier(dossier.pk).sent >= 1
+    run = run_reconciliation(dt.date(2026, 10, 13), dt.date(2026, 10, 13))
+    assert (run.not_synced, run.different, run.unknown_to_us) == ([], [], [])
+    services.complete_step(dossier, actor=world.specialist, now=at(2026, 10, 13, 11))
+    run = run_reconciliation(dt.date(2026, 10, 13), dt.date(2026, 10, 13))
+    assert run.different == [dossier.code]
+    clock.move_to(at(2026, 10, 13, 12))
+    delivery.deliver_dossier(dossier.pk)
+    assert run_reconciliation(dt.date(2026, 10, 13), dt.date(2026, 10, 13)).different == []
