@@ -17,10 +17,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from notifications.messages import notify_citizen
 from portal_sync.client import PortalClient, PortalRefused, PortalUnavailable
@@ -77,7 +79,13 @@ class _Mapped:
 
 
 def pull_new_dossiers(client: PortalClient | None = None, now: datetime | None = None) -> PullSummary:
-    """Receive what the portal has queued since the stored cursor; never raises on portal failure."""
+    """Receive what the portal has queued since the stored cursor; never raises on portal failure.
+    The reasons logged are in the product's language (LANGUAGE_CODE), whoever runs the pull."""
+    with override(settings.LANGUAGE_CODE):
+        return _pull(client, now)
+
+
+def _pull(client, now) -> PullSummary:
     summary = PullSummary()
     client = client or PortalClient.from_settings()
     if client is None:

@@ -12,7 +12,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from portal_sync.client import PortalClient, PortalRefused, PortalUnavailable
 from portal_sync.protocol import snapshot_hash
@@ -102,7 +105,8 @@ def run_reconciliation(day_from: dt.date, day_to: dt.date, *, client: PortalClie
     try:
         portal = fetch_portal(client, day_from, day_to)
     except (PortalUnavailable, PortalRefused) as exc:
-        run.error = f"Cổng không trả lời danh sách hồ sơ đã đồng bộ: {exc}"[:2000]
+        with override(settings.LANGUAGE_CODE):
+            run.error = (_("Cổng không trả lời danh sách hồ sơ đã đồng bộ: %(error)s") % {"error": exc})[:2000]
         logger.warning("portal reconciliation %s–%s: %s", day_from, day_to, exc)
         run.save()
         return run
