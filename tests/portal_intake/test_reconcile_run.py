@@ -93,7 +93,7 @@ def test_portal_unreachable_stores_the_error_and_raises_nothing(world, portal, s
 
 
 def test_command_task_and_default_day(world, portal, capsys, frozen_now):
-    assert default_day() == dt.date(2026, 12, 1)
+    assert default_day() == frozen_now.date() - dt.timedelta(days=1)
     call_command("portal_reconcile", "--day", "2026-07-21")
     out = capsys.readouterr().out
     assert "Chưa đồng bộ: 0" in out and "ours=0" in out
