@@ -10,9 +10,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from digitisation.rules import electronic_result_q, with_reuse_q
+from digitisation.models import Component, Source
+from digitisation.rules import digitised_q, electronic_result_q, with_reuse_q
 from payments.models import FeeExemption, FeeLine, Payment, PaymentChannel, PaymentStatus
-from workflows.models import Dossier
+from workflows.models import Channel, Dossier
 
 from .rules import BY_ID, Indicator
 
@@ -22,10 +23,11 @@ class Figure:
     indicator: Indicator
     numerator: int
     denominator: int
+    factor: Decimal | None = None  # a multiplier of the rate (3.3: the sync ratio of 1.4)
 
     @property
     def points(self) -> Decimal | None:
-        return self.indicator.score(self.numerator, self.denominator)
+        return self.indicator.score(self.numerator, self.denominator, factor=self.factor)
 
 
 def synced_q() -> Q:
@@ -47,6 +49,22 @@ def paid_online_q():
                                          status=PaymentStatus.PAID))
 
 
+def online_counted_q() -> Q:
+    """3.3's numerator: received online and, once it has a result document, carrying the result's code
+    and file (an electronic result)."""
+    return Q(channel=Channel.ONLINE) & (~Q(outcome="granted") | electronic_result_q())
+
+
+def from_data_store_q():
+    """`DuocLayTuKhoDMQG`: at least one component taken from the electronic data store (4.4)."""
+    return Exists(Component.objects.filter(dossier=OuterRef("pk"), source=Source.DATA_STORE))
+
+
+def digitised_with_result_q():
+    """4.2: the components are on file (digitised or online) and the result is electronic."""
+    return digitised_q() & electronic_result_q()
+
+
 def live(period, dossiers=None) -> dict[str, Figure]:
     """The indicators counted over dossiers received (or, for 4.1, decided) in the period: two queries."""
     qs = Dossier.objects.all() if dossiers is None else dossiers
@@ -54,13 +72,19 @@ def live(period, dossiers=None) -> dict[str, Figure]:
         total=Count("pk"), synced=Count("pk", filter=synced_q()), reused=Count("pk", filter=with_reuse_q()),
         vneid=Count("pk", filter=Q(vneid_verified=True)), owing=Count("pk", filter=owes_fees_q()),
         paid_online=Count("pk", filter=owes_fees_q() & paid_online_q()),
+        online=Count("pk", filter=online_counted_q()), data_store=Count("pk", filter=from_data_store_q()),
+        digitised=Count("pk", filter=digitised_with_result_q()),
     )
     # 4.1 counts the results: granted decisions of the period (a refusal returns no document).
     granted = qs.filter(resolved_at__gte=period.start, resolved_at__lt=period.end, outcome="granted").aggregate(
         total=Count("pk"), electronic=Count("pk", filter=electronic_result_q() & synced_q()),
     )
+    sync_ratio = Decimal(received["synced"]) / received["total"] if received["total"] else None
     return {
         "1.4": Figure(BY_ID["1.4"], received["synced"], received["total"]),
+        "3.3": Figure(BY_ID["3.3"], received["online"], received["total"], factor=sync_ratio),
+        "4.2": Figure(BY_ID["4.2"], received["digitised"], received["total"]),
+        "4.4": Figure(BY_ID["4.4"], received["data_store"], received["total"]),
         "4.1": Figure(BY_ID["4.1"], granted["electronic"], granted["total"]),
         "4.3": Figure(BY_ID["4.3"], received["reused"], received["total"]),
         "4.5b": Figure(BY_ID["4.5b"], received["vneid"], received["total"]),

@@ -34,8 +34,9 @@ class Indicator:
     points: int
     scoring: Callable | None  # None: tracked only or not computable from our data
 
-    def score(self, numerator, denominator, *, empty_rate=None):
-        """Points for numerator/denominator; None when not computable (không đủ dữ liệu)."""
+    def score(self, numerator, denominator, *, empty_rate=None, factor=None):
+        """Points for numerator/denominator (times `factor`, e.g. 3.3's sync ratio); None when not
+        computable (không đủ dữ liệu)."""
         if self.scoring is None:
             return None
         if not denominator:
@@ -44,6 +45,8 @@ class Indicator:
             rate = Decimal(empty_rate)
         else:
             rate = Decimal(numerator) / Decimal(denominator)
+        if factor is not None:
+            rate *= Decimal(factor)
         return self.scoring(self.points, rate).quantize(Decimal("0.01"))
 
 
@@ -60,6 +63,11 @@ INDICATORS = [
               _("Hồ sơ đồng bộ có tệp kết quả / hồ sơ của thủ tục có trả giấy tờ."), 6, linear),
     Indicator("4.3", 4, _("Tái sử dụng dữ liệu số hóa"),
               _("Hồ sơ có ít nhất một thành phần được tái sử dụng / hồ sơ tiếp nhận."), 2, threshold("0.8")),
+    Indicator("4.2", 4, _("Hồ sơ được số hóa"),
+              _("Hồ sơ có tệp đính kèm cho các thành phần hồ sơ và có tệp kết quả / hồ sơ tiếp nhận."), 4, linear),
+    Indicator("4.4", 4, _("Kết nối Kho quản lý dữ liệu điện tử"),
+              _("Hồ sơ có ít nhất một thành phần lấy từ Kho quản lý dữ liệu điện tử (DuocLayTuKhoDMQG) / "
+                "hồ sơ tiếp nhận."), 4, linear),
     Indicator("4.5b", 4, _("Hồ sơ sử dụng dữ liệu dân cư"),
               _("Hồ sơ có tài khoản xác thực VNeID / tổng số hồ sơ."), 2, linear),
     Indicator("5.2", 5, _("Phản ánh, kiến nghị xử lý đúng hạn"),

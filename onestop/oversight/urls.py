@@ -6,6 +6,7 @@ app_name = "oversight"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("chi-so-766/", views.national_score, name="national_score"),
     path("cham-tre/", views.delays, name="delays"),
     path("quy-trach-nhiem/", views.attribution, name="attribution"),
     path("ho-so/<int:pk>/", views.dossier, name="dossier"),

@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reporting import evaluation, metrics, reports
+from scoreboard.rules import INDICATORS as NATIONAL_INDICATORS
 from workflows import access, people
 from workflows.models import AuditAnchor, AuditRun
 
 from . import dashboard
+from . import national_score as national_score_screen
 from .forms import DelayForm, ReportForm, ScopeForm
 from .scope import reachable_units, root_unit, supervisor_required
 
@@ -68,6 +70,15 @@ def index(request):
     context = dashboard.build(request.user, unit, period)
     context.update(form=form, definitions=metrics.DEFINITIONS, indicators=evaluation.INDICATORS)
     return render(request, "oversight/index.html", context, status=_status(form))
+
+
+@supervisor_required
+def national_score(request):
+    """The QĐ 766 score of the month, as the national portal computes it (scoreboard)."""
+    form, unit, period = _scope(request)
+    context = national_score_screen.build(request.user, unit, period)
+    context.update(form=form, unit=unit)
+    return render(request, "oversight/national_score.html", context, status=_status(form))
 
 
 # --- delay audit -------------------------------------------------------------------------
@@ -260,7 +271,7 @@ def _term_and_meaning(text) -> tuple[str, str]:
 def definitions(request):
     terms = [(key, *_term_and_meaning(text)) for key, text in metrics.DEFINITIONS.items()]
     return render(request, "oversight/definitions.html", {
-        "definitions": terms, "indicators": evaluation.INDICATORS,
+        "definitions": terms, "indicators": evaluation.INDICATORS, "national_indicators": NATIONAL_INDICATORS,
     })
 
 

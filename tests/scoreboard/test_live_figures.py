@@ -34,6 +34,8 @@ def test_a_month_scored_indicator_by_indicator(world, frozen_now, django_assert_
     for dossier in (first, decided):
         acknowledged(dossier)
     Dossier.objects.filter(pk=plain.pk).update(vneid_verified=True)
+    digitisation_services.from_data_store(plain, actor=world.clerk, required_document=mandatory(world),
+                                          reference="KHO-0001")
     FeeLine.objects.create(procedure=world.commune_proc, name="Lệ phí", amount_counter=10_000, amount_online=10_000)
 
     month = Period.of("month", frozen_now.year, frozen_now.month)
@@ -49,6 +51,12 @@ def test_a_month_scored_indicator_by_indicator(world, frozen_now, django_assert_
                                                          .quantize(Decimal("0.01")))
     # 4.5b: 1 of 4 through a VNeID-verified account → 2 × 1/4
     assert (got["4.5b"].numerator, got["4.5b"].points) == (1, Decimal("0.50"))
+    # 4.4: 1 of 4 with a component from the data store → 4 × 1/4
+    assert (got["4.4"].numerator, got["4.4"].denominator, got["4.4"].points) == (1, 4, Decimal("1.00"))
+    # 4.2: components on file and an electronic result: the granted one has no components on file → 0 of 4
+    assert (got["4.2"].numerator, got["4.2"].points) == (0, Decimal("0.00"))
+    # 3.3: no dossier was received online → 0, whatever the sync ratio (2/4)
+    assert (got["3.3"].numerator, got["3.3"].factor, got["3.3"].points) == (0, Decimal("0.5"), Decimal("0.00"))
     # 3.6: all 4 owe the fee, none paid online → 0
     assert (got["3.6"].numerator, got["3.6"].denominator, got["3.6"].points) == (0, 4, Decimal("0.00"))
 

@@ -1,0 +1,61 @@
+"""The QĐ 766 scoreboard screen: the score lines and loss lists of `scoreboard`, for the supervisor's
+reach, at a constant number of queries; a clerk is refused."""
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from portal_sync.models import DossierSync, SyncState
+from reporting.periods import Period
+from scoreboard import score
+from tests.world import receive
+from workflows.models import Dossier
+
+pytestmark = pytest.mark.django_db
+
+
+def acknowledged(dossier):
+    DossierSync.objects.create(dossier=dossier, state=SyncState.SYNCED, last_seq_acked=1,
+                               first_acked_at=timezone.now(), last_acked_at=timezone.now())
+
+
+def month_query(now):
+    return {"kind": "month", "year": now.year, "number": now.month}
+
+
+def test_the_supervisor_reads_the_months_score_and_what_loses_it(world, frozen_now, client):
+    synced, unsynced = receive(world, now=frozen_now), receive(world, now=frozen_now, name="Lò Thị Mai")
+    acknowledged(synced)
+    client.force_login(world.supervisor)
+    response = client.get(reverse("oversight:national_score"), month_query(frozen_now))
+    assert response.status_code == 200
+    page = response.content.decode()
+    month = Period.of("month", frozen_now.year, frozen_now.month)
+    lines = {line.id: line for line in score.lines(month, Dossier.objects.all())}
+    assert (lines["1.4"].numerator, lines["1.4"].denominator) == (1, 2)
+    assert "1 / 2" in page and "3,00" in page  # 1.4: half of 6 points
+    assert f'data-loss="unsynced">{1}<' in page and unsynced.code in page
+    earned, at_stake = score.total(list(lines.values()))
+    assert f"{earned:.2f}".replace(".", ",") + f" / {at_stake}" in page
+    assert 'href="/oversight/dinh-nghia/#qd766-2.1"' in page
+
+
+def test_the_screen_costs_the_same_queries_for_more_dossiers(world, frozen_now, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.supervisor)
+    url = reverse("oversight:national_score")
+    receive(world, now=frozen_now)
+    client.get(url, month_query(frozen_now))  # warm per-process caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, month_query(frozen_now))
+    for i in range(5):
+        acknowledged(receive(world, now=frozen_now, name=f"Người nộp {i}"))
+    with CaptureQueriesContext(connection) as more:
+        client.get(url, month_query(frozen_now))
+    assert len(more) == len(few)
+
+
+def test_a_clerk_may_not_open_the_scoreboard(world, client):
+    client.force_login(world.clerk)
+    assert client.get(reverse("oversight:national_score")).status_code == 403
