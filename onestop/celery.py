@@ -64,4 +64,17 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=15),
         "options": {"expires": 12 * 3600},
     },
+    # Online dossiers submitted on the national portal, pulled from the stored cursor
+    # (portal_intake/tasks.py, ADR 0037); a no-op while PORTAL_URL is empty.
+    "portal-pull": {
+        "task": "portal_intake.tasks.pull_portal_dossiers",
+        "schedule": crontab(minute="*/2"),
+        "options": {"expires": 110},  # runs missed during an outage collapse into the next one
+    },
+    # Yesterday's dossiers reconciled with the portal's records (portal_intake/reconcile.py).
+    "portal-reconcile": {
+        "task": "portal_intake.tasks.reconcile_portal",
+        "schedule": crontab(hour=3, minute=45),
+        "options": {"expires": 12 * 3600},
+    },
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("counter/so-hoa/", include("digitisation.urls")),
     path("desk/", include("onestop.desk.urls")),
     path("oversight/", include("onestop.oversight.urls")),
+    path("oversight/doi-soat-cong/", include("portal_intake.urls")),
     path("tra-cuu/", include("onestop.portal.urls")),
     path("thanh-toan/", include("payments.urls")),
     path("api/", include("onestop.api.urls")),

@@ -55,3 +55,32 @@ class InboundCursor(models.Model):
 
     def __str__(self):
         return f"{self.name}@{self.cursor}"
+
+
+class ReconciliationRun(models.Model):
+    """One reconciliation with the portal (`GET /api/dongbo/hoso`) over a range of receipt days: our
+    dossiers received then against the portal's records, in three lists of codes."""
+
+    day_from = models.DateField(_("từ ngày"))
+    day_to = models.DateField(_("đến ngày"))
+    started_at = models.DateTimeField(_("bắt đầu"))
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    ours_count = models.PositiveIntegerField(_("số hồ sơ của hệ thống"), default=0)
+    portal_count = models.PositiveIntegerField(_("số hồ sơ trên Cổng"), default=0)
+    not_synced = models.JSONField(_("chưa đồng bộ"), default=list)
+    different = models.JSONField(_("đồng bộ có sai khác"), default=list)
+    unknown_to_us = models.JSONField(_("Cổng có, hệ thống không có"), default=list)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        verbose_name = _("lượt đối soát với Cổng DVCQG")
+        verbose_name_plural = _("lượt đối soát với Cổng DVCQG")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.day_from}–{self.day_to}"
+
+    def as_dict(self) -> dict:
+        return {"day_from": self.day_from.isoformat(), "day_to": self.day_to.isoformat(),
+                "ours": self.ours_count, "portal": self.portal_count, "not_synced": len(self.not_synced),
+                "different": len(self.different), "unknown_to_us": len(self.unknown_to_us), "error": self.error}

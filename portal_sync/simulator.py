@@ -22,7 +22,8 @@ from urllib.parse import parse_qs, urlsplit
 from portal_sync.protocol import sign, snapshot_hash
 
 DEFAULT_TOKEN, DEFAULT_SECRET = "sim-token", "sim-secret"
-MODE_DEFAULTS = {"fail": 0, "timeout": 0, "down": False, "duplicate_next": 0}
+MODE_DEFAULTS = {"fail": 0, "timeout": 0, "down": False, "duplicate_next": 0, "fail_ack": 0,
+                 "fail_file": 0}
 
 
 class Portal:
@@ -97,8 +98,10 @@ class Portal:
                 data = base64.b64decode(doc.get("NoiDung") or doc.get("content") or "")
                 file_id = f"{body['MaHoSoDVCQG']}-{i + 1}"
                 self.files[file_id] = data
+                # A test may queue a wrong Sha256 (a file damaged on the way) to see the item refused.
                 docs.append({"MaThanhPhanHoSo": doc.get("MaThanhPhanHoSo"), "TenTep": doc.get("TenTep"),
-                             "DuongDan": f"/api/tep/{file_id}", "Sha256": hashlib.sha256(data).hexdigest()})
+                             "DuongDan": f"/api/tep/{file_id}",
+                             "Sha256": doc.get("Sha256") or hashlib.sha256(data).hexdigest()})
             item["TaiLieuNop"] = docs
             self.inbound.append(item)
         return 200, {"status": "ok", "item": item}
@@ -109,12 +112,34 @@ class Portal:
             page = self.inbound[cursor:cursor + limit]
             nxt_pos = cursor + len(page)
             nxt = str(nxt_pos) if nxt_pos < len(self.inbound) else None
+            resume = str(nxt_pos)
             if page and self.mode["duplicate_next"] > 0 and str(cursor) not in self.served_twice:
                 # serve this page again next time: the cursor does not advance
                 self.mode["duplicate_next"] -= 1
                 self.served_twice.add(str(cursor))
-                nxt = str(cursor)
-        return {"items": page, "next": nxt}
+                nxt = resume = str(cursor)
+        # `next`: the following page, null when none is there yet; `cursor`: where to resume once
+        # this page is handled, also after the last page (dossiers queued later follow it).
+        return {"items": page, "next": nxt, "cursor": resume}
+
+    def inbound_gate(self, kind: str = "") -> str | None:
+        """As `gate`, for the inbound side; `fail_ack` / `fail_file` fail only the next n
+        acknowledgements / file downloads (kind "ack" / "file")."""
+        if kind:
+            with self.lock:
+                if self.mode[f"fail_{kind}"] > 0:
+                    self.mode[f"fail_{kind}"] -= 1
+                    return "fail"
+        return self.gate()
+
+    def acknowledge(self, portal_code: str, body: dict) -> tuple[int, dict]:
+        with self.lock:
+            if not any(i["MaHoSoDVCQG"] == portal_code for i in self.inbound):
+                return 404, {"status": "not_found"}
+            acks = self.acks.setdefault(portal_code, [])
+            if body.get("MaHoSo") not in acks:
+                acks.append(body.get("MaHoSo"))
+        return 200, {"status": "ok"}
 
     def state(self) -> dict:
         with self.lock:
@@ -143,6 +168,15 @@ def make_handler(portal: Portal):
                                            sign(portal.secret, self.command, path, body))
             return good_token and good_sig
 
+        def _inbound_failure(self, gate):
+            """The answer of a failing inbound request ('down', 'fail', 'timeout'), else None."""
+            if gate == "timeout":
+                time.sleep(portal.hang)
+                return self._send(503, {"status": "timeout"}) or True
+            if gate == "fail":
+                return self._send(503, {"status": "unavailable"}) or True
+            return None
+
         def _read(self) -> bytes:
             return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
@@ -153,6 +187,10 @@ def make_handler(portal: Portal):
             query = parse_qs(url.query)
             if url.path == "/api/dongbo/hoso":
                 return self._send(200, portal.listing(query))
+            if url.path == "/api/hoso/moi" or url.path.startswith("/api/tep/"):
+                failed = self._inbound_failure(portal.inbound_gate("file" if url.path.startswith("/api/tep/") else ""))
+                if failed:
+                    return failed
             if url.path == "/api/hoso/moi":
                 return self._send(200, portal.new_page(query))
             if url.path.startswith("/api/tep/"):
@@ -182,14 +220,10 @@ def make_handler(portal: Portal):
                     return self._send(503, {"status": "unavailable"})
                 return self._send(*portal.accept(body))
             if path.startswith("/api/hoso/") and path.endswith("/tiepnhan"):
-                portal_code = path.split("/")[3]
-                if not any(i["MaHoSoDVCQG"] == portal_code for i in portal.inbound):
-                    return self._send(404, {"status": "not_found"})
-                with portal.lock:
-                    acks = portal.acks.setdefault(portal_code, [])
-                    if body.get("MaHoSo") not in acks:
-                        acks.append(body.get("MaHoSo"))
-                return self._send(200, {"status": "ok"})
+                failed = self._inbound_failure(portal.inbound_gate("ack"))
+                if failed:
+                    return failed
+                return self._send(*portal.acknowledge(path.split("/")[3], body))
             if path == "/_sim/mode":
                 with portal.lock:
                     if body.get("reset"):

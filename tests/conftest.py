@@ -84,4 +84,14 @@ def _test_media(tmp_path_factory):
     return tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture(scope="session")
+def portal_simulator():
+    """A portal simulator process on loopback for the session (portal_sync, portal_intake); yields its
+    base URL. Its state is shared by the session: tests use their own dossier codes."""
+    from portal_sync.simulator import running_simulator
+
+    with running_simulator(hang=0.5) as url:
+        yield url
+
+
 from tests.world import commune_b, world  # noqa: E402,F401 -- the shared small-province fixture
