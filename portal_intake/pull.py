@@ -31,7 +31,6 @@ from workflows import services, uploads
 from workflows.errors import DomainError
 from workflows.models import ApplicantCapacity
 
-from . import services as intake_services
 from .models import InboundCursor, InboundLog, InboundOutcome, PortalDossier
 
 logger = logging.getLogger("onestop.portal_intake")
@@ -274,13 +273,12 @@ def _receive(code: str, item: dict, mapped: _Mapped, now) -> PortalDossier:
             receipt = services.submit_online(
                 procedure=mapped.procedure, agency=mapped.agency, applicant=mapped.applicant,
                 document_ids=sorted({doc.pk for doc, _f in mapped.files if doc is not None}),
-                note=_("Nộp trên Cổng Dịch vụ công quốc gia, mã %(code)s") % {"code": code}, now=now,
+                note=_("Nộp trên Cổng Dịch vụ công quốc gia, mã %(code)s") % {"code": code},
+                vneid_verified=mapped.vneid_verified, now=now,
             )
             dossier = receipt.dossier
             for doc, file in mapped.files:
                 attached.append(services.attach_file(dossier, checked_file=file, required_document=doc, now=now))
-            if mapped.vneid_verified:
-                intake_services.mark_vneid_verified(dossier)
             row = PortalDossier.objects.create(portal_code=code, dossier=dossier, received_at=_now(now))
             _log(code, InboundOutcome.RECEIVED, item, now)
             notify_citizen(dossier.events.get(action="submit_online"), secret=receipt.secret)

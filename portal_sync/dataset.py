@@ -13,6 +13,7 @@ from django.utils import timezone
 from digitisation.models import Component, Source
 from payments.fees import charges
 from payments.models import Payment, PaymentChannel, PaymentStatus
+from procedures.models import RequiredDocument
 from workflows.models import ApplicantCapacity, Channel, Dossier, DossierEvent, DossierFile, FileKind
 from workflows.people import full_name
 from workflows.statuses import NATIONAL_STATUS_CODE, PUBLIC_ACTION_TEXT, Status
@@ -61,6 +62,8 @@ def _history(events) -> list[dict]:
 
 
 def _documents(dossier: Dossier, cut) -> list[dict]:
+    """MaThanhPhanHoSo is `<procedure code>-<order in the catalog>`: the order is what intake reads back
+    (portal_intake.pull), the catalog having no component codes of its own."""
     components = Component.objects.filter(dossier=dossier).select_related("required_document")
     if cut is not None:
         components = components.filter(recorded_at__lte=cut)
@@ -76,13 +79,15 @@ def _documents(dossier: Dossier, cut) -> list[dict]:
     if listed:
         return listed
     # Not digitised (yet): the documents the counter ticked as received, on paper.
-    return [{"MaThanhPhanHoSo": f"{dossier.procedure.code}-{doc.get('id')}", "TenThanhPhanHoSo": doc.get("name", ""),
+    order = dict(RequiredDocument.objects.filter(procedure_id=dossier.procedure_id).values_list("pk", "order"))
+    return [{"MaThanhPhanHoSo": f"{dossier.procedure.code}-{order.get(doc.get('id'), 0)}",
+             "TenThanhPhanHoSo": doc.get("name", ""),
              "DuongDanTaiTepTin": "", "DuocSoHoa": 0, "DuocTaiSuDung": 0, "DuocLayTuKhoDMQG": 0,
              "MaKetQuaThayThe": None} for doc in dossier.documents or []]
 
 
 def _component_code(dossier: Dossier, required_document) -> str:
-    return f"{dossier.procedure.code}-{required_document.pk}" if required_document else f"{dossier.procedure.code}-0"
+    return f"{dossier.procedure.code}-{required_document.order if required_document else 0}"
 
 
 def _fees(dossier: Dossier, paid_online: bool) -> list[dict]:

@@ -264,7 +264,8 @@ def resolve_plan(procedure: Procedure, unit: AdministrativeUnit) -> list[dict]:
 
 def _new_dossier(*, procedure, agency, applicant: Applicant, documents, channel, now, status: str,
                  competent_unit: AdministrativeUnit | None = None,
-                 return_agency: Agency | None = None, paper_result: bool = False) -> tuple[Dossier, str]:
+                 return_agency: Agency | None = None, paper_result: bool = False,
+                 vneid_verified: bool = False) -> tuple[Dossier, str]:
     day = timezone.localtime(now).date()
     if procedure.valid_to and procedure.valid_to <= day:
         raise InvalidInput(_("Thủ tục đã hết hiệu lực."))
@@ -287,7 +288,7 @@ def _new_dossier(*, procedure, agency, applicant: Applicant, documents, channel,
         authorisation_document=applicant.authorisation, documents=documents,
         plan=resolve_plan(procedure, unit), lookup_secret_hash=codes.hash_secret(secret),
         created_at=now, applicant_search=folding.applicant_search(applicant.name, applicant.subject_name),
-        paper_result=bool(paper_result),
+        paper_result=bool(paper_result), vneid_verified=bool(vneid_verified),
     )
     dossier.receiving_unit = agency.unit
     return dossier, secret
@@ -411,10 +412,11 @@ def issue_guidance(*, actor, procedure: Procedure, agency: Agency, applicant: Ap
 
 def submit_online(*, procedure: Procedure, agency: Agency, applicant: Applicant, document_ids,
                   note: str = "", competent_unit: AdministrativeUnit | None = None,
-                  return_agency: Agency | None = None, paper_result: bool = False,
+                  return_agency: Agency | None = None, paper_result: bool = False, vneid_verified: bool = False,
                   now: datetime | None = None) -> Receipt:
     """Nộp hồ sơ trực tuyến: the dossier waits at the counter for acceptance (clock not started);
-    `paper_result` as for `receive`."""
+    `paper_result` as for `receive`; `vneid_verified`: submitted through a national-portal account
+    verified with VNeID (TaiKhoanDuocXacThucVoiVNeID, QĐ 766 indicator 4.5)."""
     with _Action(now) as act:
         if procedure.online_level == OnlineLevel.NONE:
             raise InvalidInput(_("Thủ tục này chưa cung cấp dịch vụ công trực tuyến."))
@@ -426,7 +428,7 @@ def submit_online(*, procedure: Procedure, agency: Agency, applicant: Applicant,
         dossier, secret = _new_dossier(
             procedure=procedure, agency=agency, applicant=applicant, documents=documents,
             channel=Channel.ONLINE, now=act.now, status=Status.SUBMITTED, competent_unit=competent_unit,
-            return_agency=return_agency, paper_result=paper_result,
+            return_agency=return_agency, paper_result=paper_result, vneid_verified=vneid_verified,
         )
         dossier.submitted_at = act.now
         _start_flow(dossier, actor=None, action="submit_online", note=note,
