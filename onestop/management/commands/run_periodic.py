@@ -1,11 +1,15 @@
 """Run the periodic work once (the embedded default has no beat): dossiers whose supplement time ran
-out, the deadline scan and
-the resend of messages whose task was lost, and with --rollups the dashboards' monthly
-rollups. Safe to run as often as you like, e.g. from cron."""
+out, the deadline scan and the resend of messages whose task was lost, the national portal's outbox
+sweep and intake pull, and with --rollups the dashboards' and the scoreboard's monthly rollups. Safe
+to run as often as you like, e.g. from cron. It sits at the project level because it calls every app's
+periodic tasks, as the beat schedule (onestop/celery.py) does."""
 from django.core.management.base import BaseCommand
 
 from notifications.tasks import scan_deadlines
+from portal_intake.tasks import pull_portal_dossiers
+from portal_sync.tasks import deliver_due
 from reporting.tasks import refresh_rollups
+from scoreboard.tasks import rebuild_rollups
 from workflows.tasks import expire_supplements
 
 
@@ -21,5 +25,8 @@ class Command(BaseCommand):
         stopped = expire_supplements.apply().get()
         result = {"supplement_expired": stopped, **scan_deadlines.apply().get()}
         self.stdout.write(", ".join(f"{key}={value}" for key, value in result.items()))
+        sync, intake = deliver_due.apply().get(), pull_portal_dossiers.apply().get()
+        self.stdout.write(f"portal sync: {sync}; portal intake: {intake}")
         if options["rollups"]:
-            self.stdout.write(f"rollups: {refresh_rollups.apply().get()} rows")
+            self.stdout.write(f"rollups: {refresh_rollups.apply().get()} rows; "
+                              f"QĐ 766 months: {rebuild_rollups.apply().get()}")
