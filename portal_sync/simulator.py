@@ -27,7 +27,7 @@ MODE_DEFAULTS = {"fail": 0, "timeout": 0, "down": False, "duplicate_next": 0, "f
 
 
 class Portal:
-    def __init__(self, token: str, secret: str, hang: float):
+    def __init__(self, token: str, secret: str, hang: float, journal: str | None = None):
         self.token, self.secret, self.hang = token, secret, hang
         self.lock = threading.Lock()
         self.mode = dict(MODE_DEFAULTS)
@@ -39,6 +39,37 @@ class Portal:
         self.files: dict[str, bytes] = {}
         self.acks: dict[str, list[str]] = {}
         self.served_twice: set[str] = set()
+        # What the portal stores survives a restart when a journal file is given (the demo's portal):
+        # each accepted record, queued dossier and acknowledgement is one JSON line, replayed at start.
+        self.journal = journal
+        if journal and os.path.exists(journal):
+            with open(journal, encoding="utf-8") as lines:
+                for line in lines:
+                    if line.strip():
+                        self._apply(json.loads(line))
+
+    def _apply(self, entry: dict):
+        op, body = entry["op"], entry["body"]
+        if op == "accept":
+            self.keys.add(body["IdempotencyKey"])
+            self.records.setdefault(body["MaHoSo"], []).append(
+                {"IdempotencyKey": body["IdempotencyKey"], "Seq": body["Seq"], "SuKien": body.get("SuKien"),
+                 "HoSo": body["HoSo"]})
+        elif op == "queue":
+            self.files.update({k: base64.b64decode(v) for k, v in entry["files"].items()})
+            self.inbound.append(body)
+        elif op == "ack":
+            acks = self.acks.setdefault(body["portal_code"], [])
+            if body["MaHoSo"] not in acks:
+                acks.append(body["MaHoSo"])
+
+    def _record(self, op: str, body: dict, files: dict | None = None):
+        """Apply and journal one change (the caller holds the lock)."""
+        entry = {"op": op, "body": body, "files": {k: base64.b64encode(v).decode() for k, v in (files or {}).items()}}
+        self._apply(entry)
+        if self.journal:
+            with open(self.journal, "a", encoding="utf-8") as out:
+                out.write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n")
 
     # outbound ------------------------------------------------------------------------------
     def gate(self) -> str | None:
@@ -67,8 +98,8 @@ class Portal:
             if seq != expected:
                 self.out_of_order += 1
                 return 409, {"status": "out_of_order", "expected": expected}
-            self.keys.add(key)
-            held.append({"IdempotencyKey": key, "Seq": seq, "SuKien": body.get("SuKien"), "HoSo": body["HoSo"]})
+            self._record("accept", {"IdempotencyKey": key, "MaHoSo": code, "Seq": seq, "SuKien": body.get("SuKien"),
+                                    "HoSo": body["HoSo"]})
             return 200, {"status": "ok", "duplicate": False}
 
     def listing(self, query: dict) -> dict:
@@ -92,18 +123,18 @@ class Portal:
         if not body.get("MaHoSoDVCQG"):
             return 400, {"status": "invalid", "message": "MaHoSoDVCQG required"}
         item = {k: v for k, v in body.items() if k != "TaiLieuNop"}
-        docs = []
+        docs, files = [], {}
         with self.lock:
             for i, doc in enumerate(body.get("TaiLieuNop") or []):
                 data = base64.b64decode(doc.get("NoiDung") or doc.get("content") or "")
                 file_id = f"{body['MaHoSoDVCQG']}-{i + 1}"
-                self.files[file_id] = data
+                files[file_id] = data
                 # A test may queue a wrong Sha256 (a file damaged on the way) to see the item refused.
                 docs.append({"MaThanhPhanHoSo": doc.get("MaThanhPhanHoSo"), "TenTep": doc.get("TenTep"),
                              "DuongDan": f"/api/tep/{file_id}",
                              "Sha256": doc.get("Sha256") or hashlib.sha256(data).hexdigest()})
             item["TaiLieuNop"] = docs
-            self.inbound.append(item)
+            self._record("queue", item, files)
         return 200, {"status": "ok", "item": item}
 
     def new_page(self, query: dict) -> dict:
@@ -136,9 +167,8 @@ class Portal:
         with self.lock:
             if not any(i["MaHoSoDVCQG"] == portal_code for i in self.inbound):
                 return 404, {"status": "not_found"}
-            acks = self.acks.setdefault(portal_code, [])
-            if body.get("MaHoSo") not in acks:
-                acks.append(body.get("MaHoSo"))
+            if body.get("MaHoSo") not in self.acks.get(portal_code, []):
+                self._record("ack", {"portal_code": portal_code, "MaHoSo": body.get("MaHoSo")})
         return 200, {"status": "ok"}
 
     def state(self) -> dict:
@@ -246,9 +276,9 @@ def main(argv=None):
     parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--secret", default=DEFAULT_SECRET)
     parser.add_argument("--timeout-hang", type=float, default=5.0, help="seconds a 'timeout' request hangs")
-    parser.add_argument("--state", help="(accepted, state is kept in memory)")
+    parser.add_argument("--state", help="a journal file: what the portal stores survives a restart")
     args = parser.parse_args(argv)
-    portal = Portal(args.token, args.secret, args.timeout_hang)
+    portal = Portal(args.token, args.secret, args.timeout_hang, journal=args.state)
     server = ThreadingHTTPServer((args.host, args.port), make_handler(portal))
     print(f"PORT {server.server_address[1]}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
@@ -256,10 +286,10 @@ def main(argv=None):
 
 
 @contextlib.contextmanager
-def running_simulator(token=DEFAULT_TOKEN, secret=DEFAULT_SECRET, hang=5.0):
-    """Start the simulator as its own process on loopback; yields its base URL."""
-    proc = subprocess.Popen([sys.executable, "-m", "portal_sync.simulator", "--port", "0", "--token", token,
-                             "--secret", secret, "--timeout-hang", str(hang)],
+def running_simulator(token=DEFAULT_TOKEN, secret=DEFAULT_SECRET, hang=5.0, state=None, port=0):
+    """Start the simulator as its own process on loopback; yields its base URL. `state`: its journal."""
+    proc = subprocess.Popen([sys.executable, "-m", "portal_sync.simulator", "--port", str(port), "--token", token,
+                             "--secret", secret, "--timeout-hang", str(hang), *(["--state", state] if state else [])],
                             stdout=subprocess.PIPE, text=True, cwd=os.path.dirname(os.path.dirname(__file__)))
     try:
         line = proc.stdout.readline()

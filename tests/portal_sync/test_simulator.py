@@ -69,3 +69,19 @@ def test_inbound_queue_files_ack_and_duplicate_page(sim):
     assert status == 200 and data == b"%PDF-1"
     assert call(sim, "POST", "/api/hoso/G1/tiepnhan", {"MaHoSo": "X-1"})[0] == 200
     assert call(sim, "GET", "/_sim/state")[1]["acks"] == {"G1": ["X-1"]}
+
+
+def test_with_a_journal_what_the_portal_stored_survives_a_restart(tmp_path):
+    journal = str(tmp_path / "portal.jsonl")
+    with running_simulator(hang=0.5, state=journal) as url:
+        assert call(url, "POST", "/api/dongbo/hoso", record("J", 1))[0] == 200
+        queued = {"MaHoSoDVCQG": "G-J-1", "TaiLieuNop": [{"MaThanhPhanHoSo": "1", "TenTep": "a.pdf",
+                                                          "NoiDung": base64.b64encode(b"%PDF-1.4").decode()}]}
+        assert call(url, "POST", "/_sim/hoso/moi", queued)[0] == 200
+        assert call(url, "POST", "/api/hoso/G-J-1/tiepnhan", {"MaHoSo": "J"})[0] == 200
+    with running_simulator(hang=0.5, state=journal) as url:
+        assert call(url, "POST", "/api/dongbo/hoso", record("J", 1)) == (200, {"status": "ok", "duplicate": True})
+        assert call(url, "POST", "/api/dongbo/hoso", record("J", 2)) == (200, {"status": "ok", "duplicate": False})
+        state = call(url, "GET", "/_sim/state")[1]
+        assert [r["Seq"] for r in state["records"]["J"]] == [1, 2] and state["acks"] == {"G-J-1": ["J"]}
+        assert call(url, "GET", "/api/tep/G-J-1-1")[1] == b"%PDF-1.4"
