@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 
-from workflows.models import Complaint, Dossier, DossierEvent, Rating, SatisfactionRating
+from petitions.models import Petition
+from workflows.models import Dossier, DossierEvent, Rating, SatisfactionRating
 from workflows.statuses import Status
 
 from .figures import Figure
@@ -58,7 +59,7 @@ def on_time(period, dossiers=None, now=None) -> Figure:
 
 def petition_or_dislike_q():
     """The dossier drew a petition (phản ánh, kiến nghị) or the citizen's "không hài lòng" (5.4)."""
-    return (Exists(Complaint.objects.filter(dossier=OuterRef("pk")))
+    return (Exists(Petition.objects.filter(dossier=OuterRef("pk")))
             | Exists(SatisfactionRating.objects.filter(dossier=OuterRef("pk"), rating=Rating.NOT_SATISFIED)))
 
 
