@@ -79,9 +79,9 @@ def test_sending_is_limited_per_address(client, world, settings):
     assert Petition.objects.count() == page.PETITIONS_PER_WINDOW
 
 
-def _public(world, text, now=at(2026, 4, 29, 9)):
+def _public(world, text):
     return services.receive(text=text, agency=world.counter, channel="public", petitioner_name="Lê Thị Hoa",
-                            petitioner_contact="hoa@example.vn", now=now)
+                            petitioner_contact="hoa@example.vn", now=at(2026, 4, 29, 9))
 
 
 def test_the_published_list_shows_only_published_answers(client, world):
@@ -126,7 +126,7 @@ def test_the_handler_takes_each_step_from_the_detail_page(client, world):
     p = _public(world, "Chờ lâu")
     client.force_login(world.clerk)
     page = client.get(reverse("petitions:detail", args=[p.pk])).content.decode()
-    assert "Xử lý, trả lời (trong 15 ngày làm việc)" in page and 'action="/phan-anh/%d/answer/"' % p.pk in page
+    assert "Xử lý, trả lời (trong 15 ngày làm việc)" in page and f'action="/phan-anh/{p.pk}/answer/"' in page
     response = client.post(reverse("petitions:act", args=[p.pk, "answer"]), {"answer": "Đã xử lý"}, follow=True)
     assert "Đã ghi kết quả xử lý, trả lời." in response.content.decode()
     client.post(reverse("petitions:act", args=[p.pk, "publish"]))
