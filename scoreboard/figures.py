@@ -14,7 +14,7 @@ from digitisation.rules import electronic_result_q, with_reuse_q
 from payments.models import FeeExemption, FeeLine, Payment, PaymentChannel, PaymentStatus
 from workflows.models import Dossier
 
-from .rules import BY_ID, Indicator
+from .rules import BY_ID, EMPTY_RATE, Indicator
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Figure:
 
     @property
     def points(self) -> Decimal | None:
-        return self.indicator.score(self.numerator, self.denominator)
+        return self.indicator.score(self.numerator, self.denominator, empty_rate=EMPTY_RATE.get(self.indicator.id))
 
 
 def synced_q() -> Q:

@@ -20,10 +20,12 @@ class Line:
         return None if self.points is None else Decimal(self.maximum) - self.points
 
 
-def lines(period, dossiers=None, now=None) -> list[Line]:
-    """One line per indicator of `rules.INDICATORS`, in its order; uncounted ones with no points."""
+def lines(period, dossiers=None, now=None, petitions=None) -> list[Line]:
+    """One line per indicator of `rules.INDICATORS`, in its order; uncounted ones with no points.
+    `petitions`: the petitions of the same scope as `dossiers` (default: all)."""
     counted = figures.live(period, dossiers)
     counted["2.1"] = progress.on_time(period, dossiers, now)
+    counted.update(progress.petition_figures(period, petitions, now))
     mood = progress.satisfaction(period, dossiers, now, timely=counted["2.1"])
     out = []
     for indicator in INDICATORS:

@@ -71,7 +71,7 @@ def test_the_score_command_prints_each_indicator_and_refuses_a_bad_month(world, 
     from scoreboard import score
 
     _decided(world, _started(world), at(2026, 3, 3, 10))
-    with django_assert_num_queries(5):  # the live figures 2, 2.1 2, 5.4's marks 1: 2.1 is judged once
+    with django_assert_num_queries(6):  # the live figures 2, 2.1 2, 5.2 and 5.3 1, 5.4's marks 1: 2.1 judged once
         score.lines(MARCH)
     out = StringIO()
     call_command("qd766_score", "--month", "2026-03", stdout=out)
