@@ -90,7 +90,7 @@ class Petition(models.Model):
     @property
     def reference(self) -> str:
         """The number the petitioner is given (and quotes when asking again)."""
-        return f"PAKN-{self.received_at:%y%m%d}-{self.pk:05d}"
+        return f"PAKN-{timezone.localtime(self.received_at):%y%m%d}-{self.pk:05d}"
 
 
 class PetitionEvent(models.Model):
