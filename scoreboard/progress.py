@@ -77,6 +77,12 @@ def petition_figures(period, petitions=None, now=None) -> dict[str, Figure]:
             "5.3": Figure(BY_ID["5.3"], counts["satisfied"], counts["total"])}
 
 
+def petitions_by_class(period, petitions=None) -> dict[str, int]:
+    """5.1 (tracked, no points): the period's petitions per classification ("" not yet classified)."""
+    rows = petitions_in(period, petitions).values_list("classification").annotate(n=Count("pk"))
+    return dict(rows.order_by())
+
+
 def petition_or_dislike_q():
     """The dossier drew a petition (phản ánh, kiến nghị, petitions.Petition about it, whatever its
     outcome) or the citizen's "không hài lòng" (5.4)."""

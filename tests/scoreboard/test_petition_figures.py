@@ -21,6 +21,7 @@ from decimal import Decimal
 import pytest
 
 from petitions import services
+from petitions.models import Petition
 from reporting.periods import Period
 from scoreboard import progress, score
 from tests.world import at
@@ -58,6 +59,12 @@ def test_petitions_handled_on_time_and_satisfied_in_may(world, django_assert_num
     assert (figures["5.3"].numerator, figures["5.3"].denominator) == (2, 6)
     assert figures["5.2"].points == Decimal("4.00")
     assert figures["5.3"].points == Decimal("2.00")
+
+
+def test_petitions_by_classification_are_tracked(world):
+    _may(world)
+    services.classify(Petition.objects.get(text="F"), actor=world.clerk, classification="conduct")
+    assert progress.petitions_by_class(MAY) == {"": 5, "conduct": 1}
 
 
 def test_no_petitions_is_full_marks(world):
