@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "procedures",
     "workflows",
+    "petitions",
     "notifications",
     "reporting",
     "documents",

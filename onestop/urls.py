@@ -15,6 +15,7 @@ urlpatterns = [
     path("counter/", include("onestop.counter.urls")),
     path("counter/so-hoa/", include("digitisation.urls")),
     path("desk/", include("onestop.desk.urls")),
+    path("phan-anh/", include("petitions.urls")),
     path("oversight/", include("onestop.oversight.urls")),
     path("oversight/doi-soat-cong/", include("portal_intake.urls")),
     path("tra-cuu/", include("onestop.portal.urls")),

@@ -24,8 +24,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from petitions.models import Petition
 from procedures.models import AdministrativeUnit, Procedure, UnitLevel
-from workflows.models import Complaint, Dossier, WorkItem
+from workflows.models import Dossier, WorkItem
 
 from . import metrics, rollups, rules
 from .periods import Period
@@ -47,7 +48,7 @@ PER_DOSSIER = ("i1", "i3", "i4", "i6", "i7")
 
 
 def _complained():
-    return Exists(Complaint.objects.filter(rules.counts_toward_complaints(), dossier_id=OuterRef("pk")))
+    return Exists(Petition.objects.filter(rules.counts_toward_complaints(), dossier_id=OuterRef("pk")))
 
 
 def _worst_step():

@@ -29,8 +29,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
+from petitions.models import Petition
 from procedures.models import AdministrativeUnit, Agency
-from workflows.models import Channel, ClockSpan, Complaint, Dossier, Rating, SatisfactionRating, WorkItem
+from workflows.models import Channel, ClockSpan, Dossier, Rating, SatisfactionRating, WorkItem
 
 from . import rules
 from .models import (
@@ -85,7 +86,7 @@ def refresh(now=None) -> int:
                   one_stop=Count("pk", filter=Q(channel__in=rules.ONE_STOP_CHANNELS)))
     )
     decided = rules.DECIDED
-    complained = Exists(Complaint.objects.filter(rules.counts_toward_complaints(), dossier_id=OuterRef("pk")))
+    complained = Exists(Petition.objects.filter(rules.counts_toward_complaints(), dossier_id=OuterRef("pk")))
     left = (
         rules.annotate_clock(Dossier.objects.filter(received_at__isnull=False), utc_offset_seconds(now))
         .filter(ended_at__isnull=False).order_by()

@@ -15,7 +15,7 @@ from digitisation.rules import digitised_q, electronic_result_q, with_reuse_q
 from payments.models import FeeExemption, FeeLine, Payment, PaymentChannel, PaymentStatus
 from workflows.models import Channel, Dossier
 
-from .rules import BY_ID, Indicator
+from .rules import BY_ID, EMPTY_RATE, Indicator
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,8 @@ class Figure:
 
     @property
     def points(self) -> Decimal | None:
-        return self.indicator.score(self.numerator, self.denominator, factor=self.factor)
+        return self.indicator.score(self.numerator, self.denominator, factor=self.factor,
+                                    empty_rate=EMPTY_RATE.get(self.indicator.id))
 
 
 def synced_q() -> Q:

@@ -1,4 +1,5 @@
-"""Indicator 2.1 over dossiers: each dossier's clock as the portal reads it, from the dossier and its trail.
+"""Indicator 2.1 over dossiers: each dossier's clock as the portal reads it, from the dossier and its trail;
+5.2 and 5.3 over petitions (petitions.rules) and 5.4 over both.
 
 The portal's data carry the appointment (NgayHenTra: our current `due_at`), the instant the result was
 ready (`resolved_at`), returned, or the dossier stopped, and the supplement requests of its history
@@ -10,7 +11,9 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 
-from workflows.models import Complaint, Dossier, DossierEvent, Rating, SatisfactionRating
+from petitions import rules as petition_rules
+from petitions.models import Petition
+from workflows.models import Dossier, DossierEvent, Rating, SatisfactionRating
 from workflows.statuses import Status
 
 from .figures import Figure
@@ -81,9 +84,39 @@ def on_time(period, dossiers=None, now=None) -> Figure:
     return Figure(BY_ID["2.1"], counts["sure"] + judged, counts["total"])
 
 
+def petitions_in(period, petitions=None):
+    """Petitions received in the period (the portal counts a petition in the period it arrived)."""
+    qs = Petition.objects.all() if petitions is None else petitions
+    return qs.filter(received_at__gte=period.start, received_at__lt=period.end)
+
+
+def petitions_of_units(unit_ids):
+    """The petitions received by the agencies of these units (the scope of a unit's 5.2 and 5.3)."""
+    return Petition.objects.filter(agency__unit_id__in=unit_ids)
+
+
+def petition_figures(period, petitions=None, now=None) -> dict[str, Figure]:
+    """5.2 handled on time and 5.3 satisfied (not disliked, not raised again, on time) / petitions
+    received in the period, pending ones judged at the period's end (or now): one query."""
+    judged_at = period.as_of(now)
+    counts = petitions_in(period, petitions).aggregate(
+        total=Count("pk"), on_time=Count("pk", filter=petition_rules.handled_on_time_q(judged_at)),
+        satisfied=Count("pk", filter=petition_rules.satisfied_q(judged_at)),
+    )
+    return {"5.2": Figure(BY_ID["5.2"], counts["on_time"], counts["total"]),
+            "5.3": Figure(BY_ID["5.3"], counts["satisfied"], counts["total"])}
+
+
+def petitions_by_class(period, petitions=None) -> dict[str, int]:
+    """5.1 (tracked, no points): the period's petitions per classification ("" not yet classified)."""
+    rows = petitions_in(period, petitions).values_list("classification").annotate(n=Count("pk"))
+    return dict(rows.order_by())
+
+
 def petition_or_dislike_q():
-    """The dossier drew a petition (phản ánh, kiến nghị) or the citizen's "không hài lòng" (5.4)."""
-    return (Exists(Complaint.objects.filter(dossier=OuterRef("pk")))
+    """The dossier drew a petition (phản ánh, kiến nghị, petitions.Petition about it, whatever its
+    outcome) or the citizen's "không hài lòng" (5.4)."""
+    return (Exists(Petition.objects.filter(dossier=OuterRef("pk")))
             | Exists(SatisfactionRating.objects.filter(dossier=OuterRef("pk"), rating=Rating.NOT_SATISFIED)))
 
 

@@ -1,7 +1,8 @@
 """QĐ 766/QĐ-TTg indicators as the national portal computes them (law-2025.md section (b)).
 
 Each indicator is one named definition: points, scoring function and the text the screen shows.
-Pure functions only; the counts come from the rollups (not built yet).
+Pure functions only; the counts come from scoreboard.figures / scoreboard.progress (live). 5.2 and
+5.3 with no petition in the period score full marks (`EMPTY_RATE`).
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,7 +72,11 @@ INDICATORS = [
     Indicator("4.5b", 4, _("Hồ sơ sử dụng dữ liệu dân cư"),
               _("Hồ sơ có tài khoản xác thực VNeID / tổng số hồ sơ."), 2, linear),
     Indicator("5.2", 5, _("Phản ánh, kiến nghị xử lý đúng hạn"),
-              _("Phản ánh, kiến nghị xử lý đúng hạn / phản ánh, kiến nghị trong kỳ; không có → đủ điểm."), 6, linear),
+              _("Phản ánh, kiến nghị xử lý đúng hạn (từ chối ≤ 2, đề nghị bổ sung ≤ 5, xử lý ≤ 15, công khai ≤ 2 "
+                "ngày làm việc) / phản ánh, kiến nghị trong kỳ; không có → đủ điểm."), 6, linear),
+    Indicator("5.3", 5, _("Mức độ hài lòng trong xử lý phản ánh, kiến nghị"),
+              _("(Phản ánh, kiến nghị − số không hài lòng, phản ánh lại hoặc trễ hạn) / phản ánh, kiến nghị trong "
+                "kỳ; không có → đủ điểm."), 6, linear),
     Indicator("5.4", 5, _("Mức độ hài lòng trong giải quyết hồ sơ"),
               _("100% − (tỷ lệ hồ sơ trễ hạn + tỷ lệ hồ sơ có phản ánh hoặc không hài lòng)."), 6, threshold("0.9")),
     Indicator("3.6", 6, _("Hồ sơ thanh toán trực tuyến"),
@@ -80,3 +85,5 @@ INDICATORS = [
 ]
 
 BY_ID = {i.id: i for i in INDICATORS}
+# The rate an indicator takes when its denominator is 0 (no petitions → full marks, law-2025.md (b)).
+EMPTY_RATE = {"5.2": 1, "5.3": 1}

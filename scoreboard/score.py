@@ -20,19 +20,24 @@ class Line:
         return None if self.points is None else Decimal(self.maximum) - self.points
 
 
-def lines(period, dossiers=None, now=None) -> list[Line]:
-    """One line per indicator of `rules.INDICATORS`, in its order, counted live over `dossiers`."""
+def lines(period, dossiers=None, now=None, petitions=None) -> list[Line]:
+    """One line per indicator of `rules.INDICATORS`, in its order, counted live over `dossiers`;
+    `petitions`: the petitions of the same scope (default: all)."""
     counted = figures.live(period, dossiers)
     counted["2.1"] = progress.on_time(period, dossiers, now)
+    counted.update(progress.petition_figures(period, petitions, now))
     mood = progress.satisfaction(period, dossiers, now, timely=counted["2.1"])
     return _lines(counted, mood)
 
 
-def lines_from_rollups(period, *, unit_ids=None, agency_ids=None, procedure_ids=None) -> list[Line]:
-    """The same lines for a closed month, summed from its rollup rows (one query)."""
+def lines_from_rollups(period, *, unit_ids=None, agency_ids=None, procedure_ids=None, petitions=None,
+                       now=None) -> list[Line]:
+    """The same lines for a closed month, summed from its rollup rows (one query); the petitions'
+    5.2 and 5.3 are counted live (one query over the month's few petitions)."""
     c = rollups.summed(period, unit_ids=unit_ids, agency_ids=agency_ids, procedure_ids=procedure_ids)
     counted = figures.from_counts(c)
     counted["2.1"] = figures.Figure(BY_ID["2.1"], c["on_time"], c["judged"])
+    counted.update(progress.petition_figures(period, petitions, now))
     mood = progress.SatisfactionFigure(total=c["judged"], late=c["judged"] - c["on_time"],
                                        petition_or_dislike=c["marked"])
     return _lines(counted, mood)
@@ -40,10 +45,11 @@ def lines_from_rollups(period, *, unit_ids=None, agency_ids=None, procedure_ids=
 
 def lines_for_units(period, unit_ids, dossiers, now=None) -> list[Line]:
     """A unit subtree's lines: from the rollups for a month they cover, else live over `dossiers`
-    (the same units' dossiers)."""
+    (the same units' dossiers); petitions are those received by the units' agencies."""
+    petitions = progress.petitions_of_units(unit_ids)
     if rollups.covers(period, now):
-        return lines_from_rollups(period, unit_ids=unit_ids)
-    return lines(period, dossiers, now)
+        return lines_from_rollups(period, unit_ids=unit_ids, petitions=petitions, now=now)
+    return lines(period, dossiers, now, petitions)
 
 
 def _lines(counted: dict, mood) -> list[Line]:

@@ -7,11 +7,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from notifications.models import Notification
+from petitions.models import Petition
 from procedures.models import CalendarDay, OfficeHours, OnestopTarget
 from tests import factories as f
 from tests.world import receive
 from workflows import privacy, services
-from workflows.models import Complaint, SatisfactionRating
+from workflows.models import SatisfactionRating
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def populated(world):
     Notification.objects.create(dossier=dossier, channel="sms", recipient="0912345678", body="Hồ sơ đã tiếp nhận",
                                 idempotency_key="t:1")
     SatisfactionRating.objects.create(dossier=dossier, rating="satisfied")
-    Complaint.objects.create(dossier=dossier, text="Chậm trả kết quả")
+    Petition.objects.create(dossier=dossier, text="Chậm trả kết quả")
     privacy.log_unmasked(w.clerk, dossier, "counter:dossier")  # a view of the numbers in full
     call_command("verify_audit", "--anchor", stdout=io.StringIO())  # an audit run and an anchor to show
     return dossier

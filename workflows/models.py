@@ -604,7 +604,7 @@ class DossierEvent(models.Model):
         return hashlib.sha256(encoded.encode()).hexdigest()
 
 
-# --- around the dossier: files, messages, ratings, complaints, alerts ---------------------
+# --- around the dossier: files, messages, ratings, alerts (petitions: the petitions app) ---------------------
 
 
 class DossierFile(models.Model):
@@ -687,30 +687,6 @@ class CounterGuidance(models.Model):
 
     def __str__(self):
         return f"{self.procedure_code} – {self.applicant_name} ({self.issued_at:%d/%m/%Y})"
-
-
-class Complaint(models.Model):
-    """A complaint or petition about how a dossier was handled (phản ánh, kiến nghị).
-
-    Feeds indicator 7 of TT 01/2018 Art. 13; one found unsubstantiated does not count.
-    """
-
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="complaints")
-    text = models.TextField(_("nội dung"))
-    received_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    unsubstantiated = models.BooleanField(
-        _("kết luận không đúng"), default=False,
-        help_text=_("Đã xác minh, kết luận phản ánh không đúng hoặc vu cáo."),
-    )
-
-    class Meta:
-        verbose_name = _("phản ánh, kiến nghị")
-        verbose_name_plural = _("phản ánh, kiến nghị")
-
-    def __str__(self):
-        return f"{self.dossier_id}: {self.text[:40]}"
-
 
 
 # --- the audit trail's defences: the nightly verification and the signed daily anchor -------

@@ -26,7 +26,6 @@ from .models import (
     ApplicantCapacity,
     Channel,
     ClockSpan,
-    Complaint,
     CounterGuidance,
     Dossier,
     DossierFile,
@@ -851,8 +850,8 @@ def unassign(dossier: Dossier, *, actor, expected_version=None, now: datetime | 
                        data={"task": task.pk, "previous_owner": previous})
 
 
-# --- beside the flow: rating, complaints, files ----------------------------------------
-# Records that feed official figures (the satisfaction rate, indicator 7) or the dossier's
+# --- beside the flow: rating, files (petitions: petitions.services) -------------------------
+# Records that feed official figures (the satisfaction rate) or the dossier's
 # evidence. There is no work item to load: each call locks and re-reads the dossier row, so the
 # chain head is current. None depends on what another call changed, so by default a caller's
 # older instance is fine; pass `expected_version` to insist on the version seen.
@@ -906,68 +905,6 @@ def reissue_secret(dossier: Dossier, *, actor, id_checked_note: str, expected_ve
                 fields=["lookup_secret_hash"], agency_id=dossier.receiving_agency_id, note=note,
                 data={"secret_hash": dossier.lookup_secret_hash})
         return Receipt(dossier, secret)
-
-
-def _takes_complaints(actor, dossier: Dossier) -> bool:
-    agency = dossier.receiving_agency_id
-    return (access.is_member(actor, agency, Role.CLERK) or access.is_member(actor, agency, Role.LEADER)
-            or access.supervises(actor, dossier))
-
-
-def record_complaint(dossier: Dossier, *, actor, text: str, received_at: datetime | None = None,
-                     expected_version=None, now: datetime | None = None) -> Complaint:
-    """Tiếp nhận phản ánh, kiến nghị about how a dossier was handled (counted by indicator 7).
-
-    Who: a clerk or a leader of the receiving agency (the counter answers for its dossiers), or a
-    supervisor whose subtree holds the dossier. `received_at` (default: now) may be earlier, for a
-    letter entered later, never in the future. Returns the complaint; its `.dossier` is fresh.
-    """
-    text = (text or "").strip()
-    if not text:
-        raise InvalidInput(_("Cần nhập nội dung phản ánh, kiến nghị."))
-    with _Action(now) as act:
-        dossier = _lock_dossier(dossier.pk, expected_version)
-        if not _takes_complaints(actor, dossier):
-            raise PermissionDenied()
-        received_at = received_at or act.now
-        if received_at > act.now:
-            raise InvalidInput(_("Thời điểm nhận phản ánh không được sau thời điểm hiện tại."))
-        complaint = Complaint.objects.create(dossier=dossier, text=text, received_at=received_at)
-        _record(dossier, actor=actor, action="record_complaint", from_status=dossier.status, fields=[],
-                agency_id=dossier.receiving_agency_id, note=text,
-                data={"complaint": complaint.pk, "received_at": received_at.isoformat()})
-        return complaint
-
-
-def resolve_complaint(complaint: Complaint, *, actor, unsubstantiated: bool, note: str = "",
-                      expected_version=None, now: datetime | None = None) -> Complaint:
-    """Kết luận phản ánh, kiến nghị, once: found unsubstantiated (không đúng, vu cáo), it no longer
-    counts against the agency in indicator 7.
-
-    Who: a leader of the receiving agency or a supervisor whose subtree holds the dossier; not a
-    clerk, since the conclusion decides whether a complaint counts against the counter's own work.
-    """
-    if not isinstance(unsubstantiated, bool):
-        raise InvalidInput(_("Cần kết luận phản ánh đúng hay không đúng."))
-    with _Action(now) as act:
-        dossier = _lock_dossier(complaint.dossier_id, expected_version)
-        # Re-read under the dossier's lock: complaint writes all take it, so this one is current.
-        complaint = Complaint.objects.filter(pk=complaint.pk).first()
-        if complaint is None:
-            raise Conflict()
-        agency = dossier.receiving_agency_id
-        if not (access.is_member(actor, agency, Role.LEADER) or access.supervises(actor, dossier)):
-            raise PermissionDenied()
-        if complaint.resolved_at is not None:
-            raise TransitionNotAllowed(_("Phản ánh, kiến nghị này đã có kết luận."))
-        complaint.resolved_at = act.now
-        complaint.unsubstantiated = unsubstantiated
-        complaint.save(update_fields=["resolved_at", "unsubstantiated"])
-        complaint.dossier = dossier
-        _record(dossier, actor=actor, action="resolve_complaint", from_status=dossier.status, fields=[],
-                agency_id=agency, note=note,
-                data={"complaint": complaint.pk, "unsubstantiated": unsubstantiated})
-        return complaint
 
 
 def attach_file(dossier: Dossier, *, checked_file: uploads.CheckedFile, actor=None, required_document=None,

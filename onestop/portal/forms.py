@@ -166,3 +166,66 @@ class RatingForm(forms.Form):
     rating = forms.ChoiceField(label=_("Mức độ hài lòng"), choices=Rating.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Góp ý (không bắt buộc)"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PetitionForm(forms.Form):
+    """Gửi phản ánh, kiến nghị (petitions.services.receive): optionally about one's own dossier, named by
+    its code and proven by its secret (a code alone could mark anyone's dossier)."""
+
+    agency = forms.TypedChoiceField(label=_("Nơi nhận phản ánh, kiến nghị"), coerce=int, choices=(),
+                                    help_text=_("Trung tâm, Bộ phận Một cửa mà nội dung phản ánh, kiến nghị "
+                                                "liên quan."),
+                                    error_messages={"required": _("Cần chọn nơi nhận phản ánh, kiến nghị."),
+                                                    "invalid_choice": _("Nơi nhận phản ánh, kiến nghị không hợp lệ.")})
+    name = forms.CharField(label=_("Họ và tên"), max_length=200,
+                           error_messages={"required": _("Cần nhập họ và tên.")},
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    contact = forms.CharField(label=_("Số điện thoại hoặc thư điện tử"), max_length=200,
+                              help_text=_("Để nhận kết quả xử lý; không được công khai."),
+                              error_messages={"required": _("Cần nhập số điện thoại hoặc thư điện tử để nhận "
+                                                            "trả lời.")})
+    classification = forms.ChoiceField(label=_("Nội dung phản ánh, kiến nghị về"), required=False, choices=())
+    text = forms.CharField(label=_("Nội dung phản ánh, kiến nghị"), max_length=5000, widget=forms.Textarea(
+        attrs={"rows": 6}), error_messages={"required": _("Cần nhập nội dung phản ánh, kiến nghị.")})
+    dossier_code = forms.CharField(label=_("Mã hồ sơ liên quan (nếu có)"), max_length=64, required=False,
+                                   help_text=_("In trên giấy tiếp nhận, ví dụ 000.01.06.H29-260302-0001."),
+                                   widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    secret = forms.CharField(label=_("Mã bí mật của hồ sơ"), max_length=32, required=False,
+                             help_text=_("Cần khi nêu mã hồ sơ: 8 ký tự in trên giấy tiếp nhận."),
+                             widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        from petitions.models import PetitionClass
+
+        super().__init__(*args, **kwargs)
+        self.agencies = {a.pk: a for a in agencies}
+        self.fields["agency"].choices = [("", _("— Chọn nơi nhận —")), *office_choices(agencies)]
+        self.fields["classification"].choices = [("", _("— Chọn (không bắt buộc) —")), *PetitionClass.choices]
+
+    def clean_agency(self):
+        agency = self.agencies.get(self.cleaned_data["agency"])
+        if agency is None:
+            raise forms.ValidationError(_("Nơi nhận phản ánh, kiến nghị không hợp lệ."))
+        return agency
+
+    def clean_contact(self):
+        value = self.cleaned_data["contact"].strip()
+        if "@" in value:
+            try:
+                forms.EmailField().clean(value)
+            except forms.ValidationError:
+                raise forms.ValidationError(_("Thư điện tử không hợp lệ.")) from None
+            return value
+        phone = normalise_phone(value)
+        if not PHONE.match(phone):
+            raise forms.ValidationError(_("Số điện thoại không hợp lệ: 10 hoặc 11 chữ số, bắt đầu bằng 0."))
+        return phone
+
+    def clean_dossier_code(self):
+        return self.cleaned_data["dossier_code"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("dossier_code") and not (data.get("secret") or "").strip():
+            self.add_error("secret", _("Cần nhập mã bí mật khi nêu mã hồ sơ."))
+        return data

@@ -3,6 +3,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from petitions import services as petition_services
 from tests.counter.conftest import result_ready, submit_online
 from tests.world import at, receive
 from workflows import services
@@ -84,7 +85,8 @@ def test_a_return_another_clerk_made_first_gets_a_clear_message_and_no_stale_for
 def test_a_stale_form_whose_action_is_still_valid_keeps_the_input(clerk_client, world, frozen_now):
     dossier = result_ready(world, now=frozen_now)
     seen = dossier.event_count
-    dossier = services.record_complaint(dossier, actor=world.clerk2, text="Chờ lâu").dossier  # status unchanged
+    # status unchanged
+    dossier = petition_services.record_complaint(dossier, actor=world.clerk2, text="Chờ lâu").dossier
     assert dossier.event_count > seen and dossier.status == Status.RESULT_READY
     response = clerk_client.post(url("return", dossier), {"version": seen, "collected_by": "Người thứ hai",
                                                           "note": "ghi chú của tôi"})

@@ -27,6 +27,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from petitions import services as petition_services
 from procedures.models import Procedure
 from tests import factories as f
 from tests.world import at, receive
@@ -106,7 +107,7 @@ def march(world):
     # The citizen's ratings and complaints, recorded through the services as in production.
     for name, rating in (("A", "satisfied"), ("B", "normal"), ("C", "not_satisfied")):
         setattr(s, name, services.rate(getattr(s, name), rating=rating, now=at(2026, 3, 10)).dossier)
-    services.record_complaint(s.B, actor=w.supervisor, text="Nhũng nhiễu", now=at(2026, 3, 6))
-    wrong = services.record_complaint(s.A, actor=w.supervisor, text="Phản ánh sai", now=at(2026, 3, 6))
-    services.resolve_complaint(wrong, actor=w.supervisor, unsubstantiated=True, now=at(2026, 3, 7))
+    petition_services.record_complaint(s.B, actor=w.supervisor, text="Nhũng nhiễu", now=at(2026, 3, 6))
+    wrong = petition_services.record_complaint(s.A, actor=w.supervisor, text="Phản ánh sai", now=at(2026, 3, 6))
+    petition_services.resolve_complaint(wrong, actor=w.supervisor, unsubstantiated=True, now=at(2026, 3, 7))
     return s

@@ -27,6 +27,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from petitions import services as petition_services
 from procedures.models import Procedure
 from reporting import evaluation, metrics, rollups, rules
 from reporting.periods import Period
@@ -120,7 +121,7 @@ def _act(w, d, action: str, actor, t):
     if action.startswith("rate:"):
         return services.rate(d, rating=action[5:], now=t).dossier
     if action == "complain":
-        return services.record_complaint(d, actor=actor, text="Trả kết quả chậm", now=t).dossier
+        return petition_services.record_complaint(d, actor=actor, text="Trả kết quả chậm", now=t).dossier
     return services.stop(d, actor=actor, reason="Công dân đề nghị dừng", now=t)
 
 

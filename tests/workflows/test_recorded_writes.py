@@ -7,13 +7,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from petitions import services as petition_services
+from petitions.models import Petition
 from tests import factories as f
 from tests.world import at, receive
 from workflows import audit, services, uploads
 from workflows.audit import verify_chain
 from workflows.codes import make_lookup_token
 from workflows.errors import Conflict, InvalidInput, PermissionDenied, TransitionNotAllowed
-from workflows.models import Complaint, Dossier, DossierEvent, DossierFile, FileKind, SatisfactionRating
+from workflows.models import Dossier, DossierEvent, DossierFile, FileKind, SatisfactionRating
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +119,7 @@ def people(world):
 def test_a_complaint_is_recorded_with_one_event(world):
     d = receive(world)
     before = d.event_count
-    complaint = services.record_complaint(d, actor=world.clerk, text="  Chậm trả kết quả ",
+    complaint = petition_services.record_complaint(d, actor=world.clerk, text="  Chậm trả kết quả ",
                                           received_at=at(2026, 3, 2, 10), now=at(2026, 3, 2, 11))
     assert (complaint.text, complaint.received_at, complaint.resolved_at) == (
         "Chậm trả kết quả", at(2026, 3, 2, 10), None)
@@ -134,12 +136,12 @@ def test_who_may_record_a_complaint(world, people, who, allowed):
     d = receive(world)
     before = d.event_count
     if allowed:
-        services.record_complaint(d, actor=people[who], text="Nhũng nhiễu")
+        petition_services.record_complaint(d, actor=people[who], text="Nhũng nhiễu")
         assert_one_event(d, before, "record_complaint")
     else:
         with pytest.raises(PermissionDenied):
-            services.record_complaint(d, actor=people[who], text="Nhũng nhiễu")
-        assert not Complaint.objects.exists()
+            petition_services.record_complaint(d, actor=people[who], text="Nhũng nhiễu")
+        assert not Petition.objects.exists()
         assert_nothing_recorded(d, before)
 
 
@@ -148,20 +150,20 @@ def test_a_bad_complaint_is_refused_and_nothing_is_stored(world, bad):
     d = receive(world)
     now = at(2026, 3, 2, 11)
     with pytest.raises(InvalidInput):
-        services.record_complaint(
+        petition_services.record_complaint(
             d, actor=world.clerk, text="   " if bad == "empty text" else "Chậm",
             received_at=now + dt.timedelta(days=1) if bad == "received in the future" else None, now=now,
         )
-    assert not Complaint.objects.exists()
+    assert not Petition.objects.exists()
     assert_nothing_recorded(d, 1)
 
 
 def test_a_complaint_is_concluded_once_with_one_event(world):
     d = receive(world)
-    complaint = services.record_complaint(d, actor=world.clerk, text="Phản ánh sai sự thật",
+    complaint = petition_services.record_complaint(d, actor=world.clerk, text="Phản ánh sai sự thật",
                                           now=at(2026, 3, 2, 11))
     before = complaint.dossier.event_count
-    resolved = services.resolve_complaint(complaint, actor=world.supervisor, unsubstantiated=True,
+    resolved = petition_services.resolve_complaint(complaint, actor=world.supervisor, unsubstantiated=True,
                                           note="Đã xác minh: không đúng", now=at(2026, 3, 4, 9))
     assert (resolved.resolved_at, resolved.unsubstantiated) == (at(2026, 3, 4, 9), True)
     event = assert_one_event(d, before, "resolve_complaint")
@@ -169,7 +171,7 @@ def test_a_complaint_is_concluded_once_with_one_event(world):
     assert event.note == "Đã xác minh: không đúng"
 
     with pytest.raises(TransitionNotAllowed):  # concluded once: not again, not reversed
-        services.resolve_complaint(complaint, actor=world.supervisor, unsubstantiated=False)
+        petition_services.resolve_complaint(complaint, actor=world.supervisor, unsubstantiated=False)
     complaint.refresh_from_db()
     assert (complaint.resolved_at, complaint.unsubstantiated) == (at(2026, 3, 4, 9), True)
     assert_nothing_recorded(d, before + 1)
@@ -181,14 +183,14 @@ def test_a_complaint_is_concluded_once_with_one_event(world):
 ])
 def test_who_may_conclude_a_complaint(world, people, who, allowed):
     d = receive(world)
-    complaint = services.record_complaint(d, actor=world.clerk, text="Chậm trả kết quả")
+    complaint = petition_services.record_complaint(d, actor=world.clerk, text="Chậm trả kết quả")
     before = complaint.dossier.event_count
     if allowed:
-        services.resolve_complaint(complaint, actor=people[who], unsubstantiated=False)
+        petition_services.resolve_complaint(complaint, actor=people[who], unsubstantiated=False)
         assert_one_event(d, before, "resolve_complaint")
     else:
         with pytest.raises(PermissionDenied):
-            services.resolve_complaint(complaint, actor=people[who], unsubstantiated=False)
+            petition_services.resolve_complaint(complaint, actor=people[who], unsubstantiated=False)
         complaint.refresh_from_db()
         assert complaint.resolved_at is None
         assert_nothing_recorded(d, before)
@@ -196,9 +198,9 @@ def test_who_may_conclude_a_complaint(world, people, who, allowed):
 
 def test_a_conclusion_must_say_substantiated_or_not(world):
     d = receive(world)
-    complaint = services.record_complaint(d, actor=world.clerk, text="Chậm trả kết quả")
+    complaint = petition_services.record_complaint(d, actor=world.clerk, text="Chậm trả kết quả")
     with pytest.raises(InvalidInput):
-        services.resolve_complaint(complaint, actor=world.supervisor, unsubstantiated=None)
+        petition_services.resolve_complaint(complaint, actor=world.supervisor, unsubstantiated=None)
     complaint.refresh_from_db()
     assert complaint.resolved_at is None
 
@@ -206,8 +208,8 @@ def test_a_conclusion_must_say_substantiated_or_not(world):
 def test_a_stale_version_is_a_conflict(world):
     d = receive(world)
     with pytest.raises(Conflict):
-        services.record_complaint(d, actor=world.clerk, text="Chậm", expected_version=d.event_count - 1)
-    assert not Complaint.objects.exists()
+        petition_services.record_complaint(d, actor=world.clerk, text="Chậm", expected_version=d.event_count - 1)
+    assert not Petition.objects.exists()
 
 
 # --- files (tệp đính kèm) -------------------------------------------------------------------
@@ -286,20 +288,20 @@ def admin_supervisor(world):
 
     user = f.user("admin_supervisor", "supervisor", [world.district_pc], supervised_unit=world.district,
                   is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_complaint", "add_complaint"]))
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_petition", "add_petition"]))
     return user
 
 
 def test_the_admin_cannot_change_or_delete_a_complaint(client, world):
     d = receive(world)
-    complaint = services.record_complaint(d, actor=world.clerk, text="Chậm trả kết quả")
+    complaint = petition_services.record_complaint(d, actor=world.clerk, text="Chậm trả kết quả")
     client.force_login(f.user("root", is_superuser=True, is_staff=True))
-    change = reverse("admin:workflows_complaint_change", args=[complaint.pk])
+    change = reverse("admin:petitions_petition_change", args=[complaint.pk])
     assert client.get(change).status_code == 200  # viewable
     response = client.post(change, {"text": "sửa", "unsubstantiated": "on", "received_at_0": "02/03/2026",
                                     "received_at_1": "09:00:00"})
     assert response.status_code == 403
-    delete = reverse("admin:workflows_complaint_delete", args=[complaint.pk])
+    delete = reverse("admin:petitions_petition_delete", args=[complaint.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     complaint.refresh_from_db()
     assert (complaint.text, complaint.unsubstantiated) == ("Chậm trả kết quả", False)
@@ -308,11 +310,11 @@ def test_the_admin_cannot_change_or_delete_a_complaint(client, world):
 def test_the_admin_records_a_complaint_through_the_service(client, world, admin_supervisor):
     d = receive(world)
     client.force_login(admin_supervisor)
-    add = reverse("admin:workflows_complaint_add")
+    add = reverse("admin:petitions_petition_add")
     assert client.get(add, {"dossier": d.code}).status_code == 200
     response = client.post(add, {"dossier": d.code, "text": "Nhũng nhiễu"})
     assert response.status_code == 302, response.content.decode()[:2000]
-    complaint = Complaint.objects.get()
+    complaint = Petition.objects.get()
     assert complaint.text == "Nhũng nhiễu"
     assert_one_event(d, 1, "record_complaint")
 
@@ -321,17 +323,17 @@ def test_the_admin_shows_a_refusal_as_a_form_error(client, world):
     d = receive(world)
     staff = f.user("staff_specialist", "specialist", [world.justice], is_staff=True, is_superuser=True)
     client.force_login(staff)
-    response = client.post(reverse("admin:workflows_complaint_add"), {"dossier": d.code, "text": "Nhũng nhiễu"})
+    response = client.post(reverse("admin:petitions_petition_add"), {"dossier": d.code, "text": "Nhũng nhiễu"})
     assert response.status_code == 200
     assert "Bạn không có quyền" in response.content.decode()
-    assert not Complaint.objects.exists()
+    assert not Petition.objects.exists()
 
 
 def test_the_admin_concludes_complaints_with_an_action(client, world, admin_supervisor):
     d = receive(world)
-    complaint = services.record_complaint(d, actor=world.clerk, text="Phản ánh sai")
+    complaint = petition_services.record_complaint(d, actor=world.clerk, text="Phản ánh sai")
     client.force_login(admin_supervisor)
-    response = client.post(reverse("admin:workflows_complaint_changelist"), {
+    response = client.post(reverse("admin:petitions_petition_changelist"), {
         "action": "resolve_unsubstantiated", "_selected_action": [complaint.pk], "index": 0,
     })
     assert response.status_code == 302

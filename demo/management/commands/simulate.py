@@ -3,8 +3,10 @@ from contextlib import nullcontext
 
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from demo.fees import gateway_simulator
+from demo.petitions import seed_petitions
 from demo.portal import portal_link
 from demo.simulation import simulate
 from workflows.errors import DomainError
@@ -40,6 +42,7 @@ class Command(BaseCommand):
                     else nullcontext(), gateway_simulator() as payer, portal_link() as portal:
                 report = simulate(days=days, per_day=per_day, seed=seed, stdout=None if quiet else self.stdout,
                                   payer=payer)
+                petitions = seed_petitions(timezone.now())
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
         finally:
@@ -48,5 +51,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Simulated {report.received} dossiers, {report.actions} actions ({report.skipped} skipped); "
             f"fees paid at the counter for {report.paid_counter}, online for {report.paid_online}; "
-            f"{portal.synced()} dossiers synced with the national portal (simulator)."
+            f"{portal.synced()} dossiers synced with the national portal (simulator); {petitions} petitions."
         ))
