@@ -10,7 +10,11 @@ HOST ?= 127.0.0.1:8000
 SITE_URL ?= http://$(HOST)/
 SITE_HOST = $(shell printf '%s' '$(SITE_URL)' | sed -E 's;^[a-zA-Z]+://;;; s;[:/].*$$;;')
 ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(SITE_HOST)
-RUN_ENV = SITE_URL='$(SITE_URL)' ALLOWED_HOSTS='$(ALLOWED_HOSTS)'
+# The demo's national portal (portal_sync/simulator.py) on loopback beside the site, serving the store
+# the simulation synced to (var/portal-sim.jsonl); every event of the running demo is synced to it.
+PORTAL_SIM_PORT ?= 8765
+PORTAL_ENV = PORTAL_URL=http://127.0.0.1:$(PORTAL_SIM_PORT) PORTAL_TOKEN=sim-token PORTAL_SECRET=sim-secret
+RUN_ENV = SITE_URL='$(SITE_URL)' ALLOWED_HOSTS='$(ALLOWED_HOSTS)' $(PORTAL_ENV)
 SIM_DAYS ?= 15
 SIM_PER_DAY ?= 12
 
@@ -46,11 +50,14 @@ demo: migrate
 
 run: demo
 	$(MANAGE) collectstatic --no-input -v 0
-	$(RUN_ENV) $(MANAGE) demo_logins
-	@echo ""
-	@echo "Serving the demo on $(SITE_URL) — the public front door (lookup, online submission);"
-	@echo "staff sign in at $(SITE_URL)can-bo/ with a demo login above."
-	$(RUN_ENV) $(MANAGE) runserver $(HOST)
+	$(PY) -m portal_sync.simulator --port $(PORTAL_SIM_PORT) --state var/portal-sim.jsonl > /dev/null & \
+	  SIM=$$!; trap "kill $$SIM 2>/dev/null" EXIT INT TERM; sleep 1; \
+	  $(RUN_ENV) $(MANAGE) demo_logins && \
+	  echo "" && \
+	  echo "Serving the demo on $(SITE_URL) — the public front door (lookup, online submission);" && \
+	  echo "staff sign in at $(SITE_URL)can-bo/ with a demo login above. The national portal's simulator" && \
+	  echo "listens on 127.0.0.1:$(PORTAL_SIM_PORT); the QĐ 766 score: $(SITE_URL)oversight/chi-so-766/." && \
+	  $(RUN_ENV) $(MANAGE) runserver $(HOST)
 
 test: install-dev node_modules/.installed
 	mkdir -p var

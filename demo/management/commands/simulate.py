@@ -39,10 +39,11 @@ class Command(BaseCommand):
                 lg.setLevel(logging.WARNING)
         try:
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend") if quiet \
-                    else nullcontext(), gateway_simulator() as payer, portal_link() as portal:
+                    else nullcontext(), gateway_simulator() as payer, portal_link(fresh=True) as portal:
                 report = simulate(days=days, per_day=per_day, seed=seed, stdout=None if quiet else self.stdout,
                                   payer=payer)
                 petitions = seed_petitions(timezone.now())
+                from_portal = portal.citizens_submit(timezone.localtime().strftime("%y%m%d"))
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
         finally:
@@ -51,5 +52,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Simulated {report.received} dossiers, {report.actions} actions ({report.skipped} skipped); "
             f"fees paid at the counter for {report.paid_counter}, online for {report.paid_online}; "
-            f"{portal.synced()} dossiers synced with the national portal (simulator); {petitions} petitions."
+            f"{portal.synced()} dossiers synced with the national portal (simulator), {from_portal} submitted "
+            f"there and waiting at the counters; {petitions} petitions."
         ))
