@@ -17,7 +17,6 @@ urlpatterns = [
     path("desk/", include("onestop.desk.urls")),
     path("phan-anh/", include("petitions.urls")),
     path("oversight/", include("onestop.oversight.urls")),
-    path("oversight/doi-soat-cong/", include("portal_intake.urls")),
     path("tra-cuu/", include("onestop.portal.urls")),
     path("thanh-toan/", include("payments.urls")),
     path("api/", include("onestop.api.urls")),

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import reconciliation, views
 
 app_name = "oversight"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("chi-so-766/", views.national_score, name="national_score"),
+    path("doi-soat-cong/", reconciliation.reconciliation, name="reconciliation"),
     path("cham-tre/", views.delays, name="delays"),
     path("quy-trach-nhiem/", views.attribution, name="attribution"),
     path("ho-so/<int:pk>/", views.dossier, name="dossier"),

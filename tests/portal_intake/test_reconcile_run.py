@@ -111,7 +111,7 @@ def test_no_portal_no_run(settings, db):
 def test_supervisors_see_the_last_run_within_their_reach(client, hand_built, world):
     h = hand_built
     run_reconciliation(h["day"], h["day"])
-    url = reverse("portal_intake:reconciliation")
+    url = reverse("oversight:reconciliation")
     client.force_login(world.clerk)
     assert client.get(url).status_code == 403
     client.force_login(world.supervisor)  # the district's supervisor: our codes, not the portal's alone

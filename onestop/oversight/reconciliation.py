@@ -4,11 +4,11 @@
 no unit, so they are listed for a province-wide reach (a superuser, or a supervisor of a top unit)."""
 from django.shortcuts import render
 
-from onestop.oversight.scope import reachable_units, supervisor_required
+from portal_intake.models import ReconciliationRun
 from workflows import access
 from workflows.models import Dossier
 
-from .models import ReconciliationRun
+from .scope import reachable_units, supervisor_required
 
 LIST_LIMIT = 200
 
@@ -35,4 +35,4 @@ def reconciliation(request):
             unknown=run.unknown_to_us[:LIST_LIMIT] if province_wide else [],
             unknown_total=len(run.unknown_to_us), limit=LIST_LIMIT,
         )
-    return render(request, "portal_intake/reconciliation.html", context)
+    return render(request, "oversight/reconciliation.html", context)
