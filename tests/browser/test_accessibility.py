@@ -116,6 +116,8 @@ def test_every_main_page_has_no_serious_or_critical_violation(page, screenshot, 
     with page.expect_navigation():
         page.locator("button.submit").click()  # nothing filled in: the form's errors
     audit.check("online-submission-errors")
+    audit.check("petition-form", "/tra-cuu/phan-anh/")
+    audit.check("petition-answers", "/tra-cuu/phan-anh/ket-qua/")
     audit.check("staff-login", "/login/")
     page.fill("#id_username", "clerk")
     page.fill("#id_password", "not-the-password")
@@ -134,6 +136,7 @@ def test_every_main_page_has_no_serious_or_critical_violation(page, screenshot, 
     audit.check("counter-dossier", f"/counter/dossiers/{dossier.pk}/")
     audit.check("counter-dossier-result", f"/counter/dossiers/{ready.pk}/")
     audit.check("counter-dossiers", "/counter/dossiers/")
+    audit.check("petition-inbox", "/phan-anh/")
     audit.check("page-403", "/desk/", status=403)
 
     _sign_in(page, client, world.specialist)
@@ -148,6 +151,8 @@ def test_every_main_page_has_no_serious_or_critical_violation(page, screenshot, 
     audit.check("delay-audit", f"/oversight/cham-tre/?{MARCH}")
     audit.check("periodic-report", f"/oversight/bao-cao/?{MARCH}")
     audit.check("attribution", f"/oversight/quy-trach-nhiem/?{MARCH}&by=agency")
+    audit.check("national-score", f"/oversight/chi-so-766/?{MARCH}")
+    audit.check("portal-reconciliation", "/oversight/doi-soat-cong/")
 
     from tests import factories as f
     _sign_in(page, client, f.user("root", is_superuser=True, is_staff=True))
