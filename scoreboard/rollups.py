@@ -27,15 +27,16 @@ def _grouped(qs, aggregates: dict) -> list[dict]:
     return list(qs.order_by().values(*KEYS).annotate(**aggregates))
 
 
-def counts_of_month(period: Period, dossiers=None) -> dict[tuple, dict]:
-    """(unit, agency, procedure) → counts for the month, from the dossiers (all of them by default)."""
+def counts_of_month(period: Period, dossiers=None, judged_at=None) -> dict[tuple, dict]:
+    """(unit, agency, procedure) → counts for the month, from the dossiers (all of them by default);
+    pending dossiers judged at `judged_at` (default: the month's end, as for a closed month)."""
     qs = Dossier.objects.all() if dossiers is None else dossiers
     rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
     for row in _grouped(figures.received_in(period, qs), figures.received_counts()):
         rows[tuple(row[k] for k in KEYS)].update({k: row[k] for k in figures.received_counts()})
     for row in _grouped(figures.granted_in(period, qs), figures.granted_counts()):
         rows[tuple(row[k] for k in KEYS)].update({k: row[k] for k in figures.granted_counts()})
-    judged_at = period.end  # a closed month: pending dossiers are judged at its end
+    judged_at = judged_at or period.end
     sure = progress.surely_on_time_q(judged_at)
     for row in _grouped(progress.in_period(period, qs), {"judged_count": Count("pk"),
                                                           "sure_count": Count("pk", filter=sure)}):
@@ -88,3 +89,27 @@ def summed(period: Period, *, unit_ids=None, agency_ids=None, procedure_ids=None
         qs = qs.filter(procedure_id__in=procedure_ids)
     totals = qs.aggregate(**{name: Sum(name) for name in COUNT_FIELDS})
     return {name: value or 0 for name, value in totals.items()}
+
+
+def rows_for_units(period: Period, unit_ids, dossiers, now=None) -> dict[tuple, dict]:
+    """(unit, agency, procedure) → counts of these units' dossiers: the rollup rows of a month they
+    cover, else counted live (the running month, judged now) — what a breakdown by agency, procedure
+    or unit sums."""
+    if covers(period, now):
+        rows = MonthCounts.objects.filter(month=period.start.date(), unit_id__in=unit_ids).values(
+            "unit_id", "agency_id", "procedure_id", *COUNT_FIELDS)
+        return {(r.pop("unit_id"), r.pop("agency_id"), r.pop("procedure_id")): r for r in rows}
+    return counts_of_month(period, dossiers, judged_at=period.as_of(now))
+
+
+def grouped(rows: dict[tuple, dict], position: int, key=None) -> dict:
+    """The counts summed per element `position` of the row key (0 unit, 1 agency, 2 procedure),
+    mapped through `key` when given (e.g. a unit to its child of the shown unit)."""
+    out: dict = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
+    for row_key, counts in rows.items():
+        target = row_key[position] if key is None else key(row_key[position])
+        if target is None:
+            continue
+        for name in COUNT_FIELDS:
+            out[target][name] += counts[name]
+    return dict(out)

@@ -35,9 +35,15 @@ def lines_from_rollups(period, *, unit_ids=None, agency_ids=None, procedure_ids=
     """The same lines for a closed month, summed from its rollup rows (one query); the petitions'
     5.2 and 5.3 are counted live (one query over the month's few petitions)."""
     c = rollups.summed(period, unit_ids=unit_ids, agency_ids=agency_ids, procedure_ids=procedure_ids)
+    return lines_from_counts(c, progress.petition_figures(period, petitions, now))
+
+
+def lines_from_counts(c: dict, petition_figures: dict | None = None) -> list[Line]:
+    """The lines from one set of rollup counts (`scoreboard.models.COUNT_FIELDS`); 5.2 and 5.3 from
+    `petition_figures` when given, else not counted."""
     counted = figures.from_counts(c)
     counted["2.1"] = figures.Figure(BY_ID["2.1"], c["on_time"], c["judged"])
-    counted.update(progress.petition_figures(period, petitions, now))
+    counted.update(petition_figures or {})
     mood = progress.SatisfactionFigure(total=c["judged"], late=c["judged"] - c["on_time"],
                                        petition_or_dislike=c["marked"])
     return _lines(counted, mood)

@@ -6,10 +6,10 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from procedures.models import AdministrativeUnit
+from procedures.models import AdministrativeUnit, Agency, Procedure
 from reporting import metrics
 from reporting.periods import Period
-from scoreboard import losses, score
+from scoreboard import losses, rollups, score
 from scoreboard.rules import BY_ID, INDICATORS
 from workflows import access
 
@@ -22,6 +22,33 @@ GROUPS = {
 }
 TREND_MONTHS = 6
 LOSS_LIST_LIMIT = 20
+BREAKDOWN_LIMIT = 15  # agencies and procedures shown, those losing most points first
+
+
+def _child_of(unit_ids, child_units):
+    """A unit of the subtree → the shown unit's child it lies under (None for the shown unit itself)."""
+    paths = dict(AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+    by_path = sorted(((c.path, c.pk) for c in child_units), key=lambda p: -len(p[0]))
+
+    def child(unit_id):
+        path = paths.get(unit_id, "")
+        return next((pk for prefix, pk in by_path if path.startswith(prefix)), None)
+
+    return child
+
+
+def _breakdown(counts_by: dict, objects: dict) -> list[dict]:
+    """One row per unit, agency or procedure: its points over the lines it can count, from its counts
+    (dossier indicators only: petitions are not split by procedure)."""
+    out = []
+    for pk, counts in counts_by.items():
+        if pk not in objects:
+            continue
+        earned, at_stake = score.total(score.lines_from_counts(counts))
+        out.append({"object": objects[pk], "received": counts["received"], "judged": counts["judged"],
+                    "earned": earned, "at_stake": at_stake, "lost": at_stake - earned,
+                    "percent": _percent(earned, at_stake)})
+    return sorted(out, key=lambda r: (-r["lost"], str(r["object"])))
 
 
 def _percent(earned: Decimal, at_stake: int) -> float | None:
@@ -57,14 +84,12 @@ def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
              "definition": BY_ID[line.id].definition,
              "rate": None if not line.denominator else 100.0 * line.numerator / line.denominator}
             for line in lines]
-    children = []
-    for child in AdministrativeUnit.objects.filter(parent=unit).in_force().order_by("name"):
-        child_ids = metrics.subtree_ids(child)
-        child_lines = score.lines_for_units(month, child_ids, metrics.in_units(scoped, child_ids), now)
-        child_earned, child_stake = score.total(child_lines)
-        received = next((line.denominator for line in child_lines if line.id == "1.4"), 0) or 0
-        children.append({"unit": child, "earned": child_earned, "at_stake": child_stake, "received": received,
-                         "percent": _percent(child_earned, child_stake)})
+    counts = rollups.rows_for_units(month, unit_ids, dossiers, now)
+    child_units = list(AdministrativeUnit.objects.filter(parent=unit).in_force().order_by("name"))
+    children = _breakdown(rollups.grouped(counts, 0, _child_of(unit_ids, child_units)),
+                          {c.pk: c for c in child_units})
+    agencies = _breakdown(rollups.grouped(counts, 1), Agency.objects.in_bulk(list({k[1] for k in counts})))
+    procedures = _breakdown(rollups.grouped(counts, 2), Procedure.objects.in_bulk(list({k[2] for k in counts})))
     trend = []
     for past in _months_before(month, TREND_MONTHS):
         past_earned, past_stake = score.total(score.lines_for_units(past, unit_ids, dossiers, now))
@@ -75,11 +100,15 @@ def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
         "uncounted": [row for row in rows if row["line"].points is None],
         "losses": losses.all_lists(month, dossiers, lines, limit=LOSS_LIST_LIMIT, now=now),
         "children": children,
+        "breakdowns": [
+            (_("Theo nơi tiếp nhận"), agencies[:BREAKDOWN_LIMIT], len(agencies), "agencies"),
+            (_("Theo thủ tục hành chính"), procedures[:BREAKDOWN_LIMIT], len(procedures), "procedures"),
+        ],
         "lines_chart": charts.bars(
             [(f"{line.id} {line.name}", float(100 * line.points / line.maximum)) for line in lines
              if line.points is not None],
             _("Điểm đạt được so với điểm tối đa của từng chỉ số (%)")),
         "trend_chart": charts.line(trend, _("Tỷ lệ điểm đạt được qua các tháng (%)")),
-        "children_chart": charts.bars([(c["unit"].name, c["percent"]) for c in children if c["received"]],
+        "children_chart": charts.bars([(c["object"].name, c["percent"]) for c in children if c["judged"]],
                                       _("Tỷ lệ điểm đạt được theo đơn vị (%)")),
     }

@@ -59,3 +59,28 @@ def test_the_screen_costs_the_same_queries_for_more_dossiers(world, frozen_now, 
 def test_a_clerk_may_not_open_the_scoreboard(world, client):
     client.force_login(world.clerk)
     assert client.get(reverse("oversight:national_score")).status_code == 403
+
+
+@pytest.mark.parametrize("closed", [False, True])
+def test_each_agency_and_procedure_row_is_the_score_of_its_own_dossiers(world, commune_b, frozen_now, clock, closed):
+    from onestop.oversight import national_score
+    from scoreboard import rollups
+
+    acknowledged(receive(world, now=frozen_now))
+    receive(world, now=frozen_now, name="Lò Thị Mai")
+    acknowledged(receive(world, now=frozen_now, agency=world.other_counter, clerk=world.other_clerk))
+    month = Period.of("month", frozen_now.year, frozen_now.month)
+    if closed:
+        clock.move_to(month.end)
+        rollups.rebuild_month(month)
+        assert rollups.covers(month)
+    page = national_score.build(world.supervisor, world.district, month)
+    agencies = {row["object"]: row for row in page["breakdowns"][0][1]}
+    for agency in (world.counter, world.other_counter):
+        expected = score.total([line for line in score.lines(month, Dossier.objects.filter(receiving_agency=agency))
+                                if line.id not in ("5.2", "5.3")])
+        assert (agencies[agency]["earned"], agencies[agency]["at_stake"]) == expected
+    procedures = {row["object"]: row for row in page["breakdowns"][1][1]}
+    assert procedures[world.commune_proc]["received"] == 3
+    children = {row["object"]: row for row in page["children"]}
+    assert (children[world.commune]["received"], children[world.other_commune]["received"]) == (2, 1)
