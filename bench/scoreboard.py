@@ -43,6 +43,10 @@ def cases(world, now):
          lambda: score.lines(running, metrics.in_units(_dossiers(), district_ids), now)),
         ("[live] score · province · running month",
          lambda: score.lines(running, metrics.in_units(_dossiers(), province_ids), now)),
+        ("[rollups] score · province · running month (fresh rebuild)",
+         lambda: score.lines_from_rollups(running, unit_ids=province_ids, now=now)),
+        ("[page] scoreboard · province · running month (fresh rebuild)",
+         lambda: national_score.build(admin, world["province"], running, now)),
         ("[page] scoreboard · province · closed month",
          lambda: national_score.build(admin, world["province"], closed, now)),
     ]
@@ -97,6 +101,10 @@ def run(argv=None):
         t0 = time.perf_counter()
         rows = rollups.rebuild_month(Period.of("month", year, month), now=now)
         print(f"rollups.rebuild_month({month:02d}/{year}): {rows:,} rows in {time.perf_counter() - t0:.1f} s")
+        t0 = time.perf_counter()
+        rows = rollups.rebuild_month(Period.of("month", now.year, now.month), now=now)
+        print(f"rollups.rebuild_month(running {now.month:02d}/{now.year}): {rows:,} rows in "
+              f"{time.perf_counter() - t0:.1f} s (the beat's ten-minute rebuild)")
         print(f"{'figure':56s} {'ms':>9s} {'queries':>7s}")
         for label, fn in cases(world, now):
             with CaptureQueriesContext(connection) as captured:

@@ -45,6 +45,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=1, minute=50),
         "options": {"expires": 6 * 3600},
     },
+    # The running month's QĐ 766 counts, judged now, every ten minutes (the scoreboard reads them
+    # while they are under twenty minutes old, live otherwise).
+    "scoreboard-running-month": {
+        "task": "scoreboard.tasks.rebuild_running_month",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},
+    },
     # Every audit trail verified, then the day's heads anchored (workflows/tasks.py); after the rollups.
     "audit-verify": {
         "task": "workflows.tasks.verify_audit",

@@ -4,9 +4,12 @@ figures.granted_counts, the portal's 2.1 clock). A closed month is then a SUM ov
 unit subtree, agency or procedure; the running month stays live (ADR 0039).
 
 A month is rebuilt nightly while its dossiers may still change what the portal sees (a late sync, a
-late decision): the running month's predecessor and the two before it (REBUILT_MONTHS).
+late decision): the running month's predecessor and the two before it (REBUILT_MONTHS). The running
+month is rebuilt every ten minutes and served from its rows while they are fresh (RUNNING_FRESHNESS),
+live otherwise.
 """
 from collections import defaultdict
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Count, Sum
@@ -21,6 +24,9 @@ from .timeliness import portal_on_time
 
 KEYS = ("competent_unit_id", "receiving_agency_id", "procedure_id")
 REBUILT_MONTHS = 3
+# The running month is a rebuild at most this old (the beat rebuilds it every ten minutes): a live count
+# of a whole province's month costs seconds at a million dossiers (docs/performance.md).
+RUNNING_FRESHNESS = timedelta(minutes=20)
 
 
 def _grouped(qs, aggregates: dict) -> list[dict]:
@@ -52,8 +58,9 @@ def counts_of_month(period: Period, dossiers=None, judged_at=None) -> dict[tuple
 
 @transaction.atomic
 def rebuild_month(period: Period, now=None) -> int:
-    """Replace the month's rows; returns how many were written."""
-    rows = counts_of_month(period)
+    """Replace the month's rows; returns how many were written. The running month's pending dossiers
+    are judged at `now` (the portal's rule judges them at the period's end or now, if sooner)."""
+    rows = counts_of_month(period, judged_at=period.as_of(now))
     month = period.start.date()
     MonthCounts.objects.filter(month=month).delete()
     MonthCounts.objects.bulk_create([
@@ -73,9 +80,19 @@ def months_to_rebuild(now=None) -> list[Period]:
 
 
 def covers(period: Period, now=None) -> bool:
-    """A closed month whose counts were built after it ended."""
-    return (period.kind == "month" and period.end <= (now or timezone.now())
-            and MonthBuilt.objects.filter(month=period.start.date(), built_at__gte=period.end).exists())
+    """Served from the rollups: a closed month whose counts were built after it ended, or the running
+    month built within RUNNING_FRESHNESS (the beat rebuilds it every ten minutes, ADR 0039)."""
+    return built_at(period, now) is not None
+
+
+def built_at(period: Period, now=None):
+    """When the rollup rows that may serve this month were built; None when they may not."""
+    now = now or timezone.now()
+    if period.kind != "month" or period.start > now:
+        return None
+    since = period.end if period.end <= now else now - RUNNING_FRESHNESS
+    return (MonthBuilt.objects.filter(month=period.start.date(), built_at__gte=since, built_at__lte=now)
+            .values_list("built_at", flat=True).first())
 
 
 def summed(period: Period, *, unit_ids=None, agency_ids=None, procedure_ids=None) -> dict:

@@ -35,6 +35,8 @@ def lines_from_rollups(period, *, unit_ids=None, agency_ids=None, procedure_ids=
     """The same lines for a closed month, summed from its rollup rows (one query); the petitions'
     5.2 and 5.3 are counted live (one query over the month's few petitions)."""
     c = rollups.summed(period, unit_ids=unit_ids, agency_ids=agency_ids, procedure_ids=procedure_ids)
+    if petitions is None and unit_ids is not None:
+        petitions = progress.petitions_of_units(unit_ids)
     return lines_from_counts(c, progress.petition_figures(period, petitions, now))
 
 

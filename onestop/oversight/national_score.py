@@ -90,12 +90,20 @@ def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
                           {c.pk: c for c in child_units})
     agencies = _breakdown(rollups.grouped(counts, 1), Agency.objects.in_bulk(list({k[1] for k in counts})))
     procedures = _breakdown(rollups.grouped(counts, 2), Procedure.objects.in_bulk(list({k[2] for k in counts})))
+    # Earlier months from their rollups only (a month without them shows no point: counting a whole
+    # month live costs seconds at a million dossiers); the shown month is the score above.
     trend = []
     for past in _months_before(month, TREND_MONTHS):
-        past_earned, past_stake = score.total(score.lines_for_units(past, unit_ids, dossiers, now))
-        trend.append((f"{past.number:02d}/{past.year}", _percent(past_earned, past_stake)))
+        if past == month:
+            trend.append((f"{past.number:02d}/{past.year}", _percent(earned, at_stake)))
+        elif rollups.covers(past, now):
+            past_earned, past_stake = score.total(score.lines_from_rollups(past, unit_ids=unit_ids, now=now))
+            trend.append((f"{past.number:02d}/{past.year}", _percent(past_earned, past_stake)))
+        else:
+            trend.append((f"{past.number:02d}/{past.year}", None))
     return {
-        "month": month, "rows": rows, "earned": earned, "at_stake": at_stake, "lost": at_stake - earned,
+        "month": month, "built_at": rollups.built_at(month, now), "rows": rows,
+        "earned": earned, "at_stake": at_stake, "lost": at_stake - earned,
         "percent": _percent(earned, at_stake),
         "uncounted": [row for row in rows if row["line"].points is None],
         "losses": losses.all_lists(month, dossiers, lines, limit=LOSS_LIST_LIMIT, now=now),

@@ -1,13 +1,15 @@
 """The scoreboard's rollups give, for a closed month, exactly the live figures: for the whole province,
 each unit, agency and procedure (tested equal on a hand-built March 2026), in one query (and one for
 the month's petitions)."""
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
 from petitions.models import Petition
 from portal_sync.models import DossierSync, SyncState
 from reporting.periods import Period
-from scoreboard import rollups, score
+from scoreboard import progress, rollups, score
 from scoreboard.models import MonthCounts
 from tests.world import at, receive
 from workflows import services
@@ -54,17 +56,18 @@ def test_a_closed_months_rollups_equal_the_live_figures_for_every_grouping(march
     assert rollups.rebuild_month(MARCH) == MonthCounts.objects.filter(month=MARCH.start.date()).count() > 0
     assert rollups.covers(MARCH)
     everything = Dossier.objects.all()
-    groupings = [({}, everything)]
-    for unit in (w.commune, w.other_commune):
-        groupings.append(({"unit_ids": [unit.pk]}, everything.filter(competent_unit=unit)))
+    groupings = [({}, everything, None)]
+    for unit in (w.commune, w.other_commune):  # a unit's petitions: those its agencies received
+        groupings.append(({"unit_ids": [unit.pk]}, everything.filter(competent_unit=unit),
+                          progress.petitions_of_units([unit.pk])))
     for agency in (w.counter, w.other_counter):
-        groupings.append(({"agency_ids": [agency.pk]}, everything.filter(receiving_agency=agency)))
+        groupings.append(({"agency_ids": [agency.pk]}, everything.filter(receiving_agency=agency), None))
     for procedure in (w.commune_proc, w.linked_proc):
-        groupings.append(({"procedure_ids": [procedure.pk]}, everything.filter(procedure=procedure)))
-    for filters, dossiers in groupings:
+        groupings.append(({"procedure_ids": [procedure.pk]}, everything.filter(procedure=procedure), None))
+    for filters, dossiers, petitions in groupings:
         with django_assert_num_queries(2):  # the rollup rows' sums, and the month's petitions (5.2, 5.3) live
             summed = score.lines_from_rollups(MARCH, **filters)
-        assert summed == score.lines(MARCH, dossiers), filters
+        assert summed == score.lines(MARCH, dossiers, petitions=petitions), filters
     whole = {line.id: line for line in score.lines_from_rollups(MARCH)}
     assert (whole["1.4"].numerator, whole["1.4"].denominator) == (3, 5)  # the February dossier is not March's
     assert whole["2.1"].denominator == 6  # …but it was handled in March
@@ -99,3 +102,27 @@ def test_the_nightly_task_rebuilds_the_three_months_before_this_one(march):
 
     built = rebuild_rollups()
     assert set(built) == {"2026-03", "2026-02", "2026-01"} and built["2026-03"] > 0
+
+
+def test_the_running_month_is_served_from_a_fresh_rebuild_judged_then(world, clock):
+    april = Period.of("month", 2026, 4)
+    clock.move_to(at(2026, 4, 2, 9))
+    receive(world, now=at(2026, 4, 1, 9))  # pending: judged at the rebuild's instant
+    receive(world, now=at(2026, 4, 2, 8), name="Lò Văn Pao")
+    assert not rollups.covers(april)
+    rollups.rebuild_month(april)
+    assert rollups.built_at(april) == at(2026, 4, 2, 9)
+    assert score.lines_for_units(april, [world.commune.pk], Dossier.objects.all()) == score.lines(
+        april, Dossier.objects.all(), petitions=Petition.objects.none())
+    clock.shift(rollups.RUNNING_FRESHNESS)
+    assert rollups.covers(april)
+    clock.shift(dt.timedelta(seconds=1))
+    assert not rollups.covers(april)  # stale: live again
+
+
+def test_the_beat_rebuilds_the_running_month():
+    from scoreboard.tasks import rebuild_running_month
+
+    assert rebuild_running_month() == 0  # nothing received yet, and safe to repeat
+    today = timezone.localdate()
+    assert rollups.covers(Period.of("month", today.year, today.month))

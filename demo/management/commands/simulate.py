@@ -9,6 +9,7 @@ from demo.fees import gateway_simulator
 from demo.petitions import seed_petitions
 from demo.portal import portal_link
 from demo.simulation import simulate
+from scoreboard.tasks import rebuild_rollups, rebuild_running_month
 from workflows.errors import DomainError
 from workflows.models import Dossier
 
@@ -44,6 +45,8 @@ class Command(BaseCommand):
                                   payer=payer)
                 petitions = seed_petitions(timezone.now())
                 from_portal = portal.citizens_submit(timezone.localtime().strftime("%y%m%d"))
+            rebuild_rollups()  # the scoreboard's closed months, as the nightly task would
+            rebuild_running_month()
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
         finally:
