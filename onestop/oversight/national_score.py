@@ -71,7 +71,7 @@ def _month(period: Period) -> Period:
     return Period.of("month", period.year, last)
 
 
-def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
+def build(user, unit: AdministrativeUnit, period: Period, now=None, expand=None) -> dict:
     month = _month(period)
     scoped = access.dossiers_for(user)
     unit_ids = metrics.subtree_ids(unit)
@@ -106,7 +106,8 @@ def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
         "earned": earned, "at_stake": at_stake, "lost": at_stake - earned,
         "percent": _percent(earned, at_stake),
         "uncounted": [row for row in rows if row["line"].points is None],
-        "losses": losses.all_lists(month, dossiers, lines, limit=LOSS_LIST_LIMIT, now=now),
+        "losses": losses.all_lists(month, dossiers, lines, limit=LOSS_LIST_LIMIT, now=now, expand=expand),
+        "expanded": expand,
         "children": children,
         "breakdowns": [
             (_("Theo nơi tiếp nhận"), agencies[:BREAKDOWN_LIMIT], len(agencies), "agencies"),

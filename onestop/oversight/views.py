@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reporting import evaluation, metrics, reports
+from scoreboard import losses
 from scoreboard.rules import INDICATORS as NATIONAL_INDICATORS
 from workflows import access, people
 from workflows.models import AuditAnchor, AuditRun
@@ -76,7 +77,9 @@ def index(request):
 def national_score(request):
     """The QĐ 766 score of the month, as the national portal computes it (scoreboard)."""
     form, unit, period = _scope(request)
-    context = national_score_screen.build(request.user, unit, period)
+    expand = request.GET.get("list")  # the one list of dossiers losing points to read (a drill-down)
+    context = national_score_screen.build(request.user, unit, period,
+                                          expand=expand if expand in losses.KEYS else None)
     context.update(form=form, unit=unit)
     return render(request, "oversight/national_score.html", context, status=_status(form))
 

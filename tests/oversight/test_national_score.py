@@ -33,7 +33,9 @@ def test_the_supervisor_reads_the_months_score_and_what_loses_it(world, frozen_n
     lines = {line.id: line for line in score.lines(month, Dossier.objects.all())}
     assert (lines["1.4"].numerator, lines["1.4"].denominator) == (1, 2)
     assert "1 / 2" in page and "3,00" in page  # 1.4: half of 6 points
-    assert f'data-loss="unsynced">{1}<' in page and unsynced.code in page
+    assert f'data-loss="unsynced">{1}<' in page and unsynced.code not in page  # lists are a drill-down
+    listed = client.get(reverse("oversight:national_score"), {**month_query(frozen_now), "list": "unsynced"})
+    assert unsynced.code in listed.content.decode() and synced.code not in listed.content.decode()
     earned, at_stake = score.total(list(lines.values()))
     assert f"{earned:.2f}".replace(".", ",") + f" / {at_stake}" in page
     assert 'href="/oversight/dinh-nghia/#qd766-2.1"' in page
@@ -84,3 +86,27 @@ def test_each_agency_and_procedure_row_is_the_score_of_its_own_dossiers(world, c
     assert procedures[world.commune_proc]["received"] == 3
     children = {row["object"]: row for row in page["children"]}
     assert (children[world.commune]["received"], children[world.other_commune]["received"]) == (2, 1)
+
+
+def test_each_expanded_loss_list_holds_exactly_the_dossiers_its_line_counts(world, frozen_now, clock):
+    from onestop.oversight import national_score
+    from scoreboard import losses
+    from tests.world import at
+    from workflows import services
+
+    month = Period.of("month", 2026, 11)  # closed at the suite's instant
+    clock.move_to(at(2026, 11, 2, 9))
+    late = receive(world, now=at(2026, 11, 2, 9))  # never decided: late by the month's end
+    on_time = receive(world, now=at(2026, 11, 2, 9), name="Lò Thị Mai")
+    services.decide(services.complete_step(on_time, actor=world.specialist), actor=world.leader, outcome="granted")
+    acknowledged(on_time)
+    clock.move_to(frozen_now)
+    for key in losses.KEYS:
+        page = national_score.build(world.supervisor, world.district, month, expand=key)
+        loss = next(item for item in page["losses"] if item.key == key)
+        assert len(loss.dossiers) == loss.count, key
+        others = [item for item in page["losses"] if item.key != key]
+        assert all(item.dossiers == [] for item in others)
+    late_list = next(item for item in national_score.build(world.supervisor, world.district, month,
+                                                            expand="late")["losses"] if item.key == "late")
+    assert [d.pk for d in late_list.dossiers] == [late.pk]
