@@ -7,7 +7,6 @@ language, so the texts here are plain strings, not translations.
 """
 import functools
 import io
-import itertools
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import segno
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
@@ -26,6 +24,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from . import qr
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "OnestopSerif"  # Liberation Serif: metric-compatible with Times New Roman, the official face
@@ -287,19 +287,11 @@ QR_BORDER = 2  # quiet zone, in modules
 @functools.lru_cache(maxsize=1024)
 def qr_runs(value: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     """The QR symbol of `value` (medium error correction: survives a crumpled slip) as its module count
-    and its dark runs (row, first column, length). Encoded with segno, about twice as fast as
-    reportlab's encoder; kept per value because a receipt is printed more than once (counter and
-    citizen copies, reprints)."""
-    symbol = segno.make_qr(value, error="m", boost_error=False)
-    runs = []
-    for r, row in enumerate(symbol.matrix):
-        c = 0
-        for dark, group in itertools.groupby(row):
-            n = sum(1 for _ in group)
-            if dark:
-                runs.append((r, c, n))
-            c += n
-    return len(symbol.matrix), tuple(runs)
+    and its dark runs (row, first column, length): segno's symbol, its mask chosen by documents.qr's
+    whole-symbol evaluation (the same choice as segno's, a quarter of the time). Kept per value because
+    a receipt is printed more than once (counter and citizen copies, reprints)."""
+    count, rows = qr.symbol(value)
+    return count, qr.dark_runs(count, rows)
 
 
 class QrCode(Flowable):
