@@ -23,7 +23,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, HRFlowable, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph as _Paragraph
 
 from . import qr
 
@@ -180,6 +181,27 @@ class Styles:
         self.sign_name = _style("sign_name", body, font=FONT_BOLD, align=TA_CENTER)
         self.sign_position = _style("sign_position", body - 1.5, align=TA_CENTER)
         self.small = _style("small", body - 2.5, font=FONT_ITALIC)
+
+
+class Paragraph(_Paragraph):
+    """reportlab's Paragraph, its line breaking kept for the width it was last laid out at.
+
+    A form's paragraph is wrapped at one width several times before it is drawn: once to measure the
+    story (`largest_fitting`), once by the frame that places it, and a table's cells once more when
+    the table draws. Line breaking depends on the width, the text and the style only (not on the
+    height offered), so the repeat at the same width returns what the first one computed: the same
+    lines, the same height, in a third of the work. Per object, so nothing outlives the document."""
+
+    _wrapped = None
+
+    def wrap(self, availWidth, availHeight):
+        memo = self._wrapped
+        if memo is not None and memo[0] == availWidth:
+            self.width, self._wrapWidths, self.blPara, self.height = memo[1:]
+            return self.width, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, self.width, self._wrapWidths, self.blPara, height)
+        return width, height
 
 
 def p(text: str, style) -> Paragraph:
