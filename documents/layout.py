@@ -7,7 +7,6 @@ language, so the texts here are plain strings, not translations.
 """
 import functools
 import io
-import itertools
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,17 +14,20 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import segno
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4, A5, landscape
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, HRFlowable, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph as _Paragraph
+
+from . import qr
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "OnestopSerif"  # Liberation Serif: metric-compatible with Times New Roman, the official face
@@ -182,6 +184,27 @@ class Styles:
         self.small = _style("small", body - 2.5, font=FONT_ITALIC)
 
 
+class Paragraph(_Paragraph):
+    """reportlab's Paragraph, its line breaking kept for the width it was last laid out at.
+
+    A form's paragraph is wrapped at one width several times before it is drawn: once to measure the
+    story (`largest_fitting`), once by the frame that places it, and a table's cells once more when
+    the table draws. Line breaking depends on the width, the text and the style only (not on the
+    height offered), so the repeat at the same width returns what the first one computed: the same
+    lines, the same height, in a third of the work. Per object, so nothing outlives the document."""
+
+    _wrapped = None
+
+    def wrap(self, availWidth, availHeight):
+        memo = self._wrapped
+        if memo is not None and memo[0] == availWidth:
+            self.width, self._wrapWidths, self.blPara, self.height = memo[1:]
+            return self.width, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, self.width, self._wrapWidths, self.blPara, height)
+        return width, height
+
+
 def p(text: str, style) -> Paragraph:
     """A paragraph from markup already escaped with `esc` (callers compose bold/italic)."""
     return Paragraph(text, style)
@@ -287,19 +310,11 @@ QR_BORDER = 2  # quiet zone, in modules
 @functools.lru_cache(maxsize=1024)
 def qr_runs(value: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     """The QR symbol of `value` (medium error correction: survives a crumpled slip) as its module count
-    and its dark runs (row, first column, length). Encoded with segno, about twice as fast as
-    reportlab's encoder; kept per value because a receipt is printed more than once (counter and
-    citizen copies, reprints)."""
-    symbol = segno.make_qr(value, error="m", boost_error=False)
-    runs = []
-    for r, row in enumerate(symbol.matrix):
-        c = 0
-        for dark, group in itertools.groupby(row):
-            n = sum(1 for _ in group)
-            if dark:
-                runs.append((r, c, n))
-            c += n
-    return len(symbol.matrix), tuple(runs)
+    and its dark runs (row, first column, length): segno's symbol, its mask chosen by documents.qr's
+    whole-symbol evaluation (the same choice as segno's, a quarter of the time). Kept per value because
+    a receipt is printed more than once (counter and citizen copies, reprints)."""
+    count, rows = qr.symbol(value)
+    return count, qr.dark_runs(count, rows)
 
 
 class QrCode(Flowable):
@@ -315,8 +330,11 @@ class QrCode(Flowable):
         count, runs = qr_runs(self.value)
         box = self.width / (count + 2 * QR_BORDER)
         path = self.canv.beginPath()
-        for r, c, n in runs:
-            path.rect((c + QR_BORDER) * box, self.height - (r + QR_BORDER + 1) * box, n * box, box)
+        # What path.rect writes for each run, formatted in one pass and handed over as one operation
+        # string (the path joins its operations with spaces): no method call per run.
+        h = self.height
+        path._code_append(" ".join([f"{fp_str(((c + QR_BORDER) * box, h - (r + QR_BORDER + 1) * box, n * box, box))} re"
+                                    for r, c, n in runs]))
         self.canv.setFillColor(colors.black)
         self.canv.drawPath(path, stroke=0, fill=1)
 

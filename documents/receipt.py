@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table
+from reportlab.platypus import Spacer, Table
 
 from procedures.models import DocumentForm
 from workflows.codes import make_lookup_token
@@ -20,6 +20,7 @@ from . import facts
 from .layout import (
     DOTS,
     PAPER_A5,
+    Paragraph,
     Styles,
     build_pdf,
     clean,
