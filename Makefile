@@ -50,7 +50,7 @@ demo: migrate
 
 run: demo
 	$(MANAGE) collectstatic --no-input -v 0
-	$(PY) -m portal_sync.simulator --port $(PORTAL_SIM_PORT) --state var/portal-sim.jsonl > /dev/null & \
+	$(PY) -m portal_sync.simulator --port $(PORTAL_SIM_PORT) --state $${ONESTOP_VAR_DIR:-var}/portal-sim.jsonl > /dev/null & \
 	  SIM=$$!; trap "kill $$SIM 2>/dev/null" EXIT INT TERM; sleep 1; \
 	  $(RUN_ENV) $(MANAGE) demo_logins && \
 	  echo "" && \

@@ -6,6 +6,8 @@
   over the network) keeps two workers — the task after a commit and the sweep — from interleaving.
 - **Once.** The idempotency key `MaHoSo:seq` makes a resend after a lost answer harmless: the
   portal says "duplicate" and stores nothing.
+- **A portal that lost records** (409, expecting an earlier seq than ours: restored from a backup) gets
+  them again from the one it expects, once per delivery; any other refusal is a dead letter.
 - **Retries.** No answer or a 5xx: the record waits (back-off doubling from 30 s to 30 min) and the
   sweep sends it again; after MAX_ATTEMPTS, or at once on a refusal (4xx), it becomes a dead
   letter, which an administrator retries from the admin (`retry_dead`).
@@ -72,7 +74,7 @@ def deliver_dossier(dossier_id: int, *, client: PortalClient | None = None, now:
         _release(dossier_id)
 
 
-def _send_due(dossier_id: int, client: PortalClient, now: datetime) -> Outcome:
+def _send_due(dossier_id: int, client: PortalClient, now: datetime, *, resent: bool = False) -> Outcome:
     outcome = Outcome()
     records = (SyncRecord.objects.filter(dossier_id=dossier_id).exclude(state=RecordState.SENT)
                .select_related("dossier", "event").order_by("seq"))
@@ -88,11 +90,31 @@ def _send_due(dossier_id: int, client: PortalClient, now: datetime) -> Outcome:
             _failed(record, now, str(error), dead=record.attempts + 1 >= MAX_ATTEMPTS, outcome=outcome)
             break
         except PortalRefused as error:
+            expected = error.body.get("expected") if error.status == 409 else None
+            if not resent and isinstance(expected, int) and 0 < expected < record.seq:
+                # The portal lost records it had acknowledged (restored from a backup): send them again
+                # from the one it expects, under their own keys, then this one. Once per delivery.
+                _resend_from(dossier_id, expected, record.seq, now)
+                again = _send_due(dossier_id, client, now, resent=True)
+                return _merged(outcome, again)
             _failed(record, now, _refusal_text(error), dead=True, outcome=outcome)
             break
         _accepted(record, now, snapshot_hash(hoso), bool(answer.get("duplicate")), outcome)
     _settle_state(dossier_id)
     return outcome
+
+
+def _resend_from(dossier_id: int, first: int, before: int, now: datetime):
+    logger.warning("portal lost records %s–%s of dossier %s: sending them again", first, before - 1, dossier_id)
+    SyncRecord.objects.filter(dossier_id=dossier_id, seq__gte=first, seq__lt=before).update(
+        state=RecordState.PENDING, sent_at=None, next_attempt_at=now)
+
+
+def _merged(first: Outcome, second: Outcome) -> Outcome:
+    for name in ("sent", "duplicates", "failed", "dead"):
+        setattr(second, name, getattr(first, name) + getattr(second, name))
+    second.errors = first.errors + second.errors
+    return second
 
 
 def _refusal_text(error: PortalRefused) -> str:

@@ -226,3 +226,20 @@ def test_without_sync_the_dossier_page_says_nothing_of_the_portal(world, client)
     dossier = receive(world)
     client.force_login(world.clerk)
     assert "Đồng bộ Cổng DVCQG" not in client.get(reverse("counter:dossier", args=[dossier.pk])).content.decode()
+
+
+def test_a_portal_that_lost_what_it_acknowledged_gets_it_again_in_order(world, clock, settings):
+    with running_simulator(hang=1.0) as first:
+        settings.PORTAL_URL, settings.PORTAL_TOKEN, settings.PORTAL_SECRET = first, DEFAULT_TOKEN, DEFAULT_SECRET
+        settings.PORTAL_SYNC_ENABLED = True
+        clock.move_to(at(2026, 3, 2, 9))
+        dossier = receive(world)
+        delivery.deliver_due()
+    with running_simulator(hang=1.0) as restored:  # the portal comes back from an older backup: empty
+        settings.PORTAL_URL = restored
+        clock.move_to(at(2026, 3, 2, 14))
+        services.complete_step(dossier, actor=world.specialist)
+        outcome = delivery.deliver_due()
+        assert [r["Seq"] for r in accepted(restored, dossier.code)] == [1, 2]
+    assert outcome.sent == 2 and outcome.dead == 0
+    assert set(SyncRecord.objects.filter(dossier=dossier).values_list("state", flat=True)) == {RecordState.SENT}
