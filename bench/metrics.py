@@ -261,7 +261,7 @@ def finish_load(connection):
 HANDLED = """
 WITH c AS (
   SELECT d.id, d.competent_unit_id, d.receiving_agency_id, d.procedure_id, d.channel, d.status, d.received_at,
-         d.original_due_at, d.supplement_count, x.end_at,
+         d.original_due_at, d.supplement_count, d.guidance_count, x.end_at,
          (x.end_at >= %(s)s AND x.end_at < %(e)s) AS left_in,
          d.resolved_at IS NULL AS nodec,
          x.end_at > d.original_due_at AS late,
