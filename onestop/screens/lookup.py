@@ -207,6 +207,13 @@ def status_by_secret(request, code: str, secret: str) -> dict | None:
     return snapshot if matched and not snapshot["absent"] else None
 
 
+def status_by_secret_with(request, code: str, secret: str, other: str):
+    """`status_by_secret` and the cached value of the key `other`, in the same one cache round trip."""
+    snapshot, value = snapshot_with(request, code, other)
+    matched = codes.secret_matches(secret, snapshot["secret_hash"])
+    return (snapshot if matched and not snapshot["absent"] else None), value
+
+
 def status_by_token(request, token: str) -> dict | None:
     """The snapshot of the dossier a QR link's token names; raises Throttled like `status_by_secret`."""
     code = codes.read_lookup_token(token or "")
