@@ -7,11 +7,15 @@ code and a wrong secret get the same 404, and failures count against the same pe
 budget as the portal page.
 """
 import functools
+import hashlib
 import json
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
-from django.http import JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -90,10 +94,10 @@ def _when(value):
     return None if value is None else _datetime.to_representation(value)
 
 
-def public_status(snapshot: dict) -> dict:
+def public_status(snapshot: dict, now=None) -> dict:
     """The portal page's facts (onestop.screens.lookup's snapshot) as the API's JSON
     (PublicStatusSerializer's shape, built directly: no serializer pass on the hot path)."""
-    now = clock.now()
+    now = now or clock.now()
     stage = snapshot["stage"]
     status = snapshot["status"]
     return {
@@ -228,18 +232,55 @@ def _thin(request):
     code, secret = _field(data, "code"), _field(data, "secret")
     if code is None or secret is None:
         return None
-    try:
-        snapshot = lookup.status_by_secret(request, code.upper(), secret)
+    code = code.upper()
+    key = answer_key(code)
+    try:  # the throttle, the snapshot and the kept answer in one cache round trip
+        snapshot, entry = lookup.status_by_secret_with(request, code, secret, key)
     except lookup.Throttled:
         return None  # StatusView answers the 429 (with Retry-After) from the same count
     if snapshot is None:
         lookup.record_failure(request)
         response = JsonResponse(error_body("not_found", NOT_FOUND), status=404, json_dumps_params=_JSON_DUMPS)
     else:
-        response = JsonResponse(public_status(snapshot), json_dumps_params=_JSON_DUMPS)
+        response = HttpResponse(_answer(snapshot, key, entry), content_type=_JSON)
         response["Cache-Control"] = "private, no-store"
     response["Vary"] = "Accept"
     return response
+
+
+# --- the kept answer -------------------------------------------------------------------------
+# A found dossier's JSON is the same for everyone who proved its secret: kept per dossier and language
+# beside its snapshot, as the portal keeps its status page (onestop.portal.pages, ADR 0031), and ended
+# the same way: the entry records the snapshot's revision and is served only beside that very snapshot,
+# so the tombstone an event's commit leaves ends it. It is read in the lookup's one cache round trip and
+# served only after the secret was checked against the snapshot. Its two answers that turn with time
+# (is_overdue, is_past_appointment) are kept with the side of their instant the answer was built on.
+
+
+def answer_key(code: str) -> str:
+    """The kept answer of dossier `code` in the active language."""
+    digest = hashlib.blake2b(code.encode(), digest_size=16).hexdigest()
+    return f"api:status:{get_language() or settings.LANGUAGE_CODE}:{digest}"
+
+
+def _sides(snapshot: dict, now) -> tuple:
+    """Which side of each instant that changes the answer `now` is on (None: it never comes)."""
+    return tuple(None if after is None else after < now
+                 for after in (snapshot["overdue_after"], snapshot["past_appointment_after"]))
+
+
+def _answer(snapshot: dict, key: str, entry) -> bytes:
+    """The JSON of `snapshot`: the kept bytes when they were built from it and are true now; else built
+    (and kept, when the snapshot is the cached one)."""
+    now = clock.now()
+    sides = _sides(snapshot, now)
+    rev = snapshot.get("rev")
+    if isinstance(entry, tuple) and len(entry) == 3 and rev and entry[0] == rev and entry[1] == sides:
+        return entry[2]
+    body = json.dumps(public_status(snapshot, now), cls=DjangoJSONEncoder, **_JSON_DUMPS).encode()
+    if snapshot.get("stored", True) and rev:
+        cache.set(key, (rev, sides, body), lookup.SNAPSHOT_SECONDS)
+    return body
 
 
 _status_view = StatusView.as_view()

@@ -14,9 +14,9 @@ router.register("catalog/procedures", catalog.ProcedureViewSet, basename="proced
 router.register("dossiers", dossiers.DossierViewSet, basename="dossier")
 
 urlpatterns = [
+    path("status/", status.status_view, name="status"),  # first: the public lookup is most of the API's traffic
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs.DocsView.as_view(), name="docs"),
-    path("status/", status.status_view, name="status"),
     path("metrics/", metrics.MetricsView.as_view(), name="metrics"),
     *router.urls,
 ]

@@ -14,6 +14,7 @@ revokes it. The receipt's QR link (`?t=`) shows the status only. Behind the stat
 download of the electronic result (`result`, with the same `?s=`), served as an attachment only
 when its bytes match the hash recorded when it was issued.
 """
+import functools
 import hashlib
 
 from django.contrib import messages
@@ -22,7 +23,8 @@ from django.db import transaction
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -149,7 +151,25 @@ def _result_file(code: str) -> DossierFile | None:
             .order_by("-pk").first())
 
 
-@never_cache
+_NEVER = "max-age=0, no-cache, no-store, must-revalidate, private"  # what never_cache writes on a bare response
+
+
+def _never_cache(view):
+    """Django's `never_cache` for the lookup's door: on a response without caching headers yet (the kept
+    status page) it writes the same two headers at once instead of parsing and rebuilding Cache-Control."""
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.has_header("Cache-Control") or response.has_header("Expires"):
+            add_never_cache_headers(response)
+        else:
+            response.headers["Expires"] = http_date()
+            response.headers["Cache-Control"] = _NEVER
+        return response
+    return wrapped
+
+
+@_never_cache
 def index(request):
     """Tra cứu hồ sơ: code + secret (POST, answered by a redirect to `?s=`), `?s=` or a QR link's `?t=`."""
     bookmark = request.GET.get("s")

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from onestop.cache import get_many
 from reporting import rules
 from workflows import codes
 from workflows.models import Dossier, DossierEvent, Outcome, Rating, SatisfactionRating
@@ -183,7 +184,7 @@ def snapshot_with(request, code: str, other: str):
     """The snapshot of `code` and the cached value of the key `other`, in one cache round trip;
     with a `request`, its address's failure count too (raises Throttled), else no throttle."""
     failures, key = (_key(request) if request is not None else None), _snapshot_key(code)
-    found = cache.get_many([k for k in (failures, key, other) if k])
+    found = get_many([k for k in (failures, key, other) if k])
     if failures and found.get(failures, 0) >= settings.PORTAL_LOOKUP_MAX_FAILURES:
         raise Throttled
     return _snapshot(key, found.get(key), code), found.get(other)
@@ -192,7 +193,7 @@ def snapshot_with(request, code: str, other: str):
 def _checked_snapshot(request, code: str) -> dict:
     """The address's failure count and the snapshot in one cache round trip; raises Throttled."""
     failures, key = _key(request), _snapshot_key(code)
-    found = cache.get_many([failures, key])
+    found = get_many([failures, key])
     if found.get(failures, 0) >= settings.PORTAL_LOOKUP_MAX_FAILURES:
         raise Throttled
     return _snapshot(key, found.get(key), code)
@@ -204,6 +205,13 @@ def status_by_secret(request, code: str, secret: str) -> dict | None:
     snapshot = _checked_snapshot(request, code)
     matched = codes.secret_matches(secret, snapshot["secret_hash"])
     return snapshot if matched and not snapshot["absent"] else None
+
+
+def status_by_secret_with(request, code: str, secret: str, other: str):
+    """`status_by_secret` and the cached value of the key `other`, in the same one cache round trip."""
+    snapshot, value = snapshot_with(request, code, other)
+    matched = codes.secret_matches(secret, snapshot["secret_hash"])
+    return (snapshot if matched and not snapshot["absent"] else None), value
 
 
 def status_by_token(request, token: str) -> dict | None:

@@ -148,3 +148,22 @@ def test_a_message_to_show_gets_its_own_render(client, receipt):
     mark_kept_page(code)
     client.cookies["messages"] = "anything"
     assert b"kept page" not in qr(client, code).content
+
+
+def test_the_lookup_door_writes_never_caches_headers(client, receipt, rf):
+    """The portal's own never_cache writes what Django's does, on a kept page and on any other answer."""
+    from django.http import HttpResponse
+    from django.views.decorators.cache import never_cache
+
+    from onestop.portal.views import _never_cache
+
+    code = receipt.dossier.code
+    reference = never_cache(lambda request: HttpResponse("x"))(rf.get("/"))
+    for response in (qr(client, code), qr(client, code), client.get(URL)):
+        assert response["Cache-Control"] == reference["Cache-Control"]
+        assert response["Expires"]
+    def preset(request):
+        response = HttpResponse("x")
+        response["Cache-Control"] = "public"
+        return response
+    assert _never_cache(preset)(rf.get("/"))["Cache-Control"] == never_cache(preset)(rf.get("/"))["Cache-Control"]
