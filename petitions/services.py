@@ -127,7 +127,7 @@ def _lock(petition: Petition) -> Petition:
         if fresh is not None:
             fresh.dossier = dossier
     else:
-        fresh = (Petition.objects.select_for_update().select_related("agency__unit")
+        fresh = (Petition.objects.select_for_update(of=("self",)).select_related("agency__unit")
                  .filter(pk=petition.pk).first())
     if fresh is None:
         raise Conflict()

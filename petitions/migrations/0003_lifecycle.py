@@ -21,6 +21,9 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # On PostgreSQL the columns' deferred foreign-key checks on existing rows would block the index
+    # builds in one transaction ("pending trigger events"): each step commits on its own.
+    atomic = False
 
     dependencies = [
         ('petitions', '0002_content_types'),
