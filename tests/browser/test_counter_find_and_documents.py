@@ -76,7 +76,9 @@ def test_the_clerk_previews_checks_and_accepts_an_online_dossier(page, screensho
     # the image preview loads from the scoped, sandboxed file view
     page.locator(f"#file-{png.pk} summary").click()
     expect(image).to_be_visible()
-    assert page.evaluate("(img) => img.complete && img.naturalWidth", image.element_handle()) == 480
+    # visible is not loaded (the preview is lazy): wait for the bytes, under a loaded CI machine too
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) == 480
     served = page.request.get(f"{page.base_url}/counter/dossiers/{online.pk}/files/{pdf.pk}/")
     assert served.ok and served.headers["content-type"] == "application/pdf"
     assert "sandbox" in served.headers["content-security-policy"]
