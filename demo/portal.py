@@ -5,18 +5,16 @@ record as its event commits), and a few citizens submit on the portal: the pull 
 the counters' queue, VNeID-verified as portal accounts are."""
 import base64
 import io
-import json
 from contextlib import contextmanager
 from dataclasses import dataclass
-from urllib.request import Request, urlopen
 
 from django.conf import settings
 from django.test.utils import override_settings
 from reportlab.pdfgen import canvas
 
 from portal_intake.pull import pull_new_dossiers
+from portal_sync.client import PortalClient
 from portal_sync.models import DossierSync
-from portal_sync.protocol import sign
 from portal_sync.simulator import DEFAULT_SECRET, DEFAULT_TOKEN, running_simulator
 from workflows.models import Channel, Dossier
 
@@ -33,14 +31,6 @@ class PortalLink:
     def synced(self) -> int:
         return DossierSync.objects.filter(first_acked_at__isnull=False).count()
 
-    def _post(self, path: str, body: dict) -> dict:
-        data = json.dumps(body, ensure_ascii=False).encode()
-        request = Request(self.url + path, data=data, method="POST", headers={
-            "Authorization": f"Bearer {DEFAULT_TOKEN}", "X-Signature": sign(DEFAULT_SECRET, "POST", path, data),
-            "Content-Type": "application/json; charset=utf-8"})
-        with urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
-
     def citizens_submit(self, day_code: str) -> int:
         """Queue one portal dossier per submitter, on procedures and counters the simulation's own online
         dossiers used, then pull them as the periodic task would; returns how many were received."""
@@ -49,7 +39,7 @@ class PortalLink:
             documents = [{"MaThanhPhanHoSo": f"TP{doc.order}", "TenTep": f"thanh-phan-{doc.order}.pdf",
                           "NoiDung": base64.b64encode(_pdf(doc.name)).decode()}
                          for doc in template.procedure.documents.filter(is_mandatory=True)]
-            self._post("/_sim/hoso/moi", {
+            PortalClient(self.url, DEFAULT_TOKEN, DEFAULT_SECRET).post_json("/_sim/hoso/moi", {
                 "MaHoSoDVCQG": f"G22.99-{day_code}-{i:04d}", "MaTTHC": template.procedure.code,
                 "MaDonVi": template.receiving_agency.identifier, "ChuHoSo": name, "SoGiayToChuHoSo": id_number,
                 "SoDienThoaiChuHoSo": f"09120000{i:02d}", "TaiKhoanDuocXacThucVoiVNeID": 1, "TaiLieuNop": documents})

@@ -111,10 +111,10 @@ def _resend_from(dossier_id: int, first: int, before: int, now: datetime):
 
 
 def _merged(first: Outcome, second: Outcome) -> Outcome:
-    for name in ("sent", "duplicates", "failed", "dead"):
-        setattr(second, name, getattr(first, name) + getattr(second, name))
-    second.errors = first.errors + second.errors
-    return second
+    """The two outcomes added up (`skipped` is the first's: a sweep that ran is not skipped)."""
+    return Outcome(sent=first.sent + second.sent, duplicates=first.duplicates + second.duplicates,
+                   failed=first.failed + second.failed, dead=first.dead + second.dead,
+                   skipped=first.skipped, errors=first.errors + second.errors)
 
 
 def _refusal_text(error: PortalRefused) -> str:
@@ -185,9 +185,7 @@ def deliver_due(*, client: PortalClient | None = None, now: datetime | None = No
         total.skipped = True
         return total
     for dossier_id in due_dossiers(now):
-        one = deliver_dossier(dossier_id, client=client, now=now)
-        for name in ("sent", "duplicates", "failed", "dead"):
-            setattr(total, name, getattr(total, name) + getattr(one, name))
+        total = _merged(total, deliver_dossier(dossier_id, client=client, now=now))
     return total
 
 
