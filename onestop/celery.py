@@ -33,11 +33,18 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=5),
         "options": {"expires": 50 * 60},
     },
-    # Closed months' figures for the dashboards; current periods are always computed live.
+    # The dashboards' rollups, whole (reporting/tasks.py) ...
     "rollups-refresh": {
         "task": "workflows.tasks.refresh_rollups",
         "schedule": crontab(hour=1, minute=30),
         "options": {"expires": 6 * 3600},
+    },
+    # ... and their running month every ten minutes: the current period is served from it while it is
+    # under twenty minutes old (reporting.periods.RUNNING_FRESHNESS), live otherwise (ADR 0043).
+    "rollups-running-month": {
+        "task": "reporting.tasks.refresh_running_month",
+        "schedule": crontab(minute="3-59/10"),
+        "options": {"expires": 9 * 60},
     },
     # The QĐ 766 scoreboard's closed months (scoreboard/tasks.py): the last three, after the rollups.
     "scoreboard-rollups": {

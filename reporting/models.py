@@ -147,10 +147,13 @@ class PeriodWorkingTime(models.Model):
 
 
 class RollupState(models.Model):
-    """When the rollups were last rebuilt: periods ending by `through` are served from them."""
+    """When the rollups were last rebuilt: periods ending by `through` are served from them, and the
+    running period while its month's rows, rebuilt at `running_at`, are fresh (rollups.RUNNING_FRESHNESS)."""
 
     built_at = models.DateTimeField()
     through = models.DateField(help_text="First day of the month the rebuild ran in.")
+    running_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the running month's rows were last rebuilt (every ten minutes).")
 
     class Meta:
         db_table = "workflows_rollupstate"

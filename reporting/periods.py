@@ -6,6 +6,10 @@ from django.db.models import Func, IntegerField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# A running month's figures are served from its latest rebuild while it is at most this old; the beat
+# rebuilds it every ten minutes (the dashboard's rollups and the QĐ 766 scoreboard's). Older, they are
+# counted live: a whole province's month live costs seconds at a million dossiers (docs/performance.md).
+RUNNING_FRESHNESS = dt.timedelta(minutes=20)
 
 @dataclass(frozen=True)
 class Period:

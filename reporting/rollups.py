@@ -43,7 +43,7 @@ from .models import (
     PeriodWorkingTime,
     RollupState,
 )
-from .periods import Period, utc_offset_seconds
+from .periods import RUNNING_FRESHNESS, Period, utc_offset_seconds
 from .rows import (
     RATING_COUNTS,
     STEP_SUMS,
@@ -74,13 +74,88 @@ def _next_month(day: dt.date) -> dt.date:
 
 
 def refresh(now=None) -> int:
-    """Rebuild every rollup row from the dossiers (a few GROUP BY queries); returns the row count."""
+    """Rebuild every rollup row from the dossiers (a few GROUP BY queries); returns the row count.
+
+    The rows of the running month are built too, as they stand at `now` (with the pending dossiers
+    overdue at `now`), so the running period is served from them while they are fresh."""
     now = now or timezone.now()
     tz = timezone.get_default_timezone()
+    rows = (_month_end_rows(now) + _running_end_rows(now) + _rating_rows(tz) + _step_rows(tz)
+            + _working_time_rows(tz) + _count_rows(tz, now))
+    with transaction.atomic():
+        _serialise_writers()
+        for model in ROLLUP_MODELS:
+            model.objects.all().delete()
+            model.objects.bulk_create([r for r in rows if isinstance(r, model)], batch_size=5000)
+        RollupState.objects.all().delete()
+        RollupState.objects.create(built_at=now, through=_month(now), running_at=now)
+    if connection.vendor == "postgresql":  # fresh statistics: the planner sizes its aggregates from them
+        with connection.cursor() as cursor:
+            for model in ROLLUP_MODELS:
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+    return len(rows)
+
+
+def refresh_running(now=None) -> int:
+    """Rebuild only the running month's rows, as they stand at `now` (every ten minutes, ADR 0043).
+
+    A month that has turned since the last whole rebuild (or no rebuild at all) gets `refresh()`:
+    the month just closed must be counted whole before anything is served from it."""
+    now = now or timezone.now()
+    state = _state()
+    month = _month(now)
+    if state is None or state.through != month:
+        return refresh(now)
+    tz = timezone.get_default_timezone()
+    nxt = _next_month(month)
+    month_of = (dt.datetime(month.year, month.month, 1, tzinfo=tz), dt.datetime(nxt.year, nxt.month, 1, tzinfo=tz))
+    rows = (_running_end_rows(now) + _rating_rows(tz, month_of) + _step_rows(tz, month_of)
+            + _working_time_rows(tz, month_of) + _count_rows(tz, now, month_of))
+    with transaction.atomic():
+        _serialise_writers()
+        MonthlyCount.objects.filter(month=month).delete()
+        MonthlyRating.objects.filter(month=month).delete()
+        MonthlyStep.objects.filter(month=month).delete()
+        PeriodWorkingTime.objects.filter(kind="month", start=month).delete()
+        MonthEndOverdue.objects.filter(month=_next_month(month)).delete()
+        for model in ROLLUP_MODELS:
+            model.objects.bulk_create([r for r in rows if isinstance(r, model)], batch_size=5000)
+        RollupState.objects.filter(pk=state.pk).update(running_at=now)
+    return len(rows)
+
+
+def _half_open(bounds):
+    """[start, end) as the inclusive range Django's __range takes (instants are stored to the microsecond)."""
+    start, end = bounds
+    return start, end - dt.timedelta(microseconds=1)
+
+
+_WRITERS_LOCK = 766_0043  # any number of ours; the advisory lock's key
+
+
+def _serialise_writers():
+    """One rebuild writes at a time (PostgreSQL; SQLite has one writer anyway). Without it the ten-minute
+    rebuild's DELETE, started before the nightly one commits, would miss the running month's new rows
+    and add its own beside them."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITERS_LOCK])
+
+
+def _count_rows(tz, now, only=None) -> list:
+    """`MonthlyCount` rows: received, left (ended) and collected late per month; `only` (start, end): that
+    month's alone."""
     online = Q(channel=Channel.ONLINE)
+    received = Dossier.objects.filter(received_at__isnull=False)
+    collected = Dossier.objects.filter(rules.collected_after_appointment_q())
+    ended = rules.annotate_clock(Dossier.objects.filter(received_at__isnull=False),
+                                 utc_offset_seconds(now)).filter(ended_at__isnull=False)
+    if only is not None:
+        received = received.filter(received_at__range=_half_open(only))
+        collected = collected.filter(returned_at__range=_half_open(only))
+        ended = ended.filter(ended_at__range=_half_open(only))
     received = (
-        Dossier.objects.filter(received_at__isnull=False).order_by()
-        .annotate(m=TruncMonth("received_at", tzinfo=tz))
+        received.order_by().annotate(m=TruncMonth("received_at", tzinfo=tz))
         .values("competent_unit_id", "receiving_agency_id", "procedure_id", "m")
         .annotate(total=Count("pk"), online=Count("pk", filter=online),
                   one_stop=Count("pk", filter=Q(channel__in=rules.ONE_STOP_CHANNELS)))
@@ -88,9 +163,7 @@ def refresh(now=None) -> int:
     decided = rules.DECIDED
     complained = Exists(Petition.objects.filter(rules.counts_toward_complaints(), dossier_id=OuterRef("pk")))
     left = (
-        rules.annotate_clock(Dossier.objects.filter(received_at__isnull=False), utc_offset_seconds(now))
-        .filter(ended_at__isnull=False).order_by()
-        .annotate(m=TruncMonth("ended_at", tzinfo=tz))
+        ended.order_by().annotate(m=TruncMonth("ended_at", tzinfo=tz))
         .values("competent_unit_id", "receiving_agency_id", "procedure_id", "m")
         .annotate(total=Count("pk"), online=Count("pk", filter=online),
                   resolved=Count("pk", filter=decided), early=Count("pk", filter=decided & rules.EARLY),
@@ -102,12 +175,11 @@ def refresh(now=None) -> int:
                   i7_sum=Sum(rules.indicator7(complained), filter=decided))
     )
     collected = (
-        Dossier.objects.filter(rules.collected_after_appointment_q()).order_by()
-        .annotate(m=TruncMonth("returned_at", tzinfo=tz))
+        collected.order_by().annotate(m=TruncMonth("returned_at", tzinfo=tz))
         .values("competent_unit_id", "receiving_agency_id", "procedure_id", "m")
         .annotate(total=Count("pk"))
     )
-    rows = _month_end_rows(now) + _rating_rows(tz) + _step_rows(tz) + _working_time_rows(tz)
+    rows = []
     sources = ((MonthlyCount.RECEIVED, received), (MonthlyCount.LEFT, left), (MonthlyCount.COLLECTED_LATE, collected))
     for kind, source in sources:
         for r in source.iterator(chunk_size=5000):
@@ -116,17 +188,7 @@ def refresh(now=None) -> int:
                 agency_id=r["receiving_agency_id"], procedure_id=r["procedure_id"],
                 **{k: r.get(k) or 0 for k in MEASURES},
             ))
-    with transaction.atomic():
-        for model in ROLLUP_MODELS:
-            model.objects.all().delete()
-            model.objects.bulk_create([r for r in rows if isinstance(r, model)], batch_size=5000)
-        RollupState.objects.all().delete()
-        RollupState.objects.create(built_at=now, through=_month(now))
-    if connection.vendor == "postgresql":  # fresh statistics: the planner sizes its aggregates from them
-        with connection.cursor() as cursor:
-            for model in ROLLUP_MODELS:
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
-    return len(rows)
+    return rows
 
 
 def _month_end_rows(now) -> list:
@@ -142,26 +204,39 @@ def _month_end_rows(now) -> list:
     tz = timezone.get_default_timezone()
     out, month, through = [], _next_month(_month(first)), _month(now)
     while month <= through:
-        instant = dt.datetime(month.year, month.month, 1, tzinfo=tz)
-        source = (
-            ClockSpan.objects.filter(rules.span_overdue_q(instant))
-            .annotate(handling_ended_at=rules.ended_at_expr("dossier__"))
-            .filter(rules.pending_at_q(instant, field="handling_ended_at")).order_by()
-            .values(unit_id=F("dossier__competent_unit_id"), agency_id=F("dossier__receiving_agency_id"),
-                    procedure_id=F("dossier__procedure_id"))
-            .annotate(n=Count("pk"), n_online=Count("pk", filter=Q(dossier__channel=Channel.ONLINE)))
-        )
-        out += [MonthEndOverdue(month=month, unit_id=r["unit_id"], agency_id=r["agency_id"],
-                                procedure_id=r["procedure_id"], overdue=r["n"], online_overdue=r["n_online"])
-                for r in source.iterator(chunk_size=5000)]
+        out += _overdue_rows(dt.datetime(month.year, month.month, 1, tzinfo=tz), month)
         month = _next_month(month)
     return out
 
 
-def _rating_rows(tz) -> list:
+def _running_end_rows(now) -> list:
+    """The running month's end state as it stands at `now`: the rows of the boundary after it, which
+    the whole rebuild writes only once that boundary has passed."""
+    return _overdue_rows(now, _next_month(_month(now)))
+
+
+def _overdue_rows(instant, month) -> list:
+    """`MonthEndOverdue` rows under `month`: the dossiers pending and overdue at `instant`."""
     source = (
-        SatisfactionRating.objects.filter(dossier__competent_unit_id__isnull=False,
-                                          dossier__receiving_agency_id__isnull=False).order_by()
+        ClockSpan.objects.filter(rules.span_overdue_q(instant))
+        .annotate(handling_ended_at=rules.ended_at_expr("dossier__"))
+        .filter(rules.pending_at_q(instant, field="handling_ended_at")).order_by()
+        .values(unit_id=F("dossier__competent_unit_id"), agency_id=F("dossier__receiving_agency_id"),
+                procedure_id=F("dossier__procedure_id"))
+        .annotate(n=Count("pk"), n_online=Count("pk", filter=Q(dossier__channel=Channel.ONLINE)))
+    )
+    return [MonthEndOverdue(month=month, unit_id=r["unit_id"], agency_id=r["agency_id"],
+                            procedure_id=r["procedure_id"], overdue=r["n"], online_overdue=r["n_online"])
+            for r in source.iterator(chunk_size=5000)]
+
+
+def _rating_rows(tz, only=None) -> list:
+    ratings = SatisfactionRating.objects.filter(dossier__competent_unit_id__isnull=False,
+                                                dossier__receiving_agency_id__isnull=False)
+    if only is not None:
+        ratings = ratings.filter(created_at__range=_half_open(only))
+    source = (
+        ratings.order_by()
         .annotate(m=TruncMonth("created_at", tzinfo=tz))
         .values("dossier__competent_unit_id", "dossier__receiving_agency_id", "m")
         .annotate(total=Count("pk"), **{v: Count("pk", filter=Q(rating=v)) for v in Rating.values})
@@ -171,7 +246,7 @@ def _rating_rows(tz) -> list:
                           **{v: r[v] for v in Rating.values}) for r in source.iterator(chunk_size=5000)]
 
 
-def _step_rows(tz) -> list:
+def _step_rows(tz, only=None) -> list:
     scored = Q(allotted_seconds__isnull=False, working_seconds__isnull=False)
     measures = dict(
         steps=Count("pk"), late_steps=Count("pk", filter=rules.STEP_FINISHED_LATE),
@@ -183,6 +258,8 @@ def _step_rows(tz) -> list:
         WorkItem.objects.filter(step_index__isnull=False, agency_id__isnull=False, finished__isnull=False)
         .exclude(status="CANCELED").order_by().annotate(m=TruncMonth("finished", tzinfo=tz))
     )
+    if only is not None:
+        base = base.filter(finished__range=_half_open(only))
     out = []
     groupings = ((MonthlyStep.STEP, {"procedure_id": "process__dossier__procedure_id", "step_index": "step_index"}),
                  (MonthlyStep.OFFICIAL, {"owner_id": "owner_id"}))
@@ -198,8 +275,12 @@ def _step_rows(tz) -> list:
     return out
 
 
-def _working_time_rows(tz) -> list:
+def _working_time_rows(tz, only=None) -> list:
     """`PeriodWorkingTime` rows: one statement ranks the resolved dossiers of every (root, procedure, period).
+
+    With `only` (the running month's start and end) only that month: a running quarter's or
+    year's percentile would rank all its dossiers again every ten minutes, so those stay as the whole
+    rebuild left them (the screen says when).
 
     Each dossier's working time (the sum of its steps', as `metrics.working_time_by_procedure`)
     is counted under every unit whose subtree holds its receiving unit and under its month,
@@ -207,9 +288,14 @@ def _working_time_rows(tz) -> list:
     percentile exact at the 0.01 h shown (rounding keeps the order) and shrinks the sort.
     """
     dossier = "process__dossier__"
+    steps = (WorkItem.objects.filter(step_index__isnull=False, **{f"{dossier}resolved_at__isnull": False})
+             .annotate(end_at=rules.ended_at_expr(dossier)))
+    kinds = "SELECT 'month' AS kind UNION ALL SELECT 'quarter' UNION ALL SELECT 'year'"
+    if only is not None:
+        steps = steps.filter(end_at__range=_half_open(only))
+        kinds = "SELECT 'month' AS kind"
     per_dossier = (
-        WorkItem.objects.filter(step_index__isnull=False, **{f"{dossier}resolved_at__isnull": False})
-        .annotate(end_at=rules.ended_at_expr(dossier)).order_by()
+        steps.order_by()
         .values("process_id", wt_unit=F(f"{dossier}competent_unit_id"), wt_proc=F(f"{dossier}procedure_id"),
                 wt_month=TruncMonth("end_at", tzinfo=tz), wt_quarter=TruncQuarter("end_at", tzinfo=tz),
                 wt_year=TruncYear("end_at", tzinfo=tz))
@@ -223,7 +309,7 @@ def _working_time_rows(tz) -> list:
             SELECT u.id AS unit_id, r.id AS root_id FROM {unit} u
             JOIN {unit} r ON substr(u.path, 1, length(r.path)) = r.path
         ),
-        kinds AS (SELECT 'month' AS kind UNION ALL SELECT 'quarter' UNION ALL SELECT 'year'),
+        kinds AS ({kinds}),
         hist AS (
             SELECT roots.root_id, per.wt_proc AS proc, kinds.kind,
                    CASE kinds.kind WHEN 'month' THEN per.wt_month WHEN 'quarter' THEN per.wt_quarter
@@ -260,10 +346,42 @@ def _month_of(value) -> dt.date:
     return value.replace(day=1)
 
 
-def covers(period) -> bool:
-    """Is the period served from rollups: whole months, ended no later than the last rebuild's month?"""
-    state = RollupState.objects.order_by("-built_at").first()
-    return state is not None and period.kind in ("month", "quarter", "year") and _month(period.end) <= state.through
+def _state():
+    return RollupState.objects.order_by("-built_at").first()
+
+
+def covers(period, now=None) -> bool:
+    """Is the period served from rollups: whole months, ended no later than the last rebuild's month, or
+    the period running now while the running month's rows are fresh (`running_as_of`)?"""
+    state = _state()
+    if state is None or period.kind not in ("month", "quarter", "year"):
+        return False
+    return _month(period.end) <= state.through or _running_fresh(state, period, now)
+
+
+def _running_fresh(state, period, now=None) -> bool:
+    now = now or timezone.now()
+    built = state.running_at
+    return (built is not None and built <= now <= built + RUNNING_FRESHNESS
+            and _month(built) == state.through == _month(now) and period.start <= now < period.end)
+
+
+def running_as_of(period, now=None):
+    """When the rows serving this running period were built, or None when it is not served from them."""
+    state = _state()
+    if state is None or period.kind not in ("month", "quarter", "year") or _month(period.end) <= state.through:
+        return None
+    return state.running_at if _running_fresh(state, period, now) else None
+
+
+def working_time_as_of(period, now=None):
+    """When the working-time rows of a period served from the rollups were built: the running month's at
+    its ten-minute rebuild, a running quarter's or year's at the last whole rebuild (they are not re-ranked
+    in between); None for a closed period."""
+    as_of = running_as_of(period, now)
+    if as_of is None or period.kind == "month":
+        return as_of
+    return _state().built_at
 
 
 KEY_MAP = {"competent_unit_id": "unit_id", "receiving_agency_id": "agency_id",
@@ -275,7 +393,7 @@ def split_at_rollups(period):
     closed months come from the rollups, the rest is counted live. None when no such split exists."""
     if period.kind not in ("quarter", "year"):
         return None
-    state = RollupState.objects.order_by("-built_at").first()
+    state = _state()
     if state is None:
         return None
     tz = timezone.get_default_timezone()
@@ -304,6 +422,9 @@ def grouped(unit_ids, period, keys: list[str], *, end_state: bool = True) -> lis
     `end_state=False` leaves out the state at the period's end (pending past the deadline, and the
     online dossiers overdue then): for a closed part whose end is not the figure's end."""
     m1, m2 = _month(period.start), _month(period.end)
+    state = _state()
+    # a running period's end state is the running month's, as it stood at its rebuild
+    at_end = min(m2, _next_month(state.through)) if state else m2
     cols = [KEY_MAP[k] for k in keys]
     this_period = Q(month__gte=m1)
     base = MonthlyCount.objects.filter(unit_id__in=unit_ids).order_by()
@@ -318,7 +439,7 @@ def grouped(unit_ids, period, keys: list[str], *, end_state: bool = True) -> lis
             online_late=Sum("online_late", filter=this_period),
             before=Sum("total", filter=Q(month__lt=m1))),
         # the state at the period's end instant, counted when it was that instant's past
-        "o_": MonthEndOverdue.objects.filter(unit_id__in=unit_ids, month=m2).order_by().values(*cols).annotate(
+        "o_": MonthEndOverdue.objects.filter(unit_id__in=unit_ids, month=at_end).order_by().values(*cols).annotate(
             overdue=Sum("overdue"), online_overdue=Sum("online_overdue")),
     }
     if not end_state:

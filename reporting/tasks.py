@@ -1,9 +1,9 @@
-"""The nightly rebuild of the rollups the dashboards read for closed months."""
+"""The rebuilds of the rollups the dashboards read: whole nightly, the running month every ten minutes."""
 import logging
 
 from celery import shared_task
 
-from .rollups import refresh
+from .rollups import refresh, refresh_running
 
 logger = logging.getLogger("onestop.tasks")
 
@@ -14,3 +14,9 @@ def refresh_rollups() -> int:
     rows = refresh()
     logger.info("rollups refreshed: %s rows", rows)
     return rows
+
+
+@shared_task(name="reporting.tasks.refresh_running_month", acks_late=True, ignore_result=True)
+def refresh_running_month() -> int:
+    """The running month's rows as they stand now: the current period is served from them while fresh."""
+    return refresh_running()

@@ -9,13 +9,12 @@ month is rebuilt every ten minutes and served from its rows while they are fresh
 live otherwise.
 """
 from collections import defaultdict
-from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from reporting.periods import Period
+from reporting.periods import RUNNING_FRESHNESS, Period
 from workflows.models import Dossier
 
 from . import figures, progress
@@ -24,9 +23,6 @@ from .timeliness import portal_on_time
 
 KEYS = ("competent_unit_id", "receiving_agency_id", "procedure_id")
 REBUILT_MONTHS = 3
-# The running month is a rebuild at most this old (the beat rebuilds it every ten minutes): a live count
-# of a whole province's month costs seconds at a million dossiers (docs/performance.md).
-RUNNING_FRESHNESS = timedelta(minutes=20)
 
 
 def _grouped(qs, aggregates: dict) -> list[dict]:

@@ -1,4 +1,5 @@
 """The dashboard's figures for a unit subtree and a period: a fixed number of aggregate queries."""
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from procedures.models import AdministrativeUnit, Agency
@@ -83,8 +84,13 @@ def build(user, unit: AdministrativeUnit, period: Period, now=None) -> dict:
     share_by_level = {lv["level_id"]: lv["share"] for lv in catalog["by_level"]}
     shown_units = [unit] + [u for u in units.values() if u.parent_id == unit.pk][:11]
     trend = metrics.trend(unit_ids, year, qs=scoped)
+    moment = now or timezone.now()
+    working_time_as_of = rollups.working_time_as_of(period)
     return {
         "unit": unit, "period": period, "summary": summary,
+        # the running period: from the ten-minute rebuild (when) or live (ADR 0043)
+        "running": period.start <= moment < period.end, "running_as_of": rollups.running_as_of(period),
+        "working_time_as_of": working_time_as_of if period.kind != "month" else None,
         "agency_rows": _rank(agency_rows, "on_time_rate"), "unit_rows": _rank(unit_rows, "on_time_rate"),
         "processing_rows": processing_rows, "boundless_rows": metrics.boundless_receipts(unit_ids, period),
         "catalog": catalog, "missing": metrics.not_one_stop(unit),

@@ -1,15 +1,15 @@
 """Run the periodic work once (the embedded default has no beat): dossiers whose supplement time ran
 out, the deadline scan and the resend of messages whose task was lost, the national portal's outbox
-sweep and intake pull, and with --rollups the dashboards' and the scoreboard's monthly rollups. Safe
-to run as often as you like, e.g. from cron. It sits at the project level because it calls every app's
-periodic tasks, as the beat schedule (onestop/celery.py) does."""
+sweep and intake pull, the running month's figures (dashboards and scoreboard), and with --rollups the
+whole monthly rollups. Safe to run as often as you like, e.g. from cron. It sits at the project level
+because it calls every app's periodic tasks, as the beat schedule (onestop/celery.py) does."""
 from django.core.management.base import BaseCommand
 
 from notifications.tasks import scan_deadlines
 from portal_intake.tasks import pull_portal_dossiers
 from portal_sync.tasks import deliver_due
-from reporting.tasks import refresh_rollups
-from scoreboard.tasks import rebuild_rollups
+from reporting.tasks import refresh_rollups, refresh_running_month
+from scoreboard.tasks import rebuild_rollups, rebuild_running_month
 from workflows.tasks import expire_supplements
 
 
@@ -30,3 +30,5 @@ class Command(BaseCommand):
         if options["rollups"]:
             self.stdout.write(f"rollups: {refresh_rollups.apply().get()} rows; "
                               f"QĐ 766 months: {rebuild_rollups.apply().get()}")
+        self.stdout.write(f"running month: {refresh_running_month.apply().get()} rollup rows; "
+                          f"QĐ 766: {rebuild_running_month.apply().get()} rows")
