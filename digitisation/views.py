@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onestop.screens.views import dossier_or_404, role_required
 from procedures.models import RequiredDocument
 from workflows.errors import DomainError
+from workflows.gates import dossier_or_404, role_required
 from workflows.roles import Role
 
 from . import reuse, services

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onestop.screens.dossier_page import ACTION_LABELS
-from onestop.screens.views import role_required
 from procedures.models import Agency
 from workflows.access import agency_ids, dossiers_for
 from workflows.errors import DomainError
+from workflows.gates import role_required
+from workflows.labels import ACTION_LABELS
 from workflows.roles import Role
 
 from . import rules, services

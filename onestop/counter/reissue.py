@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from onestop.screens.views import dossier_or_404, role_required
 from workflows import services
 from workflows.errors import DomainError
 from workflows.errors import PermissionDenied as DomainPermissionDenied
+from workflows.gates import dossier_or_404, role_required
 from workflows.privacy import mask_id_number
 from workflows.roles import Role
 

@@ -17,7 +17,7 @@ from documents import render as forms_pdf
 from onestop.screens import files as dossier_files
 from onestop.screens import find as finding
 from onestop.screens.dossier_page import dossier_context, open_work_item
-from onestop.screens.views import dossier_or_404, perform_action, render_pdf_form, role_required
+from onestop.screens.views import perform_action, render_pdf_form
 from procedures.calendar import load_calendar
 from procedures.models import Agency, Procedure
 from reporting import rules
@@ -26,6 +26,7 @@ from workflows.access import agency_ids, count_visible, dossiers_for, visible_sl
 from workflows.deadlines import legal_deadline
 from workflows.errors import DomainError, TransitionNotAllowed
 from workflows.errors import PermissionDenied as DomainPermissionDenied
+from workflows.gates import dossier_or_404, role_required
 from workflows.models import CounterGuidance, Dossier
 from workflows.roles import Role
 from workflows.statuses import Status

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 from onestop.screens import files as dossier_files
 from onestop.screens import find as finding
 from onestop.screens.dossier_page import dossier_context, open_work_item
-from onestop.screens.views import dossier_or_404, perform_action, render_pdf_form, role_required
+from onestop.screens.views import perform_action, render_pdf_form
 from onestop.screens.working_time import Calendars, remaining_hours
 from workflows import services
 from workflows.access import agency_ids, can_claim, dossiers_for, is_member
 from workflows.errors import PermissionDenied as DomainPermissionDenied
 from workflows.flows import DossierFlow, eligible_users, eligible_users_in
+from workflows.gates import dossier_or_404, role_required
 from workflows.models import WorkItem
 from workflows.roles import Role
 from workflows.statuses import Status

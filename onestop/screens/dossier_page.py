@@ -2,50 +2,16 @@
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from documents import render as documents
 from portal_sync.status import sync_status
 from reporting import rules
+from workflows.labels import ACTION_LABELS
 from workflows.models import DossierEvent, FileKind, WorkItem
 from workflows.statuses import Status
 
 from .files import files_of
 from .working_time import Calendars, remaining_hours
-
-ACTION_LABELS = {
-    "receive": _("Tiếp nhận hồ sơ"),
-    "submit_online": _("Nộp hồ sơ trực tuyến"),
-    "accept_online": _("Tiếp nhận hồ sơ trực tuyến"),
-    "refuse": _("Từ chối tiếp nhận"),
-    "refuse_at_counter": _("Từ chối tiếp nhận tại quầy"),
-    "start_processing": _("Nhận xử lý"),
-    "complete_step": _("Hoàn thành bước"),
-    "request_supplement": _("Yêu cầu bổ sung hồ sơ"),
-    "supplement_received": _("Đã nhận hồ sơ bổ sung"),
-    "extend": _("Gia hạn, xin lỗi và hẹn lại"),
-    "decide": _("Quyết định"),
-    "return_result": _("Trả kết quả"),
-    "withdraw": _("Công dân rút hồ sơ"),
-    "assign": _("Phân công"),
-    "unassign": _("Trả lại hàng chờ"),
-    "request_payment": _("Thông báo thực hiện nghĩa vụ tài chính"),
-    "payment_received": _("Đã hoàn thành nghĩa vụ tài chính"),
-    "stop": _("Dừng giải quyết theo đề nghị"),
-    "rate": _("Công dân đánh giá mức độ hài lòng"),
-    "record_complaint": _("Ghi nhận phản ánh, kiến nghị"),
-    "resolve_complaint": _("Kết luận phản ánh, kiến nghị"),
-    "classify_petition": _("Phân loại phản ánh, kiến nghị"),
-    "refuse_petition": _("Từ chối xử lý phản ánh, kiến nghị"),
-    "ask_petition_info": _("Đề nghị bổ sung thông tin phản ánh, kiến nghị"),
-    "petition_info_received": _("Đã nhận thông tin bổ sung phản ánh, kiến nghị"),
-    "answer_petition": _("Trả lời phản ánh, kiến nghị"),
-    "publish_petition": _("Công khai kết quả xử lý phản ánh, kiến nghị"),
-    "dislike_petition": _("Người phản ánh không hài lòng với kết quả"),
-    "attach_file": _("Đính kèm tệp"),
-    "digitise_component": _("Số hóa thành phần hồ sơ"),
-    "reissue_secret": _("Cấp lại mã bí mật tra cứu"),
-}
 
 
 def timeline(dossier) -> list[DossierEvent]:

@@ -1,53 +1,27 @@
 """View helpers shared by the staff screens (counter, desk); both call the services, never the models.
 
-- role gates and dossier lookup scoped by `dossiers_for` (another agency's dossier is a 404);
 - the stale-form guard: each action form carries the `version` (event_count) it was drawn from;
 - serving the official forms (PDF) produced by `documents`.
 """
 import time
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from documents import render as forms_pdf
 from signing.forms import signed_form
-from workflows.access import dossiers_for, has_role
 from workflows.errors import DomainError
+from workflows.gates import dossier_or_404
 from workflows.models import DossierEvent
 
 # The official forms a dossier page offers, by kind (documents.FORM_KINDS), named as in the newest set
 # (TT 03/2025), which has every kind; documents.render marks the titles for the catalog.
 FORM_LABELS = {kind: gettext_lazy(title) for kind, title in forms_pdf.form_titles().items()}
-
-
-def role_required(*roles):
-    """Login, then any of `roles`; otherwise 403 (the screen is not for this user)."""
-
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not any(has_role(request.user, role) for role in roles):
-                raise PermissionDenied(_("Chức năng này không dành cho vai trò của bạn."))
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-def dossier_or_404(user, pk, *related):
-    """The dossier if the user may see it; another agency's dossier does not exist for them."""
-    qs = dossiers_for(user).select_related("procedure", "receiving_agency", "competent_unit", "return_agency", *related)
-    return get_object_or_404(qs, pk=pk)
 
 
 def render_pdf_form(dossier, kind: str, *, secret: str | None = None) -> HttpResponse:
