@@ -4,6 +4,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
 from documents import render as documents
+from petitions.models import Petition
 from portal_sync.status import sync_status
 from reporting import rules
 from workflows.labels import ACTION_LABELS
@@ -63,4 +64,6 @@ def dossier_context(dossier, *, now=None) -> dict:
         # each form under the title of the dossier's own set (TT 01/2018 or TT 03/2025)
         "form_kinds": [(kind, gettext(documents.form_of(kind, dossier).title)) for kind in kinds],
         "portal_sync": sync_status(dossier),
+        # petitions about this dossier (phản ánh, kiến nghị): they count against TT 01 indicator 7 and QĐ 766 5.x
+        "petitions": list(Petition.objects.filter(dossier=dossier).order_by("received_at", "pk")),
     }

@@ -161,3 +161,5 @@ def test_a_petition_is_entered_at_the_counter_about_a_dossier(client, world):
     p = Petition.objects.get()
     assert response.status_code == 302 and (p.dossier_id, p.channel) == (d.pk, "counter")
     assert d.events.filter(action="record_complaint", actor=world.clerk).exists()
+    page = client.get(reverse("counter:dossier", args=[d.pk])).content.decode()
+    assert "Phản ánh, kiến nghị" in page and "Đã tiếp nhận, đang xử lý" in page  # listed on the dossier's page
