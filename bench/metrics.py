@@ -545,6 +545,8 @@ def run(argv=None):
     parser.add_argument("--load-only", action="store_true", help="generate and keep the database, time nothing")
     parser.add_argument("--skip-live", action="store_true", help="time only the rollup-served figures")
     parser.add_argument("--no-refresh", action="store_true", help="with --reuse: keep the rollups already built")
+    parser.add_argument("--current-only", action="store_true",
+                        help="with --reuse --no-refresh: time only the running period (live, then rebuilt)")
     args = parser.parse_args(argv)
     n = 100_000 if args.quick else args.dossiers
 
@@ -590,7 +592,8 @@ def run(argv=None):
             rows = rollups.refresh(now=now)
             print(f"rollups.refresh(): {rows:,} rows in {time.perf_counter() - t0:.1f} s "
                   f"(units × procedures × months; working time: subtree roots × procedures × months, quarters, years)")
-        _time_cases(connection, rollup_cases(world, now), args.repeat)
+        if not (keep and args.current_only):
+            _time_cases(connection, rollup_cases(world, now), args.repeat)
         time_current_period(connection, world, now, args.repeat)
     finally:
         if not (args.keep or args.load_only):
