@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 # The measures of a MonthlyCount row (refresh fills them by name).
-MEASURES = ("total", "online", "one_stop", "resolved", "early", "on_time", "late", "withdrawn", "stopped",
+MEASURES = ("total", "online", "one_stop", "boundless", "resolved", "early", "on_time", "late", "withdrawn", "stopped",
             "online_late",
             "i1_sum", "i3_sum", "i4_sum", "i6_sum", "i7_sum")
 
@@ -24,6 +24,8 @@ class MonthlyCount(models.Model):
     total = models.PositiveIntegerField(default=0)
     online = models.PositiveIntegerField(default=0)
     one_stop = models.PositiveIntegerField(default=0)
+    # received for another competent unit (NĐ 118/2025 Art. 14): the receiving centre's own figure
+    boundless = models.PositiveIntegerField(default=0)
     resolved = models.PositiveIntegerField(default=0)
     early = models.PositiveIntegerField(default=0)
     on_time = models.PositiveIntegerField(default=0)

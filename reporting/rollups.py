@@ -158,7 +158,8 @@ def _count_rows(tz, now, only=None) -> list:
         received.order_by().annotate(m=TruncMonth("received_at", tzinfo=tz))
         .values("competent_unit_id", "receiving_agency_id", "procedure_id", "m")
         .annotate(total=Count("pk"), online=Count("pk", filter=online),
-                  one_stop=Count("pk", filter=Q(channel__in=rules.ONE_STOP_CHANNELS)))
+                  one_stop=Count("pk", filter=Q(channel__in=rules.ONE_STOP_CHANNELS)),
+                  boundless=Count("pk", filter=Q(received_out_of_area=True)))
     )
     decided = rules.DECIDED
     complained = Exists(Petition.objects.filter(rules.counts_toward_complaints(), dossier_id=OuterRef("pk")))
@@ -473,6 +474,17 @@ def grouped(unit_ids, period, keys: list[str], *, end_state: bool = True) -> lis
         )
         out.append(derive(row))
     return out
+
+
+def boundless_receipts(unit_ids, period) -> list[tuple]:
+    """`metrics.boundless_receipts`' counts from the rollups: (receiving agency, its name, received,
+    received for another competent unit) for the counters of these units (one GROUP BY)."""
+    rows = (
+        MonthlyCount.objects.filter(kind=MonthlyCount.RECEIVED, agency__unit_id__in=unit_ids,
+                                    month__gte=_month(period.start), month__lt=_month(period.end))
+        .order_by().values("agency_id", "agency__name").annotate(received_=Sum("total"), boundless_=Sum("boundless"))
+    )
+    return [(r["agency_id"], r["agency__name"], r["received_"], r["boundless_"]) for r in rows]
 
 
 def collected_late(unit_ids, period) -> int:

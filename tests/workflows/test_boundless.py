@@ -3,7 +3,7 @@ receives for commune B; B's agencies handle it, A's counter (or the chosen retur
 figures count it for B and the boundless receipt for A's counter. Refused on the old rules."""
 import pytest
 
-from reporting import metrics
+from reporting import metrics, rollups
 from reporting.periods import Period
 from tests import factories as f
 from tests.world import at
@@ -67,8 +67,13 @@ def test_figures_count_the_competent_unit_and_the_boundless_receipt_counts_for_t
     rows = {r["competent_unit"]: r["received"] for r in
             metrics.counts([w.commune.pk, w.other_commune.pk], period, ["competent_unit"], now=at(2026, 3, 31, 17))}
     assert rows == {w.commune.pk: 1, w.other_commune.pk: 2}
-    assert metrics.boundless_receipts([w.commune.pk, w.other_commune.pk], period) == [
-        {"agency_id": w.counter.pk, "name": w.counter.name, "received": 3, "boundless": 2, "share": 66.67}]
+    expected = [{"agency_id": w.counter.pk, "name": w.counter.name, "received": 3, "boundless": 2, "share": 66.67}]
+    assert metrics.boundless_receipts([w.commune.pk, w.other_commune.pk], period) == expected
+    # the same from the rollups, once they cover the month (a quarter's receipts live cost seconds at 10M)
+    rollups.refresh(now=at(2026, 4, 2))
+    assert rollups.covers(period)
+    assert metrics.boundless_receipts([w.commune.pk, w.other_commune.pk], period) == expected
+    assert metrics.boundless_receipts([w.other_commune.pk], period) == []  # counted where received
 
 
 @pytest.mark.parametrize("case", ["not_listed", "before_reform", "other_province", "wrong_level"])
