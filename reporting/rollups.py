@@ -19,8 +19,9 @@ The other figures have their own tables: `MonthlyRating` (satisfaction), `Monthl
 percentile does not merge, so it is ranked once per period the dashboard can ask for).
 
 Rebuilt whole by `refresh()` (nightly, or after a bulk load): a few GROUP BY queries, no loop
-over dossiers. A period is served from rollups only when it ended before the rebuild's
-month (`covers`); the current period is always computed live.
+over dossiers; the running month alone by `refresh_running()` every ten minutes (ADR 0043). A
+period is served from rollups when it ended before the rebuild's month, or when it is running and
+the running month's rebuild is fresh (`covers`); otherwise it is counted live.
 """
 import datetime as dt
 
