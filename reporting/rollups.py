@@ -108,10 +108,9 @@ def refresh_running(now=None) -> int:
     if state is None or state.through != month:
         return refresh(now)
     tz = timezone.get_default_timezone()
-    nxt = _next_month(month)
-    month_of = (dt.datetime(month.year, month.month, 1, tzinfo=tz), dt.datetime(nxt.year, nxt.month, 1, tzinfo=tz))
-    rows = (_running_end_rows(now) + _rating_rows(tz, month_of) + _step_rows(tz, month_of)
-            + _working_time_rows(tz, month_of) + _count_rows(tz, now, month_of))
+    only = Period.of("month", month.year, month.month)
+    rows = (_running_end_rows(now) + _rating_rows(tz, only) + _step_rows(tz, only)
+            + _working_time_rows(tz, only) + _count_rows(tz, now, only))
     with transaction.atomic():
         _serialise_writers()
         MonthlyCount.objects.filter(month=month).delete()
@@ -125,10 +124,8 @@ def refresh_running(now=None) -> int:
     return len(rows)
 
 
-def _half_open(bounds):
-    """[start, end) as the inclusive range Django's __range takes (instants are stored to the microsecond)."""
-    start, end = bounds
-    return start, end - dt.timedelta(microseconds=1)
+def _within(field: str, period) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
 
 
 _WRITERS_LOCK = 766_0043  # any number of ours; the advisory lock's key
@@ -144,17 +141,16 @@ def _serialise_writers():
 
 
 def _count_rows(tz, now, only=None) -> list:
-    """`MonthlyCount` rows: received, left (ended) and collected late per month; `only` (start, end): that
-    month's alone."""
+    """`MonthlyCount` rows: received, left (ended) and collected late per month; `only` (a month): its alone."""
     online = Q(channel=Channel.ONLINE)
     received = Dossier.objects.filter(received_at__isnull=False)
     collected = Dossier.objects.filter(rules.collected_after_appointment_q())
     ended = rules.annotate_clock(Dossier.objects.filter(received_at__isnull=False),
                                  utc_offset_seconds(now)).filter(ended_at__isnull=False)
     if only is not None:
-        received = received.filter(received_at__range=_half_open(only))
-        collected = collected.filter(returned_at__range=_half_open(only))
-        ended = ended.filter(ended_at__range=_half_open(only))
+        received = received.filter(_within("received_at", only))
+        collected = collected.filter(_within("returned_at", only))
+        ended = ended.filter(_within("ended_at", only))
     received = (
         received.order_by().annotate(m=TruncMonth("received_at", tzinfo=tz))
         .values("competent_unit_id", "receiving_agency_id", "procedure_id", "m")
@@ -236,7 +232,7 @@ def _rating_rows(tz, only=None) -> list:
     ratings = SatisfactionRating.objects.filter(dossier__competent_unit_id__isnull=False,
                                                 dossier__receiving_agency_id__isnull=False)
     if only is not None:
-        ratings = ratings.filter(created_at__range=_half_open(only))
+        ratings = ratings.filter(_within("created_at", only))
     source = (
         ratings.order_by()
         .annotate(m=TruncMonth("created_at", tzinfo=tz))
@@ -261,7 +257,7 @@ def _step_rows(tz, only=None) -> list:
         .exclude(status="CANCELED").order_by().annotate(m=TruncMonth("finished", tzinfo=tz))
     )
     if only is not None:
-        base = base.filter(finished__range=_half_open(only))
+        base = base.filter(_within("finished", only))
     out = []
     groupings = ((MonthlyStep.STEP, {"procedure_id": "process__dossier__procedure_id", "step_index": "step_index"}),
                  (MonthlyStep.OFFICIAL, {"owner_id": "owner_id"}))
@@ -280,7 +276,7 @@ def _step_rows(tz, only=None) -> list:
 def _working_time_rows(tz, only=None) -> list:
     """`PeriodWorkingTime` rows: one statement ranks the resolved dossiers of every (root, procedure, period).
 
-    With `only` (the running month's start and end) only that month: a running quarter's or
+    With `only` (the running month) only that month: a running quarter's or
     year's percentile would rank all its dossiers again every ten minutes, so those stay as the whole
     rebuild left them (the screen says when).
 
@@ -294,7 +290,7 @@ def _working_time_rows(tz, only=None) -> list:
              .annotate(end_at=rules.ended_at_expr(dossier)))
     kinds = "SELECT 'month' AS kind UNION ALL SELECT 'quarter' UNION ALL SELECT 'year'"
     if only is not None:
-        steps = steps.filter(end_at__range=_half_open(only))
+        steps = steps.filter(_within("end_at", only))
         kinds = "SELECT 'month' AS kind"
     per_dossier = (
         steps.order_by()
