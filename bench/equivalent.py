@@ -8,7 +8,8 @@ engine ÷ equivalent measures what viewflow costs and nothing else:
 - the same process row (the dossier and the work items point at it) and one work item per
   human task with the columns the engine writes: agency, role, step, owner (the eligible
   holder, same fixed SQL), due time and at-risk instant from `workflows.deadlines`, the
-  allotted and the working seconds; a finished item is updated in the columns that changed;
+  allotted and the working seconds; the agency's hold on the dossier when the agency changes
+  (`workflows.holds`); a finished item is updated in the columns that changed;
 - each action in one transaction: the open work item loaded with its process and dossier in
   the statement that locks the process row (the services' `_load_open_task`), the actor's
   membership and the FSM transition's permission checked, one chained audit event
@@ -23,6 +24,7 @@ from django.db import transaction
 from workflows import access, audit, clock, deadlines, results, services, uploads
 from workflows.errors import PermissionDenied, TransitionNotAllowed
 from workflows.flows import DossierFlow, eligible_user_ids
+from workflows.holds import record_hold
 from workflows.models import Channel, CounterGuidance, DossierProcess, Outcome, WorkItem
 from workflows.roles import Role
 from workflows.statuses import Status
@@ -50,8 +52,9 @@ class _Action:
             self._clock.__exit__(None, None, None)
 
 
-def _new_item(dossier, node, agency_id, role, now, *, step=None, assignee=None):
-    """INSERT the next work item, planned and assigned (what the engine's `RoutedView` does)."""
+def _new_item(dossier, node, agency_id, role, now, *, step=None, assignee=None, after=None):
+    """INSERT the next work item, planned and assigned, and the agency's hold on the dossier when it
+    differs from the previous item's (`after`): what the engine's `RoutedView` does."""
     item = WorkItem(process_id=dossier.process_id, flow_task=node, flow_task_type="HUMAN",
                     agency_id=agency_id, role=role, data={})
     if step is not None:
@@ -68,6 +71,8 @@ def _new_item(dossier, node, agency_id, role, now, *, step=None, assignee=None):
     if owner is not None:
         item.owner_id, item.status = owner, ASSIGNED
     item.save(force_insert=True)
+    if agency_id != after:
+        record_hold(dossier, agency_id)
     return item
 
 
@@ -88,13 +93,13 @@ def _finish(task, actor, now) -> int:
     return spent
 
 
-def _next(dossier, now, assignee=None):
+def _next(dossier, now, assignee=None, after=None):
     """The route the engine's routers take, for the statuses this lifecycle reaches."""
     if dossier.status == Status.RESULT_READY:
-        return _new_item(dossier, DossierFlow.return_result, dossier.return_agency_id, Role.CLERK, now)
+        return _new_item(dossier, DossierFlow.return_result, dossier.return_agency_id, Role.CLERK, now, after=after)
     return _new_item(dossier, DossierFlow.process_step, dossier.plan[dossier.current_step]["agency"],
                      dossier.plan[dossier.current_step]["role"], now, step=dossier.current_step,
-                     assignee=assignee)
+                     assignee=assignee, after=after)
 
 
 def receive(*, actor, procedure, agency, applicant, document_ids, channel=Channel.COUNTER, note="", now=None):
@@ -151,7 +156,7 @@ def complete_step(dossier, *, actor, note="", next_assignee=None, now=None):
         services._transition(dossier, "complete_step", actor)
         dossier.current_step += 1
         spent = _finish(task, actor, act.now)
-        _next(dossier, act.now, next_assignee)
+        _next(dossier, act.now, next_assignee, after=task.agency_id)
         return services._record(dossier, actor=actor, action="complete_step", from_status=from_status,
                                 fields=["current_step"], step_index=task.step_index, agency_id=task.agency_id,
                                 note=note, data=services._step_data(task, spent))
@@ -169,7 +174,7 @@ def decide(dossier, *, actor, outcome, reasons="", now=None):
         services._transition(dossier, "decide", actor)
         dossier.outcome, dossier.outcome_reasons, dossier.resolved_at = outcome, reasons.strip(), act.now
         spent = _finish(task, actor, act.now)
-        _next(dossier, act.now)
+        _next(dossier, act.now, after=task.agency_id)
         data = {**services._step_data(task, spent), "outcome": outcome}
         if outcome == Outcome.GRANTED:  # the same result document as the engine's: product work, not engine cost
             written = []

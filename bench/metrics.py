@@ -145,13 +145,13 @@ def _generate(world, n, now, connection):
     channels = ["counter"] * 60 + ["online"] * 30 + ["postal"] * 5 + ["outside"] * 5
     day = 86400
 
-    dossiers, processes, items, events, ratings, spans = [], [], [], [], [], []
+    dossiers, processes, items, events, ratings, spans, holds = [], [], [], [], [], [], []
     w = Writer(connection)
     totals = dict.fromkeys(("dossiers", "work_items", "events", "ratings"), 0)
     item_id = 0
     for i in range(1, n + 1):
         if len(dossiers) >= CHUNK:  # written in chunks: 10M dossiers do not fit in memory at once
-            _flush(w, totals, dossiers, processes, items, events, ratings, spans)
+            _flush(w, totals, dossiers, processes, items, events, ratings, spans, holds)
         level, unit = choices[rng.randrange(len(choices))]
         proc = world["procedures"][level][rng.randrange(12)]
         agency = world["agencies"][unit.pk]
@@ -205,6 +205,7 @@ def _generate(world, n, now, connection):
                 "specialist" if step == 0 else "leader", step,
                 _ts(s + dt.timedelta(days=limit_days * 1.4 * share)), int(allotted * share), worked,
             ))
+            holds.append((item_id, i, agency[kind].pk, _ts(received)))  # each step at its own agency
         events.append((2 * i - 1, i, 1, _ts(received), "receive", "", "received", "{}", "", "h" * 64))
         if resolved:
             events.append((2 * i, i, 2, _ts(resolved), "decide", "processing", "result_ready",
@@ -212,7 +213,7 @@ def _generate(world, n, now, connection):
             if rng.random() < 0.2:
                 ratings.append((i, i, ("satisfied", "satisfied", "satisfied", "normal", "not_satisfied")[i % 5], "",
                                 _ts(returned or resolved)))
-    _flush(w, totals, dossiers, processes, items, events, ratings, spans)
+    _flush(w, totals, dossiers, processes, items, events, ratings, spans, holds)
     return totals
 
 
@@ -220,7 +221,7 @@ CHUNK = 250_000
 
 # The tables the load writes. Their secondary indexes are dropped while it runs and built once after.
 LOADED_TABLES = ("viewflow_process", "workflows_dossier", "workflows_workitem", "workflows_dossierevent",
-                 "workflows_satisfactionrating", "workflows_clockspan")
+                 "workflows_satisfactionrating", "workflows_clockspan", "workflows_dossierhold")
 
 
 @contextmanager
@@ -253,7 +254,7 @@ def _bulk_mode(connection):
             cur.execute("RESET maintenance_work_mem")
 
 
-def _flush(w, totals, dossiers, processes, items, events, ratings, spans):
+def _flush(w, totals, dossiers, processes, items, events, ratings, spans, holds):
     """Write one chunk (processes before the dossiers and work items that refer to them) and empty the lists."""
     w.write("viewflow_process", ["id", "flow_class", "status", "created", "finished", "data"], processes)
     w.write("workflows_dossier", DOSSIER_COLUMNS, dossiers)
@@ -267,9 +268,10 @@ def _flush(w, totals, dossiers, processes, items, events, ratings, spans):
     ], ((*e, "") for e in events))
     w.write("workflows_satisfactionrating", ["id", "dossier_id", "rating", "comment", "created_at"], ratings)
     w.write("workflows_clockspan", ["id", "dossier_id", "started_at", "ended_at", "legal_due_at", "waiting"], spans)
+    w.write("workflows_dossierhold", ["id", "dossier_id", "agency_id", "created_at"], holds)
     for key, rows in (("dossiers", dossiers), ("work_items", items), ("events", events), ("ratings", ratings)):
         totals[key] += len(rows)
-    for rows in (dossiers, processes, items, events, ratings, spans):
+    for rows in (dossiers, processes, items, events, ratings, spans, holds):
         rows.clear()
 
 
@@ -290,8 +292,7 @@ def finish_load(connection):
     """Blank text columns, sequences and statistics after the bulk load."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            for table in ("viewflow_process", "workflows_dossier", "workflows_workitem", "workflows_dossierevent",
-                          "workflows_satisfactionrating", "workflows_clockspan"):
+            for table in LOADED_TABLES:
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
             cur.execute("VACUUM ANALYZE")
         else:

@@ -29,7 +29,7 @@ from .membership import (  # noqa: F401 -- re-exported: callers ask `access` who
     supervised_paths,
     supervises,
 )
-from .models import Dossier, WorkItem
+from .models import Dossier, DossierHold, WorkItem
 from .roles import Role
 
 
@@ -47,7 +47,8 @@ def dossiers_for(user, queryset=None):
         # The counters see their part: what they received, and what they return (NĐ 118 Art. 14).
         condition |= Q(receiving_agency_id__in=agencies) | Q(return_agency_id__in=agencies)
     if agencies and roles & {Role.CLERK, Role.SPECIALIST, Role.LEADER}:
-        held_here = WorkItem.objects.filter(process_id=OuterRef("process_id"), agency_id__in=agencies)
+        # A work item held there, ever: read from the holds, the work items' per-agency summary.
+        held_here = DossierHold.objects.filter(dossier_id=OuterRef("pk"), agency_id__in=agencies)
         condition |= Exists(held_here)
     for path in supervised_paths(user):
         condition |= Q(unit_path__startswith=path)
@@ -58,6 +59,8 @@ class Branch(NamedTuple):
     condition: Q
     # Can an index hand this branch's rows over in the list's order (so a page stops early)?
     in_order: bool
+    # The relation whose copy of the list key that index holds ("" for the dossier's own columns).
+    via: str = ""
 
 
 def scope_branches(user) -> list[Branch] | None:
@@ -80,21 +83,33 @@ def scope_branches(user) -> list[Branch] | None:
             branches += [Branch(Q(receiving_agency_id=agency), True), Branch(Q(return_agency_id=agency), True)]
     if agencies and roles & {Role.CLERK, Role.SPECIALIST, Role.LEADER}:
         for agency in agencies:
-            held = WorkItem.objects.filter(agency_id=agency).values("process_id")
-            branches.append(Branch(Q(process_id__in=held), False))
+            branches.append(Branch(Q(holds__agency_id=agency), True, via="holds"))
     for path in supervised_paths(user):
         branches.append(Branch(Q(unit_path__startswith=path), True))
     return branches
 
 
+def _branch_order(branch: Branch, order: tuple[str, ...]) -> list:
+    """`order` as the branch's index reads it: the list key through `via`, or fenced if no index can."""
+    first, rest = order[0], order[1:]
+    name = first.lstrip("-")
+    if branch.via and name in LIST_KEYS:
+        # The filter's join is reused: one hold per dossier and agency, so no row repeats.
+        return [first.replace(name, f"{branch.via}__{name}", 1), *rest]
+    return list(order) if branch.in_order and not branch.via else _fenced(order)
+
+
+#: The dossier columns the holds copy: a list in this order is read from `hold_agency_list`.
+LIST_KEYS = ("created_at",)
+
+
 def _fenced(order: tuple[str, ...]) -> list:
     """`order` with its first column wrapped so no index matches it.
 
-    For a branch no index serves in order (the dossiers holding an agency's work): given the
-    plain order, the planner walks the whole table's date index backwards, betting on matches
-    it estimates dense, and found none for an agency that holds no work (1.8 s at 1M). Fenced,
-    it probes the agency's work items (index-only both sides) and sorts them: bounded by the
-    agency's history, not the table.
+    For a branch no index serves in order: given the plain order, the planner walks the whole
+    table's date index backwards, betting on matches it estimates dense, and may find none (the
+    work-item branch before the holds, for an agency that held no work: 1.8 s at 1M). Fenced, it
+    reads the branch's own rows and sorts them: bounded by the branch, not the table.
     """
     first, rest = order[0], order[1:]
     name = first.lstrip("-")
@@ -114,7 +129,7 @@ def visible_slice(user, queryset, order: tuple[str, ...], start: int, stop: int)
         return queryset.order_by(*order)[start:stop]
     if not branches:
         return queryset.none()
-    tops = [queryset.filter(b.condition).order_by(*(order if b.in_order else _fenced(order)))
+    tops = [queryset.filter(b.condition).order_by(*_branch_order(b, order))
             .values_list("pk", flat=True)[:stop] for b in branches]
     return queryset.model.objects.filter(pk__in=_union(tops)).order_by(*order)[start:stop]
 

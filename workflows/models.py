@@ -514,6 +514,33 @@ class WorkItem(ServiceClockMixin, AbstractTask):
         return f"{self.flow_task} #{self.pk}"
 
 
+class DossierHold(models.Model):
+    """An agency that has held a step of the dossier (hồ sơ đã qua cơ quan): one row per dossier and agency.
+
+    The work items say the same, but read for an agency they come in step order, so a list of the
+    agency's dossiers cannot stop at a page. The dossier's list key (`created_at`, never changed)
+    is copied here, and the scope's branch for the agency reads its dossiers in list order from one
+    index (`access.scope_branches`, ADR 0044). Written with the work item (`workflows.nodes`),
+    never changed; the dossier's deletion takes it along.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="holds", db_index=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
+    created_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        verbose_name = _("cơ quan đã xử lý hồ sơ")
+        verbose_name_plural = _("cơ quan đã xử lý hồ sơ")
+        constraints = [
+            # Also the probe from the dossier's side (`access.dossiers_for`): index-only.
+            models.UniqueConstraint(fields=["dossier", "agency"], name="hold_dossier_agency"),
+        ]
+        indexes = [models.Index(fields=["agency", "created_at", "dossier"], name="hold_agency_list")]
+
+    def __str__(self):
+        return f"{self.dossier_id} @ {self.agency_id}"
+
+
 
 class ClockSpan(models.Model):
     """One stretch of a dossier's clock (diễn biến thời hạn): from `started_at` the legal due time was

@@ -12,7 +12,8 @@ process row and one work item per human task. viewflow's own bookkeeping is left
 task-to-task link rows (`previous`: the flow is a line, a process's work items in `created`
 order are its history), no row for the start event nor for the end event (the process row
 records both instants), no savepoint or flow lock around a process nobody else can see yet.
-A task's UPDATE sets only the columns that changed since it was read.
+A task's UPDATE sets only the columns that changed since it was read. A task at another agency
+than the previous one records that agency's hold on the dossier (`workflows.holds`).
 """
 import copy
 
@@ -27,6 +28,7 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
+from .holds import record_hold
 from .membership import can_claim
 
 
@@ -122,6 +124,8 @@ class RoutedViewActivation(ChangedColumnsMixin, ViewActivation):
         if owner:
             task.owner, task.status = owner, STATUS.ASSIGNED
         task.save(force_insert=True)
+        if task.agency_id is not None and task.agency_id != getattr(prev_activation.task, "agency_id", None):
+            record_hold(task.process.dossier, task.agency_id)
         activation._saved = _values(task)
         if flow_task._on_create is not None:
             flow_task._on_create(activation)

@@ -1,7 +1,7 @@
 """The benchmark's hand-written lifecycle (bench/equivalent.py) writes the engine's rows, no fewer.
 
 engine ÷ equivalent is only an honest measure of the engine if both do the same work: the same
-dossier, work items (with their deadlines and owners), process, clock spans and audit events,
+dossier, work items (with their deadlines and owners), holds, process, clock spans and audit events,
 column for column; and the engine writes nothing more (no start, end or link rows).
 """
 import datetime as dt
@@ -52,6 +52,7 @@ def rows(dossier: Dossier) -> dict:
         "process": columns(DossierProcess.objects.get(pk=dossier.process_id)),
         "work_items": [columns(t, skip={"process_id"})
                        for t in WorkItem.objects.filter(process_id=dossier.process_id).order_by("created", "pk")],
+        "holds": sorted((h.agency_id, h.created_at == dossier.created_at) for h in dossier.holds.all()),
         "clock_spans": [columns(s, skip={"dossier_id"}) for s in ClockSpan.objects.filter(dossier=dossier)],
         "events": [event(e) for e in DossierEvent.objects.filter(dossier=dossier).order_by("seq")],
     }
@@ -62,6 +63,9 @@ def test_the_equivalent_writes_the_engines_rows_column_for_column():
     engine = rows(lifecycle(services, counter, proc, users))
     hand = rows(lifecycle(equivalent, counter, proc, users))
     assert len(engine["work_items"]) == 5  # four steps and the return; no start or end task
+    # One hold per agency the work passed through, the dossier's list key copied.
+    agencies = {t["agency_id"] for t in engine["work_items"]}
+    assert engine["holds"] == sorted((a, True) for a in agencies)
     assert [t["owner_id"] for t in engine["work_items"]] == [
         users[k].pk for k in (*KINDS, "people_committee", "clerk")]
     assert all(t["due_at"] for t in engine["work_items"][:4])

@@ -15,16 +15,17 @@ pytestmark = pytest.mark.django_db
 # A receipt: the actor's memberships and roles (a fresh user), the documents, the code, the plan
 # (steps, agencies), the calendar's revision (the calendar itself is built once per process and
 # revision: warmed below), then the process, the dossier, the eligible holder, the first work
-# item, the audit event and the clock span; and the counter guidances the dossier takes over.
-RECEIVE = 17
+# item and its agency's hold, the audit event and the clock span; and the counter guidances the
+# dossier takes over.
+RECEIVE = 18
 # A step: the load-and-lock of the open work item with its process and dossier, the actor's
 # memberships and roles (a fresh user), the item's UPDATE, the next holder, the next item's
-# INSERT, the dossier's UPDATE and the audit event.
-COMPLETE_STEP = 9
-# The decision: a step's 9 less the next holder's facts, plus the result document (ADR 0028): the
+# INSERT and, at another agency, its hold; the dossier's UPDATE and the audit event.
+COMPLETE_STEP = 10
+# The decision: a step's 10 less the next holder's facts, plus the result document (ADR 0028): the
 # deciding agency, its yearly result-code counter (one upsert), the procedure (the result's type),
 # the agency's kind and unit and the superior body for the heading, and the stored file's row.
-DECIDE = 16
+DECIDE = 17
 # The return: two clerks at the counter, so the clerk claims the task (an UPDATE of two columns),
 # completes it; the process is finished in place of viewflow's End node (no end task); no holder
 # to find, nothing to insert; the actor's facts were read at receipt.

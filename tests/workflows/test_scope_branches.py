@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from tests import factories as f
 from tests.world import at, receive
 from workflows import access, services
-from workflows.models import Dossier, WorkItem
+from workflows.models import Dossier, DossierHold, WorkItem
 from workflows.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,7 @@ def varied(world):
     Dossier.objects.filter(pk=returned_elsewhere.pk).update(return_agency=w.district_counter)
     no_process = receive(w, clerk=w.other_clerk, agency=w.other_counter, now=at(2026, 3, 5, 15))
     Dossier.objects.filter(pk=no_process.pk).update(process=None)
+    DossierHold.objects.filter(dossier=no_process).delete()  # refused at the counter: no work, no holds
     # same instant for two dossiers: the id breaks the tie in the list order
     receive(w, now=at(2026, 3, 6, 9))
     receive(w, now=at(2026, 3, 6, 9))
@@ -124,3 +125,19 @@ def test_the_count_stops_just_past_its_cap(varied):
     assert access.count_visible(user, Dossier.objects.all(), 11) == 12  # cap + 1: "more than 11"
     assert access.count_visible(user, Dossier.objects.all(), 13) == 13
     assert access.count_visible(_fresh(varied.root), Dossier.objects.all(), 5) == 6
+
+
+def test_the_holds_are_the_agencies_of_the_dossiers_work_items(world):
+    """A hold per agency the work passed through, once however often the work comes back to it."""
+    w = world
+    d = receive(w, now=at(2026, 3, 2, 9))
+    d = services.start_processing(d, actor=w.specialist, now=at(2026, 3, 2, 10))
+    d = services.request_supplement(d, actor=w.specialist, items=["Bản sao giấy tờ"], now=at(2026, 3, 2, 11))
+    d = services.supplement_received(d, actor=w.clerk, now=at(2026, 3, 3, 9))
+    d = services.complete_step(d, actor=w.specialist, now=at(2026, 3, 3, 10))
+    items = WorkItem.objects.filter(process_id=d.process_id)
+    assert items.count() >= 4 and items.values("agency_id").distinct().count() == 3  # justice, counter, leader's
+    for dossier in Dossier.objects.exclude(process=None):
+        held = set(DossierHold.objects.filter(dossier=dossier).values_list("agency_id", "created_at"))
+        worked = set(WorkItem.objects.filter(process_id=dossier.process_id).values_list("agency_id", flat=True))
+        assert held == {(a, dossier.created_at) for a in worked}, dossier
