@@ -61,6 +61,9 @@ class Branch(NamedTuple):
     in_order: bool
     # The relation whose copy of the list key that index holds ("" for the dossier's own columns).
     via: str = ""
+    # The branch's dossier ids read from that relation alone: what a count of the unfiltered scope
+    # reads (no probe of each dossier row).
+    ids_alone: object = None
 
 
 def scope_branches(user) -> list[Branch] | None:
@@ -83,7 +86,8 @@ def scope_branches(user) -> list[Branch] | None:
             branches += [Branch(Q(receiving_agency_id=agency), True), Branch(Q(return_agency_id=agency), True)]
     if agencies and roles & {Role.CLERK, Role.SPECIALIST, Role.LEADER}:
         for agency in agencies:
-            branches.append(Branch(Q(holds__agency_id=agency), True, via="holds"))
+            held = DossierHold.objects.filter(agency_id=agency).values_list("dossier_id", flat=True)
+            branches.append(Branch(Q(holds__agency_id=agency), True, via="holds", ids_alone=held))
     for path in supervised_paths(user):
         branches.append(Branch(Q(unit_path__startswith=path), True))
     return branches
@@ -154,7 +158,9 @@ def count_visible(user, queryset, cap: int) -> int:
         return queryset.order_by()[: cap + 1].count()
     if not branches:
         return 0
-    tops = [queryset.filter(b.condition).order_by().values_list("pk", flat=True)[: cap + 1] for b in branches]
+    unfiltered = not queryset.query.where
+    tops = [(b.ids_alone if unfiltered and b.ids_alone is not None
+             else queryset.filter(b.condition).order_by().values_list("pk", flat=True))[: cap + 1] for b in branches]
     return min(_union(tops).count(), cap + 1)
 
 
