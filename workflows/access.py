@@ -14,7 +14,7 @@ with the other facts of a user's memberships (re-exported here).
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from .membership import (  # noqa: F401 -- re-exported: callers ask `access` who may do what
@@ -57,13 +57,12 @@ def dossiers_for(user, queryset=None):
 
 class Branch(NamedTuple):
     condition: Q
-    # Can an index hand this branch's rows over in the list's order (so a page stops early)?
-    in_order: bool
-    # The relation whose copy of the list key that index holds ("" for the dossier's own columns).
+    # The relation whose copy of the list key the branch's index holds ("": the dossier's own
+    # composite index serves the list's order).
     via: str = ""
     # The branch's dossier ids read from that relation alone: what a count of the unfiltered scope
     # reads (no probe of each dossier row).
-    ids_alone: object = None
+    ids_alone: QuerySet | None = None
 
 
 def scope_branches(user) -> list[Branch] | None:
@@ -83,24 +82,26 @@ def scope_branches(user) -> list[Branch] | None:
     branches = []
     if agencies and Role.CLERK in roles:
         for agency in agencies:
-            branches += [Branch(Q(receiving_agency_id=agency), True), Branch(Q(return_agency_id=agency), True)]
+            branches += [Branch(Q(receiving_agency_id=agency)), Branch(Q(return_agency_id=agency))]
     if agencies and roles & {Role.CLERK, Role.SPECIALIST, Role.LEADER}:
         for agency in agencies:
             held = DossierHold.objects.filter(agency_id=agency).values_list("dossier_id", flat=True)
-            branches.append(Branch(Q(holds__agency_id=agency), True, via="holds", ids_alone=held))
+            branches.append(Branch(Q(holds__agency_id=agency), via="holds", ids_alone=held))
     for path in supervised_paths(user):
-        branches.append(Branch(Q(unit_path__startswith=path), True))
+        branches.append(Branch(Q(unit_path__startswith=path)))
     return branches
 
 
 def _branch_order(branch: Branch, order: tuple[str, ...]) -> list:
     """`order` as the branch's index reads it: the list key through `via`, or fenced if no index can."""
+    if not branch.via:
+        return list(order)
     first, rest = order[0], order[1:]
     name = first.lstrip("-")
-    if branch.via and name in LIST_KEYS:
-        # The filter's join is reused: one hold per dossier and agency, so no row repeats.
-        return [first.replace(name, f"{branch.via}__{name}", 1), *rest]
-    return list(order) if branch.in_order and not branch.via else _fenced(order)
+    if name not in LIST_KEYS:
+        return _fenced(order)
+    # The filter's join is reused: one hold per dossier and agency, so no row repeats.
+    return [first.replace(name, f"{branch.via}__{name}", 1), *rest]
 
 
 #: The dossier columns the holds copy: a list in this order is read from `hold_agency_list`.
